@@ -1,0 +1,85 @@
+/*
+ * The command line: the command table, each command's documentation (the single source of
+ * --help, `bulkhead help` and the generated man page), and helpers shared by commands. Only
+ * this folder prints or exits.
+ */
+#ifndef BH_CLI_H
+#define BH_CLI_H
+
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "report/report.h"
+
+struct bh_opt_doc {
+	const char *flags; /* "-f, --format FORMAT" */
+	const char *help;
+};
+
+struct bh_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary; /* one line, lower case, no full stop */
+	const char *usage;   /* the synopsis after "bulkhead " */
+	const char *description;
+	const struct bh_opt_doc *options; /* terminated by { NULL, NULL } */
+	const char *examples;		  /* lines of "$ command" and comments */
+	int hidden;
+};
+
+/* The table: one definition per command file (cmd_<name>.c), listed in commands.c. */
+extern const struct bh_command *const bh_commands[];
+extern const size_t bh_ncommands;
+const struct bh_command *bh_command_find(const char *name);
+
+/* Print the command's help (the same text as its man page section). */
+void cli_help(FILE *f, const struct bh_command *c);
+/* Report a usage error for command c; returns 2. */
+int cli_usage(const struct bh_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print an error diagnostic as "bulkhead: file:line:col: message". */
+void cli_diag(const struct bh_diag *d);
+
+/* Options shared by every command that reports findings. */
+struct cli_report {
+	struct bh_report_opts opts;
+	const char *output;
+	const char *fail_on;
+	int color_mode; /* -1 never, 0 auto, 1 always */
+};
+#define CLI_REPORT_OPTIONS                                                                         \
+	{ "-f, --format FORMAT", "text (default), json or sarif." },                               \
+	{ "-o, --output FILE", "Write the report to FILE atomically instead of standard output." }, \
+	{ "--fail-on SEVERITY", "Exit 1 when a finding is at or above SEVERITY: critical, high (default), medium, low, info or none." }, \
+	{ "--color, --no-color", "Force or disable colour; by default colour is used on a terminal unless NO_COLOR is set." }, \
+	{ "--show-suppressed", "Also list suppressed findings and what suppressed each." }
+
+/* Handle one of the shared options; returns 1 when it was one, 0 when not, -1 on a bad value. */
+int cli_report_option(struct cli_report *r, int opt, const char *arg);
+/* Render s and write it to stdout or r->output; returns an exit code for output failures. */
+int cli_report_emit(struct cli_report *r, struct bh_scan *s);
+
+/* getopt_long codes for the shared long options. */
+enum {
+	CLI_OPT_FAIL_ON = 1000,
+	CLI_OPT_COLOR,
+	CLI_OPT_NO_COLOR,
+	CLI_OPT_SHOW_SUPPRESSED,
+	CLI_OPT_FIRST_COMMAND_OPTION = 1100,
+};
+#define CLI_REPORT_LONGOPTS                                                                        \
+	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },    \
+		{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON },                           \
+		{ "color", no_argument, NULL, CLI_OPT_COLOR },                                     \
+		{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },                               \
+		{ "show-suppressed", no_argument, NULL, CLI_OPT_SHOW_SUPPRESSED }
+
+/* Command definitions, one file each. */
+extern const struct bh_command cmd_scan_def;
+extern const struct bh_command cmd_rules_def;
+extern const struct bh_command cmd_explain_def;
+extern const struct bh_command cmd_version_def;
+extern const struct bh_command cmd_help_def;
+extern const struct bh_command cmd_gen_docs_def;
+
+#endif

@@ -1,0 +1,37 @@
+/* bulkhead help: the command list, or one command's help. */
+#include "cli.h"
+
+#include "core/banned.h"
+
+static int run(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const struct bh_command *c = bh_command_find(argv[1]);
+
+		if (!c) {
+			fprintf(stderr, "bulkhead help: no command '%s'\n", argv[1]);
+			return 2;
+		}
+		cli_help(stdout, c);
+		return 0;
+	}
+	printf("usage: bulkhead <command> [options]\n\n"
+	       "bulkhead secures AI agent deployments on Kubernetes: the image, the pod, the\n"
+	       "pipeline and the network.\n\ncommands:\n");
+	for (size_t i = 0; i < bh_ncommands; i++)
+		if (!bh_commands[i]->hidden)
+			printf("  %-12s %s\n", bh_commands[i]->name, bh_commands[i]->summary);
+	printf("\n'bulkhead <command> --help' shows a command's options.\n");
+	return 0;
+}
+
+static const struct bh_opt_doc help_options[] = { { NULL, NULL } };
+
+const struct bh_command cmd_help_def = {
+	.name = "help",
+	.fn = run,
+	.summary = "list the commands, or show one command's help",
+	.usage = "help [COMMAND]",
+	.description = "Without an argument, list the commands; with one, show its help.",
+	.options = help_options,
+};

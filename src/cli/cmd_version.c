@@ -1,0 +1,57 @@
+/* bulkhead version: the program's version and the versions of the libraries it runs with. */
+#include "cli.h"
+
+#include <archive.h>
+#include <curl/curl.h>
+#include <git2.h>
+#include <hs/hs.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <yaml.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "bh_config.h"
+#include "core/banned.h"
+
+static int run(int argc, char **argv)
+{
+	char pcre[64] = "";
+	int major = 0, minor = 0, rev = 0;
+
+	(void)argc;
+	(void)argv;
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	git_libgit2_version(&major, &minor, &rev);
+	printf("bulkhead %s\n", BH_VERSION);
+	printf("  libyaml     %s\n", yaml_get_version_string());
+	printf("  jansson     %s\n", jansson_version_str());
+	printf("  openssl     %s\n", OpenSSL_version(OPENSSL_VERSION));
+	printf("  libarchive  %s\n", archive_version_string());
+	printf("  vectorscan  %s\n", hs_version());
+	printf("  pcre2       %s\n", pcre);
+	printf("  libgit2     %d.%d.%d\n", major, minor, rev);
+	printf("  libcurl     %s\n", curl_version());
+	printf("  sqlite      %s\n", sqlite3_libversion());
+	printf("  libsodium   %s\n", sodium_version_string());
+	printf("  microhttpd  %s\n", MHD_get_version());
+	printf("  zlib        %s\n", zlibVersion());
+	printf("  zstd        %s\n", ZSTD_versionString());
+	return 0;
+}
+
+static const struct bh_opt_doc version_options[] = { { NULL, NULL } };
+
+const struct bh_command cmd_version_def = {
+	.name = "version",
+	.fn = run,
+	.summary = "show the version and the linked library versions",
+	.usage = "version",
+	.description = "Print bulkhead's version and the version of each library it runs with.",
+	.options = version_options,
+};

@@ -1,0 +1,27 @@
+/*
+ * The command table, in the order `bulkhead help` lists commands. A command is one file,
+ * cmd_<name>.c, defining its struct bh_command; add it here to make it reachable.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+#include "core/banned.h"
+
+const struct bh_command *const bh_commands[] = {
+	&cmd_scan_def,
+	&cmd_rules_def,
+	&cmd_explain_def,
+	&cmd_version_def,
+	&cmd_help_def,
+	&cmd_gen_docs_def,
+};
+const size_t bh_ncommands = sizeof(bh_commands) / sizeof(*bh_commands);
+
+const struct bh_command *bh_command_find(const char *name)
+{
+	for (size_t i = 0; i < bh_ncommands; i++)
+		if (strcmp(bh_commands[i]->name, name) == 0)
+			return bh_commands[i];
+	return NULL;
+}

@@ -1,0 +1,120 @@
+/*
+ * Helpers shared by commands: help text from the command's documentation, usage errors,
+ * diagnostics, and the report options every finding-producing command accepts.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/fs.h"
+#include "core/banned.h"
+
+void cli_help(FILE *f, const struct bh_command *c)
+{
+	fprintf(f, "usage: bulkhead %s\n\n%s\n", c->usage, c->description);
+	if (c->options && c->options[0].flags) {
+		fprintf(f, "\noptions:\n");
+		for (const struct bh_opt_doc *o = c->options; o->flags; o++)
+			fprintf(f, "  %-28s %s\n", o->flags, o->help);
+	}
+	if (c->examples)
+		fprintf(f, "\nexamples:\n%s", c->examples);
+}
+
+int cli_usage(const struct bh_command *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bulkhead %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: bulkhead %s\nSee 'bulkhead %s --help'.\n", c->usage, c->name);
+	return 2;
+}
+
+void cli_diag(const struct bh_diag *d)
+{
+	fprintf(stderr, "bulkhead: ");
+	if (d->file[0]) {
+		fprintf(stderr, "%s", d->file);
+		if (d->line)
+			fprintf(stderr, ":%u", d->line);
+		if (d->line && d->col)
+			fprintf(stderr, ":%u", d->col);
+		fprintf(stderr, ": ");
+	}
+	fprintf(stderr, "%s\n", d->msg[0] ? d->msg : "error");
+}
+
+int cli_report_option(struct cli_report *r, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'f':
+		return bh_format_parse(arg, &r->opts.format) ? -1 : 1;
+	case 'o':
+		r->output = arg;
+		return 1;
+	case CLI_OPT_FAIL_ON: {
+		enum bh_severity s;
+
+		if (bh_severity_parse(arg, &s))
+			return -1;
+		r->fail_on = arg;
+		return 1;
+	}
+	case CLI_OPT_COLOR:
+		r->color_mode = 1;
+		return 1;
+	case CLI_OPT_NO_COLOR:
+		r->color_mode = -1;
+		return 1;
+	case CLI_OPT_SHOW_SUPPRESSED:
+		r->opts.show_suppressed = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int cli_report_emit(struct cli_report *r, struct bh_scan *s)
+{
+	struct bh_buf out;
+	struct bh_diag d = { 0 };
+	const char *nc = getenv("NO_COLOR");
+	bh_err err;
+
+	bh_buf_init(&out, 0);
+	if (r->color_mode == 1)
+		r->opts.color = 1;
+	else if (r->color_mode == 0)
+		r->opts.color = !r->output && r->opts.format == BH_FMT_TEXT && isatty(1) &&
+				!(nc && *nc);
+	if (r->opts.format != BH_FMT_TEXT)
+		r->opts.color = 0;
+	err = bh_report_render(s, &r->opts, &out);
+	if (err) {
+		bh_buf_release(&out);
+		fprintf(stderr, "bulkhead: cannot render the report: %s\n", bh_err_name(err));
+		return 3;
+	}
+	if (r->output) {
+		err = bh_fs_write_atomic(r->output, out.data ? out.data : "", out.len, &d);
+		bh_buf_release(&out);
+		if (err) {
+			cli_diag(&d);
+			return 3;
+		}
+		return 0;
+	}
+	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) {
+		bh_buf_release(&out);
+		return 3;
+	}
+	bh_buf_release(&out);
+	return fflush(stdout) ? 3 : 0;
+}

@@ -1,0 +1,283 @@
+/*
+ * Capped reads, atomic writes and the directory walk. The walk keeps the (device, inode) pairs of
+ * the directories on the current path, so a symlink that points back up the tree is detected
+ * and reported instead of being followed forever.
+ */
+#define _GNU_SOURCE
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "limits.h"
+#include "banned.h"
+
+bh_err bh_fs_read(const char *path, size_t max, char **data, size_t *len, struct bh_diag *diag)
+{
+	int fd = 0;
+	struct stat st;
+	struct bh_buf b;
+	bh_err err = BH_OK;
+	int is_stdin = strcmp(path, "-") == 0;
+
+	bh_buf_init(&b, max + 1);
+	if (!is_stdin) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot open: %s",
+					   strerror(errno));
+		if (fstat(fd, &st) < 0) {
+			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot stat: %s",
+					  strerror(errno));
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "is a directory");
+			goto out;
+		}
+		if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+			err = bh_diag_set(diag, BH_ERR_LIMIT, path, 0, 0,
+					  "file is %llu bytes, over the limit of %zu bytes",
+					  (unsigned long long)st.st_size, max);
+			goto out;
+		}
+		/* Opened non-blocking so a FIFO cannot hang open(); reads should block. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	for (;;) {
+		ssize_t n;
+
+		err = bh_buf_grow(&b, 65536 > max + 1 - b.len ? max + 1 - b.len : 65536);
+		if (err || b.len > max) {
+			err = bh_diag_set(diag, BH_ERR_LIMIT, path, 0, 0,
+					  "input is over the limit of %zu bytes", max);
+			goto out;
+		}
+		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "read failed: %s",
+					  strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.data[b.len] = '\0';
+	}
+	*data = bh_buf_detach(&b, len);
+	if (!*data)
+		err = BH_ERR_NOMEM;
+out:
+	if (!is_stdin)
+		close(fd);
+	bh_buf_release(&b);
+	return err;
+}
+
+bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag)
+{
+	struct bh_buf tmp;
+	const char *p = data;
+	int fd;
+	bh_err err = BH_OK;
+
+	bh_buf_init(&tmp, 0);
+	if (bh_buf_printf(&tmp, "%s.tmp.XXXXXX", path))
+		return BH_ERR_NOMEM;
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot create temporary file: %s",
+				  strerror(errno));
+		goto out;
+	}
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "write failed: %s",
+					  strerror(errno));
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!err && fchmod(fd, 0644) < 0)
+		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "chmod failed: %s", strerror(errno));
+	if (close(fd) < 0 && !err)
+		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s", strerror(errno));
+	if (!err && rename(tmp.data, path) < 0)
+		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "rename failed: %s", strerror(errno));
+	if (err)
+		unlink(tmp.data);
+out:
+	bh_buf_release(&tmp);
+	return err;
+}
+
+int bh_fs_looks_binary(const char *data, size_t len)
+{
+	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
+}
+
+struct walk_state {
+	const struct bh_walk_opts *opts;
+	bh_walk_fn fn;
+	void *ctx;
+	void (*on_error)(const struct bh_diag *diag, void *ctx);
+	dev_t devs[BH_LIMIT_WALK_DEPTH + 1];
+	ino_t inos[BH_LIMIT_WALK_DEPTH + 1];
+	size_t files;
+};
+
+static void walk_error(struct walk_state *w, const char *path, const char *what,
+		       const char *detail)
+{
+	struct bh_diag d;
+
+	if (!w->on_error)
+		return;
+	bh_diag_set(&d, BH_ERR_IO, path, 0, 0, "%s%s%s", what, detail ? ": " : "",
+		    detail ? detail : "");
+	w->on_error(&d, w->ctx);
+}
+
+static int excluded(const struct bh_walk_opts *o, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; o && i < o->nexcludes; i++) {
+		if (fnmatch(o->excludes[i], path, 0) == 0 || fnmatch(o->excludes[i], base, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth);
+
+static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		walk_error(w, path, "cannot stat", strerror(errno));
+		return BH_OK;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (depth >= BH_LIMIT_WALK_DEPTH) {
+			walk_error(w, path, "directory nesting over the walk depth limit", NULL);
+			return BH_OK;
+		}
+		for (unsigned i = 0; i < depth; i++) {
+			if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
+				walk_error(w, path, "symlink loop: directory already on the path", NULL);
+				return BH_OK;
+			}
+		}
+		w->devs[depth] = st.st_dev;
+		w->inos[depth] = st.st_ino;
+		return walk_dir(w, path, depth + 1);
+	}
+	if (!S_ISREG(st.st_mode))
+		return BH_OK;
+	if (++w->files > BH_LIMIT_WALK_FILES) {
+		walk_error(w, path, "too many files in the walk", NULL);
+		return BH_ERR_LIMIT;
+	}
+	return w->fn(path, w->ctx);
+}
+
+static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	bh_err err = BH_OK;
+
+	if (!d) {
+		walk_error(w, path, "cannot open directory", strerror(errno));
+		return BH_OK;
+	}
+	while ((e = readdir(d))) {
+		char **nn;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, ".git") && !(w->opts && w->opts->include_git))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			nn = realloc(names, cap * sizeof(*names));
+			if (!nn) {
+				err = BH_ERR_NOMEM;
+				goto out;
+			}
+			names = nn;
+		}
+		names[n] = strdup(e->d_name);
+		if (!names[n]) {
+			err = BH_ERR_NOMEM;
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n && !err; i++) {
+		struct bh_buf child;
+
+		bh_buf_init(&child, 0);
+		if (strcmp(path, "/") == 0 ? bh_buf_printf(&child, "/%s", names[i])
+					   : bh_buf_printf(&child, "%s/%s", path, names[i])) {
+			err = BH_ERR_NOMEM;
+		} else if (!excluded(w->opts, child.data)) {
+			err = walk_path(w, child.data, depth);
+		}
+		bh_buf_release(&child);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return err;
+}
+
+bh_err bh_fs_walk(const char *path, const struct bh_walk_opts *opts, bh_walk_fn fn, void *ctx,
+		  void (*on_error)(const struct bh_diag *diag, void *ctx))
+{
+	struct walk_state w = { .opts = opts, .fn = fn, .ctx = ctx, .on_error = on_error };
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		struct bh_diag d;
+
+		bh_diag_set(&d, BH_ERR_IO, path, 0, 0, "cannot stat: %s", strerror(errno));
+		if (on_error)
+			on_error(&d, ctx);
+		return BH_ERR_IO;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		w.devs[0] = st.st_dev;
+		w.inos[0] = st.st_ino;
+		return walk_dir(&w, path, 1);
+	}
+	return fn(path, ctx);
+}

@@ -1,0 +1,45 @@
+/*
+ * File access with limits: capped reads that never load an oversized file, atomic writes
+ * (temporary file and rename, so a reader never sees a partial output), and a directory walk
+ * that skips .git, honours exclude patterns and survives symlink loops.
+ */
+#ifndef BH_FS_H
+#define BH_FS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Read a whole file or "-" (stdin) into a malloc'd, NUL-terminated buffer that the caller frees.
+ * Fails with BH_ERR_LIMIT, without reading the file, when it is larger than max bytes.
+ */
+bh_err bh_fs_read(const char *path, size_t max, char **data, size_t *len, struct bh_diag *diag);
+
+/* Write data to path through a temporary file in the same directory and rename(2). */
+bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag);
+
+/* True when the first bytes look like binary data (a NUL byte in the first 8 KiB). */
+int bh_fs_looks_binary(const char *data, size_t len);
+
+/*
+ * Called for every regular file found by a walk. Return BH_OK to go on; any other value stops the
+ * walk and is returned by bh_fs_walk.
+ */
+typedef bh_err (*bh_walk_fn)(const char *path, void *ctx);
+
+struct bh_walk_opts {
+	const char *const *excludes; /* fnmatch(3) patterns against the path and its basename */
+	size_t nexcludes;
+	int include_git; /* descend into .git directories */
+};
+
+/*
+ * Visit path: a regular file is visited itself; a directory is walked recursively in sorted
+ * order (so output is deterministic). Unreadable entries and symlink loops are reported through
+ * on_error (which may be NULL) and skipped, so one bad entry does not hide the rest.
+ */
+bh_err bh_fs_walk(const char *path, const struct bh_walk_opts *opts, bh_walk_fn fn, void *ctx,
+		  void (*on_error)(const struct bh_diag *diag, void *ctx));
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * The scan driver. Type detection: a layer that parses text itself (the Dockerfile layer)
+ * is asked first; otherwise files named *.yaml, *.yml or *.json, and any file given explicitly
+ * or on stdin, are parsed as YAML and each document offered to the layers. Files found by a
+ * directory walk that match neither are skipped silently (a repository holds many other
+ * files); a file named on the command line that is binary or unreadable is an input error.
+ */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/doc.h"
+#include "core/fs.h"
+#include "core/limits.h"
+#include "core/banned.h"
+
+struct walk_ctx {
+	struct bh_scan *s;
+	int explicit; /* the path was named on the command line */
+};
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static int yaml_name(const char *path)
+{
+	return has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".json");
+}
+
+static void record(struct bh_scan *s, const struct bh_diag *d)
+{
+	bh_scan_error(s, d);
+}
+
+static void scan_docs(struct bh_scan *s, const struct bh_input *in)
+{
+	size_t nl;
+	const struct bh_layer_ops *const *layers = bh_layers(&nl);
+
+	for (size_t d = 0; d < in->docs->n; d++) {
+		const struct bh_doc *doc = &in->docs->docs[d];
+
+		for (size_t i = 0; i < nl; i++) {
+			struct bh_diag diag = { 0 };
+
+			if (!layers[i]->claims_doc || !layers[i]->claims_doc(in->path, doc))
+				continue;
+			if (layers[i]->scan_doc(s, in, doc, &diag))
+				record(s, &diag);
+		}
+	}
+}
+
+static bh_err scan_data(struct bh_scan *s, const char *path, const char *data, size_t len,
+			int explicit)
+{
+	size_t nl;
+	const struct bh_layer_ops *const *layers = bh_layers(&nl);
+	struct bh_input in = { .path = path, .data = data, .len = len };
+	struct bh_docs docs;
+	struct bh_diag diag = { 0 };
+
+	if (bh_fs_looks_binary(data, len)) {
+		if (explicit) {
+			bh_diag_set(&diag, BH_ERR_PARSE, path, 0, 0,
+				    "binary file, not a configuration file");
+			record(s, &diag);
+		}
+		return BH_OK;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		if (!layers[i]->claims_text || !layers[i]->claims_text(path, data, len))
+			continue;
+		in.src = bh_scan_add_source(s, path, data, len);
+		if (!in.src)
+			return BH_ERR_NOMEM;
+		s->files_scanned++;
+		s->bytes_scanned += len;
+		if (layers[i]->scan_text(s, &in, &diag))
+			record(s, &diag);
+		return BH_OK;
+	}
+	if (!yaml_name(path) && !explicit)
+		return BH_OK;
+	in.src = bh_scan_add_source(s, path, data, len);
+	if (!in.src)
+		return BH_ERR_NOMEM;
+	s->files_scanned++;
+	s->bytes_scanned += len;
+	if (bh_doc_parse(&s->arena, in.src->path, in.src->data, len, &docs, &diag)) {
+		record(s, &diag);
+		return BH_OK;
+	}
+	in.path = in.src->path;
+	in.data = in.src->data;
+	in.docs = &docs;
+	scan_docs(s, &in);
+	return BH_OK;
+}
+
+static bh_err visit(const char *path, void *arg)
+{
+	struct walk_ctx *w = arg;
+	char *data = NULL;
+	size_t len = 0;
+	struct bh_diag diag = { 0 };
+	bh_err err;
+
+	err = bh_fs_read(path, BH_LIMIT_FILE_BYTES, &data, &len, &diag);
+	if (err) {
+		/* Oversized or unreadable files are reported; the walk goes on. */
+		if (err == BH_ERR_NOMEM)
+			return err;
+		if (w->explicit || yaml_name(path) || err != BH_ERR_LIMIT)
+			record(w->s, &diag);
+		return BH_OK;
+	}
+	err = scan_data(w->s, path, data, len, w->explicit);
+	free(data);
+	return err;
+}
+
+static void walk_error(const struct bh_diag *d, void *arg)
+{
+	struct walk_ctx *w = arg;
+
+	record(w->s, d);
+}
+
+bh_err bh_engine_config(struct bh_scan *s, const char *cfg_path, const char *first_path,
+			struct bh_diag *diag)
+{
+	char *found = NULL;
+	bh_err err;
+
+	if (!cfg_path && first_path && strcmp(first_path, "-") != 0)
+		cfg_path = found = bh_config_find(first_path);
+	if (!cfg_path)
+		return BH_OK;
+	err = bh_config_load(&s->arena, cfg_path, &s->cfg, diag);
+	free(found);
+	return err;
+}
+
+bh_err bh_engine_scan_buffer(struct bh_scan *s, const char *path, const char *data, size_t len)
+{
+	return scan_data(s, path, data, len, 1);
+}
+
+void bh_engine_finish(struct bh_scan *s, const struct bh_baseline *baseline)
+{
+	size_t nl;
+	const struct bh_layer_ops *const *layers = bh_layers(&nl);
+
+	for (size_t i = 0; i < nl; i++) {
+		struct bh_diag diag = { 0 };
+
+		if (layers[i]->finish && layers[i]->finish(s, &diag))
+			record(s, &diag);
+	}
+	bh_suppress_apply(s, baseline);
+	bh_findings_sort(&s->findings);
+}
+
+bh_err bh_engine_scan(struct bh_scan *s, const char *const *paths, size_t npaths,
+		      const struct bh_baseline *baseline)
+{
+	struct bh_walk_opts opts = { .excludes = s->cfg.exclude, .nexcludes = s->cfg.nexclude };
+	bh_err err = BH_OK;
+
+	for (size_t i = 0; i < npaths && !err; i++) {
+		struct walk_ctx w = { .s = s };
+
+		if (strcmp(paths[i], "-") == 0) {
+			w.explicit = 1;
+			err = visit("-", &w);
+			continue;
+		}
+		/* A file named directly is explicit; files found inside a directory are not. */
+		{
+			struct stat st;
+
+			w.explicit = !(stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode));
+		}
+		err = bh_fs_walk(paths[i], &opts, visit, &w, walk_error);
+		if (err == BH_ERR_IO || err == BH_ERR_LIMIT)
+			err = BH_OK; /* already recorded */
+	}
+	if (err)
+		return err;
+	bh_engine_finish(s, baseline);
+	return BH_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * The JSON report (schema in docs/json-report.md). Built with jansson, keys in insertion order,
+ * so the output is byte-stable. Suppressed findings appear only with --show-suppressed, with a
+ * "suppressed_by" field.
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bh_config.h"
+#include "core/banned.h"
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *bh_report_json_finding(const struct bh_finding *f);
+
+json_t *bh_report_json_finding(const struct bh_finding *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rule", json_string(f->rule->id));
+	json_object_set_new(o, "severity", json_string(bh_severity_name(f->severity)));
+	json_object_set_new(o, "title", json_string(f->rule->title));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "file", json_string(f->file ? f->file : ""));
+	json_object_set_new(o, "line", json_integer(f->line));
+	json_object_set_new(o, "column", json_integer(f->col));
+	json_object_set_new(o, "end_line", json_integer(f->end_line));
+	json_object_set_new(o, "end_column", json_integer(f->end_col));
+	json_object_set_new(o, "object", str_or_null(f->object));
+	json_object_set_new(o, "container", str_or_null(f->container));
+	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	json_object_set_new(o, "fix", str_or_null(f->rule->fix));
+	if (f->suppressed_by)
+		json_object_set_new(o, "suppressed_by", json_string(f->suppressed_by));
+	return o;
+}
+
+static bh_err dump(json_t *root, struct bh_buf *out)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	bh_err err;
+
+	json_decref(root);
+	if (!text)
+		return BH_ERR_NOMEM;
+	err = bh_buf_adds(out, text);
+	if (!err)
+		err = bh_buf_addc(out, '\n');
+	free(text);
+	return err;
+}
+
+bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
+{
+	json_t *root = json_object(), *arr = json_array(), *sum = json_object(),
+	       *errs = json_array(), *sev = json_object();
+	struct bh_summary su;
+
+	if (!root || !arr || !sum || !errs || !sev)
+		return BH_ERR_NOMEM;
+	bh_findings_summary(&s->findings, &su);
+	for (size_t i = 0; i < s->findings.n; i++) {
+		const struct bh_finding *f = &s->findings.items[i];
+
+		if (f->suppressed_by && !o->show_suppressed)
+			continue;
+		json_array_append_new(arr, bh_report_json_finding(f));
+	}
+	for (size_t i = 0; i < s->nerrors; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "file", json_string(s->errors[i].file));
+		json_object_set_new(e, "line", json_integer(s->errors[i].line));
+		json_object_set_new(e, "column", json_integer(s->errors[i].col));
+		json_object_set_new(e, "message", json_string(s->errors[i].msg));
+		json_array_append_new(errs, e);
+	}
+	for (int v = BH_SEV_CRITICAL; v >= BH_SEV_INFO; v--)
+		json_object_set_new(sev, bh_severity_name((enum bh_severity)v),
+				    json_integer((json_int_t)su.by_sev[v]));
+	json_object_set_new(sum, "total", json_integer((json_int_t)su.total));
+	json_object_set_new(sum, "by_severity", sev);
+	json_object_set_new(sum, "suppressed", json_integer((json_int_t)su.suppressed));
+	json_object_set_new(sum, "files_scanned", json_integer((json_int_t)s->files_scanned));
+	json_object_set_new(sum, "errors", json_integer((json_int_t)s->nerrors));
+	json_object_set_new(root, "version", json_string(BH_VERSION));
+	json_object_set_new(root, "schema", json_integer(1));
+	json_object_set_new(root, "findings", arr);
+	json_object_set_new(root, "errors", errs);
+	json_object_set_new(root, "summary", sum);
+	return dump(root, out);
+}

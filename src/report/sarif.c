@@ -1,0 +1,157 @@
+/*
+ * SARIF 2.1.0 for code scanning. tool.driver.rules carries the whole catalogue (so that a rule
+ * id in a result always resolves), results reference rules by index, regions are 1-based, and
+ * partialFingerprints carries the bulkhead fingerprint so that code scanning tracks a finding
+ * across commits. Suppressed findings are emitted with a "suppressions" entry, as SARIF
+ * intends, only with --show-suppressed.
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bh_config.h"
+#include "engine/engine.h"
+#include "core/banned.h"
+
+static const char *sarif_level(enum bh_severity s)
+{
+	switch (s) {
+	case BH_SEV_CRITICAL:
+	case BH_SEV_HIGH:
+		return "error";
+	case BH_SEV_MEDIUM:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+/* GitHub code scanning reads a numeric "security-severity" from rule properties. */
+static const char *security_severity(enum bh_severity s)
+{
+	static const char *const v[] = { "1.0", "3.0", "5.5", "8.0", "9.5", "0.0" };
+
+	return v[s <= BH_SEV_NONE ? s : BH_SEV_NONE];
+}
+
+static json_t *text_obj(const char *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "text", json_string(s ? s : ""));
+	return o;
+}
+
+static json_t *rule_obj(const struct bh_rule *r)
+{
+	json_t *o = json_object(), *props = json_object(), *tags = json_array(), *cfg = json_object();
+	char help[2048];
+
+	json_object_set_new(o, "id", json_string(r->id));
+	json_object_set_new(o, "name", json_string(r->id));
+	json_object_set_new(o, "shortDescription", text_obj(r->title));
+	json_object_set_new(o, "fullDescription", text_obj(r->attack));
+	snprintf(help, sizeof(help), "%s Fix: %s%s%s", r->attack ? r->attack : "",
+		 r->fix ? r->fix : "", r->refs ? " References: " : "", r->refs ? r->refs : "");
+	json_object_set_new(o, "help", text_obj(help));
+	json_object_set_new(cfg, "level", json_string(sarif_level(r->severity)));
+	json_object_set_new(o, "defaultConfiguration", cfg);
+	json_array_append_new(tags, json_string("security"));
+	json_array_append_new(tags, json_string(bh_layer_name(r->layer)));
+	json_object_set_new(props, "tags", tags);
+	json_object_set_new(props, "security-severity", json_string(security_severity(r->severity)));
+	json_object_set_new(props, "severity", json_string(bh_severity_name(r->severity)));
+	json_object_set_new(o, "properties", props);
+	return o;
+}
+
+bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
+{
+	size_t nrules;
+	const struct bh_rule *const *rules = bh_catalogue(&nrules);
+	json_t *root = json_object(), *runs = json_array(), *run = json_object(),
+	       *tool = json_object(), *driver = json_object(), *jrules = json_array(),
+	       *results = json_array();
+	char *text;
+	bh_err err;
+
+	if (!root || !runs || !run || !tool || !driver || !jrules || !results)
+		return BH_ERR_NOMEM;
+	for (size_t i = 0; i < nrules; i++)
+		json_array_append_new(jrules, rule_obj(rules[i]));
+	json_object_set_new(driver, "name", json_string("bulkhead"));
+	json_object_set_new(driver, "version", json_string(BH_VERSION));
+	json_object_set_new(driver, "semanticVersion", json_string(BH_VERSION));
+	json_object_set_new(driver, "informationUri", json_string("https://bulkhead.dev/"));
+	json_object_set_new(driver, "rules", jrules);
+	json_object_set_new(tool, "driver", driver);
+	for (size_t i = 0; i < s->findings.n; i++) {
+		const struct bh_finding *f = &s->findings.items[i];
+		json_t *r, *loc, *ploc, *art, *reg, *locs, *fps;
+		size_t idx = 0;
+
+		if (f->suppressed_by && !o->show_suppressed)
+			continue;
+		for (size_t j = 0; j < nrules; j++)
+			if (rules[j] == f->rule)
+				idx = j;
+		r = json_object();
+		json_object_set_new(r, "ruleId", json_string(f->rule->id));
+		json_object_set_new(r, "ruleIndex", json_integer((json_int_t)idx));
+		json_object_set_new(r, "level", json_string(sarif_level(f->severity)));
+		json_object_set_new(r, "message", text_obj(f->message));
+		art = json_object();
+		json_object_set_new(art, "uri", json_string(f->file && *f->file ? f->file : "stdin"));
+		reg = json_object();
+		json_object_set_new(reg, "startLine", json_integer(f->line ? f->line : 1));
+		json_object_set_new(reg, "startColumn", json_integer(f->col ? f->col : 1));
+		json_object_set_new(reg, "endLine", json_integer(f->end_line >= f->line ? f->end_line : f->line));
+		json_object_set_new(reg, "endColumn", json_integer(f->end_col ? f->end_col : 1));
+		ploc = json_object();
+		json_object_set_new(ploc, "artifactLocation", art);
+		json_object_set_new(ploc, "region", reg);
+		loc = json_object();
+		json_object_set_new(loc, "physicalLocation", ploc);
+		if (f->object) {
+			json_t *ll = json_array(), *l = json_object();
+
+			json_object_set_new(l, "fullyQualifiedName", json_string(f->object));
+			json_object_set_new(l, "kind", json_string("object"));
+			json_array_append_new(ll, l);
+			json_object_set_new(loc, "logicalLocations", ll);
+		}
+		locs = json_array();
+		json_array_append_new(locs, loc);
+		json_object_set_new(r, "locations", locs);
+		fps = json_object();
+		json_object_set_new(fps, "bulkhead/v1", json_string(f->fingerprint));
+		json_object_set_new(r, "partialFingerprints", fps);
+		if (f->suppressed_by) {
+			json_t *sups = json_array(), *sup = json_object();
+
+			json_object_set_new(sup, "kind", json_string("inSource"));
+			json_object_set_new(sup, "justification", json_string(f->suppressed_by));
+			json_array_append_new(sups, sup);
+			json_object_set_new(r, "suppressions", sups);
+		}
+		json_array_append_new(results, r);
+	}
+	json_object_set_new(run, "tool", tool);
+	json_object_set_new(run, "results", results);
+	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+	json_array_append_new(runs, run);
+	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "version", json_string("2.1.0"));
+	json_object_set_new(root, "runs", runs);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	if (!text)
+		return BH_ERR_NOMEM;
+	err = bh_buf_adds(out, text);
+	if (!err)
+		err = bh_buf_addc(out, '\n');
+	free(text);
+	return err;
+}
