@@ -1,6 +1,6 @@
 /*
- * Registration of the image layer with the scan driver. The Dockerfile parser and its rules
- * arrive with the image-layer issue; until then the layer claims no input and has no rules.
+ * Registration of the Dockerfile part of the image layer with the scan driver. The Dockerfile
+ * parser and its rules arrive with the Dockerfile issue; until then the layer claims no input.
  */
 #include "image.h"
 
@@ -10,5 +10,3 @@ const struct bh_layer_ops bh_dockerfile_layer = {
 };
 const struct bh_rule bh_df_rules[1];
 const size_t bh_df_nrules = 0;
-const struct bh_rule bh_im_rules[1];
-const size_t bh_im_nrules = 0;
