@@ -19,6 +19,7 @@ build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 test: build
+	@sh scripts/deps.sh
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, built with clang.
@@ -32,6 +33,7 @@ test-san: $(SAN)/build.ninja
 		meson test -C $(SAN) --print-errorlogs --num-processes 2
 
 demo: build
+	@sh scripts/deps.sh
 	@sh scripts/demo.sh $(BUILD)/bulkhead
 
 bench: build

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "engine/engine.h"
 #include "core/banned.h"
+#include "engine/engine.h"
 
 static const struct bh_opt_doc explain_options[] = {
 	{ "-h, --help", "Show this help." },
@@ -28,7 +28,8 @@ static int run(int argc, char **argv)
 		return 2;
 	}
 	printf("%s: %s\n\n", r->id, r->title);
-	printf("layer:     %s\nseverity:  %s\n", bh_layer_name(r->layer), bh_severity_name(r->severity));
+	printf("layer:     %s\nseverity:  %s\n", bh_layer_name(r->layer),
+	       bh_severity_name(r->severity));
 	printf("attack:    %s\nfix:       %s\n", r->attack, r->fix);
 	if (r->refs)
 		printf("refs:      %s\n", r->refs);
@@ -42,7 +43,8 @@ const struct bh_command cmd_explain_def = {
 	.fn = run,
 	.summary = "show one rule: the attack it stops and the fix",
 	.usage = "explain RULE-ID",
-	.description = "Show a rule's title, layer, severity, the attack it stops, the fix and references.",
+	.description =
+		"Show a rule's title, layer, severity, the attack it stops, the fix and references.",
 	.options = explain_options,
 	.examples = "  $ bulkhead explain K8-001\n",
 };

@@ -1,7 +1,7 @@
 /*
- * bulkhead gen-docs DIR: write the rule reference (one Markdown file per rule in DIR/rules) and the man page
- * (DIR/man/bulkhead.1) from the rule catalogue and the command table, the same sources that
- * `bulkhead explain` and --help print. A test regenerates them and fails when docs/ is stale.
+ * bulkhead gen-docs DIR: write the rule reference (one Markdown file per rule in DIR/rules) and the
+ * man page (DIR/man/bulkhead.1) from the rule catalogue and the command table, the same sources
+ * that `bulkhead explain` and --help print. A test regenerates them and fails when docs/ is stale.
  */
 #include "cli.h"
 
@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/banned.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "engine/engine.h"
-#include "core/banned.h"
 
 static int write_buf(const char *path, struct bh_buf *b)
 {
@@ -108,14 +108,15 @@ static int gen_rules(const char *dir)
 		bh_buf_init(&md, 0);
 		bh_buf_printf(&idx, "| [%s](%s.md) | %s | %s | %s |\n", r->id, r->id,
 			      bh_layer_name(r->layer), bh_severity_name(r->severity), r->title);
-		bh_buf_printf(&md,
-			      "# %s: %s\n\n- Layer: %s\n- Severity: %s\n%s%s%s\n## Attack\n\n%s\n\n"
-			      "## Fix\n\n%s\n\n## Suppress\n\n`# bulkhead:ignore %s reason` on the "
-			      "finding's line or the line above, or `bulkhead.dev/ignore: \"%s\"` on "
-			      "the object.\n",
-			      r->id, r->title, bh_layer_name(r->layer), bh_severity_name(r->severity),
-			      r->refs ? "- References: " : "", r->refs ? r->refs : "",
-			      r->refs ? "\n" : "", r->attack, r->fix, r->id, r->id);
+		bh_buf_printf(
+			&md,
+			"# %s: %s\n\n- Layer: %s\n- Severity: %s\n%s%s%s\n## Attack\n\n%s\n\n"
+			"## Fix\n\n%s\n\n## Suppress\n\n`# bulkhead:ignore %s reason` on the "
+			"finding's line or the line above, or `bulkhead.dev/ignore: \"%s\"` on "
+			"the object.\n",
+			r->id, r->title, bh_layer_name(r->layer), bh_severity_name(r->severity),
+			r->refs ? "- References: " : "", r->refs ? r->refs : "",
+			r->refs ? "\n" : "", r->attack, r->fix, r->id, r->id);
 		bh_buf_reset(&path);
 		bh_buf_printf(&path, "%s/rules/%s.md", dir, r->id);
 		rc = write_buf(path.data, &md);
@@ -138,7 +139,8 @@ static int run(int argc, char **argv)
 	if (argc != 2)
 		return cli_usage(&cmd_gen_docs_def, "expected the docs directory");
 	if (mkdir(argv[1], 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "bulkhead gen-docs: cannot create %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "bulkhead gen-docs: cannot create %s: %s\n", argv[1],
+			strerror(errno));
 		return 3;
 	}
 	rc = gen_rules(argv[1]);
@@ -152,7 +154,8 @@ const struct bh_command cmd_gen_docs_def = {
 	.fn = run,
 	.summary = "write the rule reference and the man page",
 	.usage = "gen-docs DIR",
-	.description = "Write DIR/rules/*.md and DIR/man/bulkhead.1 from the rule catalogue and the command table.",
+	.description =
+		"Write DIR/rules/*.md and DIR/man/bulkhead.1 from the rule catalogue and the command table.",
 	.options = gen_docs_options,
 	.hidden = 1,
 };

@@ -4,8 +4,8 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "core/banned.h"
+#include "engine/engine.h"
 
 static const struct bh_opt_doc rules_options[] = {
 	{ "--layer PREFIX", "Only rules of one layer: DF, IM, K8, CI, SE, SC or NP." },

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/engine.h"
 #include "core/banned.h"
+#include "engine/engine.h"
 
 enum {
 	OPT_CONFIG = CLI_OPT_FIRST_COMMAND_OPTION,
@@ -20,10 +20,13 @@ enum {
 
 static const struct bh_opt_doc scan_options[] = {
 	CLI_REPORT_OPTIONS,
-	{ "-c, --config FILE", "Use FILE instead of the .bulkhead.yaml found by walking up from the first path." },
+	{ "-c, --config FILE",
+	  "Use FILE instead of the .bulkhead.yaml found by walking up from the first path." },
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
-	{ "--write-baseline FILE", "Write the fingerprints of the current findings to FILE and exit 0." },
-	{ "--pss LEVEL", "Evaluate only the Pod Security Standards controls of LEVEL (baseline or restricted)." },
+	{ "--write-baseline FILE",
+	  "Write the fingerprints of the current findings to FILE and exit 0." },
+	{ "--pss LEVEL",
+	  "Evaluate only the Pod Security Standards controls of LEVEL (baseline or restricted)." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -72,7 +75,8 @@ static int run(int argc, char **argv)
 			else if (!strcmp(optarg, "restricted"))
 				pss = BH_PSS_RESTRICTED;
 			else
-				return cli_usage(&cmd_scan_def, "--pss takes baseline or restricted");
+				return cli_usage(&cmd_scan_def,
+						 "--pss takes baseline or restricted");
 			break;
 		case 'h':
 			cli_help(stdout, &cmd_scan_def);

@@ -9,12 +9,8 @@
 #include "core/banned.h"
 
 const struct bh_command *const bh_commands[] = {
-	&cmd_scan_def,
-	&cmd_rules_def,
-	&cmd_explain_def,
-	&cmd_version_def,
-	&cmd_help_def,
-	&cmd_gen_docs_def,
+	&cmd_scan_def,	  &cmd_rules_def, &cmd_explain_def,
+	&cmd_version_def, &cmd_help_def,  &cmd_gen_docs_def,
 };
 const size_t bh_ncommands = sizeof(bh_commands) / sizeof(*bh_commands);
 

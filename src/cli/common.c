@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/fs.h"
 #include "core/banned.h"
+#include "core/fs.h"
 
 void cli_help(FILE *f, const struct bh_command *c)
 {
@@ -92,8 +92,8 @@ int cli_report_emit(struct cli_report *r, struct bh_scan *s)
 	if (r->color_mode == 1)
 		r->opts.color = 1;
 	else if (r->color_mode == 0)
-		r->opts.color = !r->output && r->opts.format == BH_FMT_TEXT && isatty(1) &&
-				!(nc && *nc);
+		r->opts.color =
+			!r->output && r->opts.format == BH_FMT_TEXT && isatty(1) && !(nc && *nc);
 	if (r->opts.format != BH_FMT_TEXT)
 		r->opts.color = 0;
 	err = bh_report_render(s, &r->opts, &out);

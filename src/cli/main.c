@@ -44,6 +44,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version"))
 		return bh_command_find("version")->fn(1, argv + 1);
 	c = bh_command_find(argv[1]);
+	/* Every command's --help is its documentation entry, the source of the man page too. */
+	if (c && argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		cli_help(stdout, c);
+		return 0;
+	}
 	if (c)
 		return c->fn(argc - 1, argv + 1);
 	for (size_t i = 0; i < bh_ncommands; i++) {

@@ -12,9 +12,9 @@
 
 #include "banned.h"
 
-#define ARENA_CHUNK (64u * 1024)
+#define ARENA_CHUNK	    (64u * 1024)
 #define ARENA_DEFAULT_LIMIT ((size_t)4 << 30)
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN	    16
 
 struct bh_arena_chunk {
 	struct bh_arena_chunk *next;

@@ -25,6 +25,7 @@ void *bh_arena_alloc(struct bh_arena *a, size_t size);
 void *bh_arena_realloc(struct bh_arena *a, void *old, size_t old_size, size_t new_size);
 char *bh_arena_strdup(struct bh_arena *a, const char *s);
 char *bh_arena_strndup(struct bh_arena *a, const char *s, size_t n);
-char *bh_arena_printf(struct bh_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *bh_arena_printf(struct bh_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

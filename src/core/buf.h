@@ -18,7 +18,10 @@ struct bh_buf {
 	size_t max; /* hard ceiling on len */
 };
 
-#define BH_BUF_INIT { NULL, 0, 0, 0 }
+#define BH_BUF_INIT           \
+	{                     \
+		NULL, 0, 0, 0 \
+	}
 
 /* max 0 means BH_LIMIT_BUF_BYTES. */
 void bh_buf_init(struct bh_buf *b, size_t max);

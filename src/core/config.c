@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "banned.h"
 #include "fs.h"
 #include "limits.h"
-#include "banned.h"
 
 void bh_config_defaults(struct bh_config *cfg)
 {
@@ -88,8 +88,9 @@ bh_err bh_config_parse(struct bh_arena *a, const char *file, const char *data, s
 			return bad(diag, file, k, "keys must be strings");
 		if (!strcmp(key, "fail-on") || !strcmp(key, "fail_on")) {
 			if (!bh_node_str(v) || bh_severity_parse(bh_node_str(v), &c.fail_on))
-				return bad(diag, file, v,
-					   "fail-on must be one of critical, high, medium, low, info, none");
+				return bad(
+					diag, file, v,
+					"fail-on must be one of critical, high, medium, low, info, none");
 			c.fail_on_set = 1;
 		} else if (!strcmp(key, "disable")) {
 			err = str_list(a, file, v, &c.disable, &c.ndisable, diag);
@@ -99,7 +100,8 @@ bh_err bh_config_parse(struct bh_arena *a, const char *file, const char *data, s
 			err = str_list(a, file, v, &c.registries, &c.nregistries, diag);
 		} else if (!strcmp(key, "severity")) {
 			if (v->kind != BH_NODE_MAP)
-				return bad(diag, file, v, "severity must map rule ids to severities");
+				return bad(diag, file, v,
+					   "severity must map rule ids to severities");
 			c.sev = bh_arena_alloc(a, (v->map.n + 1) * sizeof(*c.sev));
 			if (!c.sev)
 				return BH_ERR_NOMEM;
@@ -115,7 +117,8 @@ bh_err bh_config_parse(struct bh_arena *a, const char *file, const char *data, s
 			c.nsev = v->map.n;
 		} else if (!strcmp(key, "ignore")) {
 			if (v->kind != BH_NODE_SEQ)
-				return bad(diag, file, v, "ignore must be a list of {rule, path, reason}");
+				return bad(diag, file, v,
+					   "ignore must be a list of {rule, path, reason}");
 			c.ignore = bh_arena_alloc(a, (v->seq.n + 1) * sizeof(*c.ignore));
 			if (!c.ignore)
 				return BH_ERR_NOMEM;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "limits.h"
 #include "banned.h"
+#include "limits.h"
 
 struct frame {
 	struct bh_node *node;
@@ -40,6 +40,7 @@ struct builder {
 	struct bh_dupkey *dups;
 	size_t ndups, dups_cap;
 	uint64_t doc_size;
+	uint64_t alias_nodes; /* nodes that aliases added, over the whole stream */
 };
 
 static bh_err fail(struct builder *b, struct bh_diag *diag, bh_err err, const yaml_mark_t *m,
@@ -92,7 +93,8 @@ static bh_err remember_anchor(struct builder *b, const char *name, struct bh_nod
 
 static const struct anchor *find_anchor(const struct builder *b, const char *name)
 {
-	/* Search backwards so the latest definition wins; aliases are capped, so this is bounded. */
+	/* Search backwards so the latest definition wins; aliases are capped, so this is bounded.
+	 */
 	for (size_t i = b->nanchors; i > 0; i--) {
 		if (strcmp(b->anchors[i - 1].name, name) == 0)
 			return &b->anchors[i - 1];
@@ -103,7 +105,8 @@ static const struct anchor *find_anchor(const struct builder *b, const char *nam
 static int is_merge_key(const struct bh_node *k)
 {
 	return k->kind == BH_NODE_SCALAR && k->scalar.style == BH_STYLE_PLAIN &&
-	       strcmp(k->scalar.str, "<<") == 0 && (!k->tag || strcmp(k->tag, "tag:yaml.org,2002:merge") == 0);
+	       strcmp(k->scalar.str, "<<") == 0 &&
+	       (!k->tag || strcmp(k->tag, "tag:yaml.org,2002:merge") == 0);
 }
 
 struct keyref {
@@ -149,7 +152,8 @@ static bh_err record_dups(struct builder *b, struct bh_node *map, size_t start)
 	for (size_t i = 1; i < m && !err; i++) {
 		const struct bh_node *p = refs[i - 1].key, *q = refs[i].key;
 
-		if (p->scalar.len != q->scalar.len || memcmp(p->scalar.str, q->scalar.str, p->scalar.len))
+		if (p->scalar.len != q->scalar.len ||
+		    memcmp(p->scalar.str, q->scalar.str, p->scalar.len))
 			continue;
 		if (b->ndups == b->dups_cap) {
 			size_t ncap = b->dups_cap ? b->dups_cap * 2 : 4;
@@ -171,8 +175,13 @@ static bh_err record_dups(struct builder *b, struct bh_node *map, size_t start)
 	return err;
 }
 
-/* Turn the scratch key/value list of a closed mapping into pairs, applying merge keys. */
-static bh_err finish_map(struct builder *b, struct frame *f)
+/*
+ * Turn the scratch key/value list of a closed mapping into pairs, applying merge keys. A merge
+ * value that is not a mapping or a sequence of mappings is an error, as in the YAML decoder the
+ * API server uses ("map merge requires map or sequence of maps"): accepting it would let a scan
+ * judge a manifest that the cluster rejects, or read it differently.
+ */
+static bh_err finish_map(struct builder *b, struct frame *f, struct bh_diag *diag)
 {
 	struct bh_node *map = f->node;
 	size_t npairs = f->n / 2, nmerged = 0, total;
@@ -184,12 +193,24 @@ static bh_err finish_map(struct builder *b, struct frame *f)
 
 		if (!is_merge_key(key))
 			continue;
-		if (val->kind == BH_NODE_MAP)
+		if (val->kind == BH_NODE_MAP) {
 			nmerged += val->map.n;
-		else if (val->kind == BH_NODE_SEQ)
-			for (size_t j = 0; j < val->seq.n; j++)
-				if (val->seq.items[j]->kind == BH_NODE_MAP)
-					nmerged += val->seq.items[j]->map.n;
+		} else if (val->kind == BH_NODE_SEQ) {
+			for (size_t j = 0; j < val->seq.n; j++) {
+				const struct bh_node *src = val->seq.items[j];
+
+				if (src->kind != BH_NODE_MAP)
+					return bh_diag_set(diag, BH_ERR_PARSE, b->file, src->line,
+							   src->col,
+							   "a merge key (<<) takes a mapping or a "
+							   "sequence of mappings");
+				nmerged += src->map.n;
+			}
+		} else {
+			return bh_diag_set(
+				diag, BH_ERR_PARSE, b->file, val->line, val->col,
+				"a merge key (<<) takes a mapping or a sequence of mappings");
+		}
 	}
 	total = npairs + nmerged;
 	pairs = bh_arena_alloc(b->a, total * sizeof(*pairs));
@@ -212,8 +233,6 @@ static bh_err finish_map(struct builder *b, struct frame *f)
 			for (size_t j = val->seq.n; j > 0; j--) {
 				const struct bh_node *src = val->seq.items[j - 1];
 
-				if (src->kind != BH_NODE_MAP)
-					continue;
 				for (size_t m = 0; m < src->map.n; m++)
 					pairs[k++] = src->map.pairs[m];
 			}
@@ -341,9 +360,8 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 				}
 				if (ndocs == docs_cap) {
 					size_t ncap = docs_cap ? docs_cap * 2 : 4;
-					struct bh_doc *p =
-						bh_arena_realloc(a, docs, docs_cap * sizeof(*p),
-								 ncap * sizeof(*p));
+					struct bh_doc *p = bh_arena_realloc(
+						a, docs, docs_cap * sizeof(*p), ncap * sizeof(*p));
 
 					if (!p) {
 						err = BH_ERR_NOMEM;
@@ -387,6 +405,17 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 					   "alias to an unknown anchor");
 				goto out;
 			}
+			/*
+			 * The per-document bound alone would let many documents, each a smaller
+			 * bomb, multiply the cost of walking the file; so aliases are also
+			 * bounded per stream by the nodes they add.
+			 */
+			b.alias_nodes = sat_add(b.alias_nodes, an->size);
+			if (b.alias_nodes > BH_LIMIT_DOC_EXPANDED_NODES) {
+				err = fail(&b, diag, BH_ERR_LIMIT, &ev.start_mark,
+					   "aliases expand to too many nodes (alias bomb?)");
+				goto out;
+			}
 			err = attach(&b, an->node, an->size, NULL, &root, diag, &ev.start_mark);
 			if (err)
 				goto out;
@@ -427,7 +456,8 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 				break;
 			}
 			n->tag = copy_tag(&b, ev.data.scalar.tag,
-					  ev.data.scalar.plain_implicit || ev.data.scalar.quoted_implicit);
+					  ev.data.scalar.plain_implicit ||
+						  ev.data.scalar.quoted_implicit);
 			if (!n->scalar.str) {
 				err = BH_ERR_NOMEM;
 				goto out;
@@ -448,8 +478,8 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 		case YAML_MAPPING_START_EVENT: {
 			int is_map = ev.type == YAML_MAPPING_START_EVENT;
 			struct frame *f;
-			const yaml_char_t *anchor =
-				is_map ? ev.data.mapping_start.anchor : ev.data.sequence_start.anchor;
+			const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
+							   : ev.data.sequence_start.anchor;
 
 			if (b.depth >= BH_LIMIT_DOC_DEPTH) {
 				err = fail(&b, diag, BH_ERR_LIMIT, &ev.start_mark,
@@ -487,14 +517,16 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 			n->end_line = (unsigned)ev.end_mark.line + 1;
 			n->end_col = (unsigned)ev.end_mark.column + 1;
 			if (n->kind == BH_NODE_MAP) {
-				err = finish_map(&b, f);
+				err = finish_map(&b, f, diag);
 			} else {
-				n->seq.items = bh_arena_alloc(a, (f->n ? f->n : 1) * sizeof(*n->seq.items));
+				n->seq.items = bh_arena_alloc(a, (f->n ? f->n : 1) *
+									 sizeof(*n->seq.items));
 				if (!n->seq.items) {
 					err = BH_ERR_NOMEM;
 				} else {
 					if (f->n)
-						memcpy(n->seq.items, f->items, f->n * sizeof(*f->items));
+						memcpy(n->seq.items, f->items,
+						       f->n * sizeof(*f->items));
 					n->seq.n = f->n;
 				}
 			}
@@ -600,7 +632,7 @@ int bh_node_is_null(const struct bh_node *n)
 int bh_node_bool(const struct bh_node *n, int *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES",
-					   "on",   "On",   "ON",   "y",   "Y" };
+					   "on",   "On",   "ON",   "y",	  "Y" };
 	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO",
 					  "off",   "Off",   "OFF",   "n",  "N" };
 

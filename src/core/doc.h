@@ -115,8 +115,8 @@ int bh_node_bool(const struct bh_node *n, int *out);
 /* Integer value of a plain scalar (decimal, 0x hex, 0o octal); 1 when it is one. */
 int bh_node_int(const struct bh_node *n, long long *out);
 
-#define bh_node_is_map(n) ((n) && (n)->kind == BH_NODE_MAP)
-#define bh_node_is_seq(n) ((n) && (n)->kind == BH_NODE_SEQ)
+#define bh_node_is_map(n)    ((n) && (n)->kind == BH_NODE_MAP)
+#define bh_node_is_seq(n)    ((n) && (n)->kind == BH_NODE_SEQ)
 #define bh_node_is_scalar(n) ((n) && (n)->kind == BH_NODE_SCALAR)
 
 #endif

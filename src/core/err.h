@@ -23,7 +23,7 @@ enum bh_err {
 };
 typedef enum bh_err bh_err;
 
-#define BH_DIAG_MSG_MAX 512
+#define BH_DIAG_MSG_MAX	 512
 #define BH_DIAG_FILE_MAX 1024
 
 /*

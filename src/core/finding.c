@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
 #include "banned.h"
+#include "fs.h"
+#include "limits.h"
 
 void bh_finding_fingerprint(struct bh_finding *f)
 {
@@ -21,7 +22,8 @@ void bh_finding_fingerprint(struct bh_finding *f)
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	parts[0] = f->rule ? f->rule->id : "";
-	parts[1] = f->file ? f->file : "";
+	/* "./x.yaml" and "x.yaml" are one file, so a baseline works with either spelling. */
+	parts[1] = f->file ? bh_fs_strip_dot(f->file) : "";
 	parts[2] = f->object ? f->object : "";
 	parts[3] = f->container ? f->container : "";
 	parts[4] = f->key ? f->key : (f->message ? f->message : "");

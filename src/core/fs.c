@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "banned.h"
 #include "buf.h"
 #include "limits.h"
-#include "banned.h"
 
 bh_err bh_fs_read(const char *path, size_t max, char **data, size_t *len, struct bh_diag *diag)
 {
@@ -118,7 +118,8 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 	if (close(fd) < 0 && !err)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s", strerror(errno));
 	if (!err && rename(tmp.data, path) < 0)
-		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "rename failed: %s", strerror(errno));
+		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "rename failed: %s",
+				  strerror(errno));
 	if (err)
 		unlink(tmp.data);
 out:
@@ -141,8 +142,7 @@ struct walk_state {
 	size_t files;
 };
 
-static void walk_error(struct walk_state *w, const char *path, const char *what,
-		       const char *detail)
+static void walk_error(struct walk_state *w, const char *path, const char *what, const char *detail)
 {
 	struct bh_diag d;
 
@@ -153,15 +153,33 @@ static void walk_error(struct walk_state *w, const char *path, const char *what,
 	w->on_error(&d, w->ctx);
 }
 
+const char *bh_fs_strip_dot(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (*path == '/')
+			path++;
+	}
+	return *path ? path : ".";
+}
+
+int bh_fs_path_matches(const char *pattern, const char *path)
+{
+	pattern = bh_fs_strip_dot(pattern);
+	path = bh_fs_strip_dot(path);
+	if (fnmatch(pattern, path, 0) == 0)
+		return 1;
+	for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+		if (p[1] && fnmatch(pattern, p + 1, FNM_PATHNAME) == 0)
+			return 1;
+	return 0;
+}
+
 static int excluded(const struct bh_walk_opts *o, const char *path)
 {
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	for (size_t i = 0; o && i < o->nexcludes; i++) {
-		if (fnmatch(o->excludes[i], path, 0) == 0 || fnmatch(o->excludes[i], base, 0) == 0)
+	for (size_t i = 0; o && i < o->nexcludes; i++)
+		if (bh_fs_path_matches(o->excludes[i], path))
 			return 1;
-	}
 	return 0;
 }
 
@@ -187,7 +205,8 @@ static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
 		}
 		for (unsigned i = 0; i < depth; i++) {
 			if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
-				walk_error(w, path, "symlink loop: directory already on the path", NULL);
+				walk_error(w, path, "symlink loop: directory already on the path",
+					   NULL);
 				return BH_OK;
 			}
 		}

@@ -23,6 +23,17 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 int bh_fs_looks_binary(const char *data, size_t len);
 
 /*
+ * Whether a path pattern (fnmatch(3)) selects path, as .gitignore patterns do: a pattern
+ * matches the whole path, its basename, or any trailing run of its components (legacy/x-?.yaml
+ * selects deploy/legacy/x-1.yaml); '*' does not cross '/' except against the whole path. A
+ * leading "./" on either side is ignored.
+ */
+int bh_fs_path_matches(const char *pattern, const char *path);
+
+/* path without leading "./" components ("./a/b" -> "a/b"); "." stays ".". */
+const char *bh_fs_strip_dot(const char *path);
+
+/*
  * Called for every regular file found by a walk. Return BH_OK to go on; any other value stops the
  * walk and is returned by bh_fs_walk.
  */

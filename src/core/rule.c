@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
 #include "finding.h"
 #include "scan.h"
-#include "banned.h"
 
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical", "none" };
 
@@ -37,8 +37,9 @@ int bh_severity_parse(const char *s, enum bh_severity *out)
 }
 
 static const char *const layer_names[][2] = {
-	{ "DF", "dockerfile" }, { "IM", "image" },    { "K8", "kubernetes" }, { "CI", "pipeline" },
-	{ "SE", "secrets" },	{ "SC", "supply-chain" }, { "NP", "network" },
+	{ "DF", "dockerfile" }, { "IM", "image" },   { "K8", "kubernetes" },
+	{ "CI", "pipeline" },	{ "SE", "secrets" }, { "SC", "supply-chain" },
+	{ "NP", "network" },
 };
 
 const char *bh_layer_name(enum bh_layer l)
@@ -59,9 +60,10 @@ static int list_has(const char *list, const char *id)
 	for (const char *p = list; p && *p;) {
 		while (*p == ',' || *p == ' ' || *p == '\t')
 			p++;
-		if (strncasecmp(p, id, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+		if (strncasecmp(p, id, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
 			return 1;
-		while (*p && *p != ',' && *p != ' ')
+		while (*p && *p != ',' && *p != ' ' && *p != '\t')
 			p++;
 	}
 	return 0;
@@ -89,7 +91,8 @@ static void report_vfmt(struct bh_ctx *ctx, unsigned line, unsigned col, unsigne
 	f.container = ctx->container;
 	f.key = key ? bh_arena_strdup(&s->arena, key) : NULL;
 	if (ctx->ignore && (list_has(ctx->ignore, ctx->rule->id) || list_has(ctx->ignore, "all")))
-		f.suppressed_by = ctx->ignore_src ? ctx->ignore_src : "annotation bulkhead.dev/ignore";
+		f.suppressed_by =
+			ctx->ignore_src ? ctx->ignore_src : "annotation bulkhead.dev/ignore";
 	if (!f.message || bh_findings_add(&s->findings, &s->arena, &f)) {
 		struct bh_diag d;
 
@@ -106,7 +109,8 @@ void bh_report(struct bh_ctx *ctx, const struct bh_node *node, const char *key, 
 
 	va_start(ap, fmt);
 	if (node)
-		report_vfmt(ctx, node->line, node->col, node->end_line, node->end_col, key, fmt, ap);
+		report_vfmt(ctx, node->line, node->col, node->end_line, node->end_col, key, fmt,
+			    ap);
 	else
 		report_vfmt(ctx, 1, 1, 1, 1, key, fmt, ap);
 	va_end(ap);

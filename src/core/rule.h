@@ -34,7 +34,7 @@ enum bh_layer {
 };
 
 /* Rule flags; the Kubernetes layer uses the PSS ones for --pss. */
-#define BH_RULE_PSS_BASELINE 0x1u
+#define BH_RULE_PSS_BASELINE   0x1u
 #define BH_RULE_PSS_RESTRICTED 0x2u
 
 struct bh_ctx;

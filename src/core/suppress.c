@@ -5,14 +5,13 @@
  */
 #include "suppress.h"
 
-#include <fnmatch.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "banned.h"
 #include "fs.h"
 #include "limits.h"
-#include "banned.h"
 
 static int is_id_char(char c)
 {
@@ -95,12 +94,11 @@ void bh_suppress_apply(struct bh_scan *s, const struct bh_baseline *b)
 
 			if (strcmp(ig->rule, "*") != 0 && strcasecmp(ig->rule, f->rule->id) != 0)
 				continue;
-			if (ig->path && (!f->file || fnmatch(ig->path, f->file, 0) != 0))
+			if (ig->path && (!f->file || !bh_fs_path_matches(ig->path, f->file)))
 				continue;
-			f->suppressed_by = bh_arena_printf(&s->arena, "config %s%s%s",
-							   s->cfg.path ? s->cfg.path : "",
-							   ig->reason ? ": " : "",
-							   ig->reason ? ig->reason : "");
+			f->suppressed_by = bh_arena_printf(
+				&s->arena, "config %s%s%s", s->cfg.path ? s->cfg.path : "",
+				ig->reason ? ": " : "", ig->reason ? ig->reason : "");
 			break;
 		}
 		if (f->suppressed_by || !b || !b->n)
@@ -130,7 +128,8 @@ bh_err bh_baseline_load(const char *path, struct bh_baseline *out, struct bh_dia
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(data);
 	if (!root)
-		return bh_diag_set(diag, BH_ERR_PARSE, path, (unsigned)(jerr.line > 0 ? jerr.line : 0),
+		return bh_diag_set(diag, BH_ERR_PARSE, path,
+				   (unsigned)(jerr.line > 0 ? jerr.line : 0),
 				   (unsigned)(jerr.column > 0 ? jerr.column : 0), "%s", jerr.text);
 	fps = json_object_get(root, "fingerprints");
 	if (!json_is_array(fps)) {
@@ -194,7 +193,8 @@ bh_err bh_baseline_write(const char *path, const struct bh_findings *list, struc
 		return BH_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < list->n; i++)
-		if (!list->items[i].suppressed_by || strncmp(list->items[i].suppressed_by, "baseline", 8) == 0)
+		if (!list->items[i].suppressed_by ||
+		    strncmp(list->items[i].suppressed_by, "baseline", 8) == 0)
 			fps[n++] = list->items[i].fingerprint;
 	qsort(fps, n, sizeof(*fps), fp_cmp);
 	for (size_t i = 0; i < n; i++)

@@ -12,8 +12,9 @@
 #include <string.h>
 
 #include "bh_config.h"
-#include "engine/engine.h"
 #include "core/banned.h"
+#include "core/fs.h"
+#include "engine/engine.h"
 
 static const char *sarif_level(enum bh_severity s)
 {
@@ -36,6 +37,45 @@ static const char *security_severity(enum bh_severity s)
 	return v[s <= BH_SEV_NONE ? s : BH_SEV_NONE];
 }
 
+/*
+ * A file path as a SARIF artifact URI (a relative reference, or an absolute path): bytes
+ * outside RFC 3986's unreserved set and '/' are percent-encoded, so spaces, '#', '%' and
+ * non-ASCII names still give a valid URI that code scanning resolves.
+ */
+static json_t *uri_of(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct bh_buf b;
+	json_t *j;
+
+	if (!path || !*path)
+		return json_string("stdin");
+	path = bh_fs_strip_dot(path);
+	bh_buf_init(&b, 0);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
+
+		if (plain) {
+			bh_buf_addc(&b, (char)*p);
+		} else {
+			bh_buf_addc(&b, '%');
+			bh_buf_addc(&b, hex[*p >> 4]);
+			bh_buf_addc(&b, hex[*p & 15]);
+		}
+	}
+	j = json_string(bh_buf_str(&b));
+	bh_buf_release(&b);
+	return j;
+}
+
+/* Inline comments and annotations live in the source; config and baselines outside it. */
+static const char *suppression_kind(const char *by)
+{
+	return strncmp(by, "inline", 6) == 0 || strncmp(by, "annotation", 10) == 0 ? "inSource"
+										   : "external";
+}
+
 static json_t *text_obj(const char *s)
 {
 	json_t *o = json_object();
@@ -46,7 +86,8 @@ static json_t *text_obj(const char *s)
 
 static json_t *rule_obj(const struct bh_rule *r)
 {
-	json_t *o = json_object(), *props = json_object(), *tags = json_array(), *cfg = json_object();
+	json_t *o = json_object(), *props = json_object(), *tags = json_array(),
+	       *cfg = json_object();
 	char help[2048];
 
 	json_object_set_new(o, "id", json_string(r->id));
@@ -61,7 +102,8 @@ static json_t *rule_obj(const struct bh_rule *r)
 	json_array_append_new(tags, json_string("security"));
 	json_array_append_new(tags, json_string(bh_layer_name(r->layer)));
 	json_object_set_new(props, "tags", tags);
-	json_object_set_new(props, "security-severity", json_string(security_severity(r->severity)));
+	json_object_set_new(props, "security-severity",
+			    json_string(security_severity(r->severity)));
 	json_object_set_new(props, "severity", json_string(bh_severity_name(r->severity)));
 	json_object_set_new(o, "properties", props);
 	return o;
@@ -103,11 +145,12 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		json_object_set_new(r, "level", json_string(sarif_level(f->severity)));
 		json_object_set_new(r, "message", text_obj(f->message));
 		art = json_object();
-		json_object_set_new(art, "uri", json_string(f->file && *f->file ? f->file : "stdin"));
+		json_object_set_new(art, "uri", uri_of(f->file));
 		reg = json_object();
 		json_object_set_new(reg, "startLine", json_integer(f->line ? f->line : 1));
 		json_object_set_new(reg, "startColumn", json_integer(f->col ? f->col : 1));
-		json_object_set_new(reg, "endLine", json_integer(f->end_line >= f->line ? f->end_line : f->line));
+		json_object_set_new(reg, "endLine",
+				    json_integer(f->end_line >= f->line ? f->end_line : f->line));
 		json_object_set_new(reg, "endColumn", json_integer(f->end_col ? f->end_col : 1));
 		ploc = json_object();
 		json_object_set_new(ploc, "artifactLocation", art);
@@ -131,7 +174,8 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		if (f->suppressed_by) {
 			json_t *sups = json_array(), *sup = json_object();
 
-			json_object_set_new(sup, "kind", json_string("inSource"));
+			json_object_set_new(sup, "kind",
+					    json_string(suppression_kind(f->suppressed_by)));
 			json_object_set_new(sup, "justification", json_string(f->suppressed_by));
 			json_array_append_new(sups, sup);
 			json_object_set_new(r, "suppressions", sups);
@@ -142,7 +186,8 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
 	json_array_append_new(runs, run);
-	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "$schema",
+			    json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(root, "runs", runs);
 	text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "engine/engine.h"
 #include "core/banned.h"
+#include "engine/engine.h"
 
 static const char *sev_color(enum bh_severity s)
 {
@@ -26,13 +26,17 @@ static const char *sev_color(enum bh_severity s)
 	}
 }
 
-/* Print the source line with tabs expanded and a caret row under [col, end_col). */
+/*
+ * Print the source line with tabs expanded and a caret row under [col, end_col). Columns are
+ * counted in code points, as libyaml reports them, and each code point is shown as one cell.
+ */
 static bh_err show_line(struct bh_scan *s, const struct bh_finding *f, struct bh_buf *out,
 			int color)
 {
 	struct bh_source *src = (struct bh_source *)bh_scan_find_source(s, f->file);
 	const char *text;
-	size_t len, caret_from = 0, caret_to = 0, w = 0;
+	size_t len, caret_from = 0, caret_to = 0, w = 0, cp = 0;
+	int found = 0;
 	bh_err err = BH_OK;
 
 	if (!src)
@@ -46,18 +50,24 @@ static bh_err show_line(struct bh_scan *s, const struct bh_finding *f, struct bh
 	for (size_t i = 0; i < len && !err; i++) {
 		unsigned char ch = (unsigned char)text[i];
 
-		if (i + 1 == f->col)
-			caret_from = w;
+		if ((ch & 0xc0) != 0x80) {
+			/* A code point starts here (continuation bytes do not count). */
+			cp++;
+			if (cp == f->col) {
+				caret_from = w;
+				found = 1;
+			}
+		}
 		if (ch == '\t') {
 			err = bh_buf_adds(out, "    ");
 			w += 4;
 		} else {
 			/* Control bytes from hostile input are shown as '?', never sent raw. */
 			err = bh_buf_addc(out, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
-			w += (ch & 0xc0) != 0x80; /* count UTF-8 sequences as one column */
+			w += (ch & 0xc0) != 0x80;
 		}
 	}
-	if (f->col > len)
+	if (!found)
 		caret_from = w;
 	caret_to = w;
 	if (f->end_line == f->line && f->end_col > f->col) {
@@ -100,16 +110,18 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 		if (!cur || strcmp(cur, f->file)) {
 			cur = f->file;
 			files++;
-			err = bh_buf_printf(out, "%s%s%s%s\n", i ? "\n" : "", o->color ? "\033[1m" : "",
-					    f->file, o->color ? "\033[0m" : "");
+			err = bh_buf_printf(out, "%s%s%s%s\n", i ? "\n" : "",
+					    o->color ? "\033[1m" : "", f->file,
+					    o->color ? "\033[0m" : "");
 		}
 		if (!err)
 			err = bh_buf_printf(out, "%s:%u:%u: %s%s%s %s %s", f->file, f->line, f->col,
 					    o->color ? sev_color(f->severity) : "",
-					    bh_severity_name(f->severity), o->color ? "\033[0m" : "",
-					    f->rule->id, f->message);
+					    bh_severity_name(f->severity),
+					    o->color ? "\033[0m" : "", f->rule->id, f->message);
 		if (!err && f->object)
-			err = bh_buf_printf(out, " [%s%s%s]", f->object, f->container ? " container " : "",
+			err = bh_buf_printf(out, " [%s%s%s]", f->object,
+					    f->container ? " container " : "",
 					    f->container ? f->container : "");
 		if (!err)
 			err = bh_buf_addc(out, '\n');
@@ -128,17 +140,19 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 		err = bh_buf_printf(out, "No findings in %zu file%s", s->files_scanned,
 				    s->files_scanned == 1 ? "" : "s");
 	else if (!err)
-		err = bh_buf_printf(out,
-				    "%zu finding%s (%zu critical, %zu high, %zu medium, %zu low, %zu info) in %zu of %zu file%s",
-				    sum.total, sum.total == 1 ? "" : "s", sum.by_sev[BH_SEV_CRITICAL],
-				    sum.by_sev[BH_SEV_HIGH], sum.by_sev[BH_SEV_MEDIUM],
-				    sum.by_sev[BH_SEV_LOW], sum.by_sev[BH_SEV_INFO], files,
-				    s->files_scanned, s->files_scanned == 1 ? "" : "s");
+		err = bh_buf_printf(
+			out,
+			"%zu finding%s (%zu critical, %zu high, %zu medium, %zu low, %zu info) in %zu of %zu file%s",
+			sum.total, sum.total == 1 ? "" : "s", sum.by_sev[BH_SEV_CRITICAL],
+			sum.by_sev[BH_SEV_HIGH], sum.by_sev[BH_SEV_MEDIUM], sum.by_sev[BH_SEV_LOW],
+			sum.by_sev[BH_SEV_INFO], files, s->files_scanned,
+			s->files_scanned == 1 ? "" : "s");
 	if (!err && sum.suppressed)
 		err = bh_buf_printf(out, "; %zu suppressed%s", sum.suppressed,
 				    o->show_suppressed ? "" : " (--show-suppressed lists them)");
 	if (!err && s->nerrors)
-		err = bh_buf_printf(out, "; %zu input error%s", s->nerrors, s->nerrors == 1 ? "" : "s");
+		err = bh_buf_printf(out, "; %zu input error%s", s->nerrors,
+				    s->nerrors == 1 ? "" : "s");
 	if (!err)
 		err = bh_buf_addc(out, '\n');
 	return err;
