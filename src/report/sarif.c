@@ -132,7 +132,7 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 	for (size_t i = 0; i < s->findings.n; i++) {
 		const struct bh_finding *f = &s->findings.items[i];
 		json_t *r, *loc, *ploc, *art, *reg, *locs, *fps;
-		size_t idx = 0;
+		size_t idx = nrules;
 
 		if (f->suppressed_by && !o->show_suppressed)
 			continue;
@@ -141,7 +141,9 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 				idx = j;
 		r = json_object();
 		json_object_set_new(r, "ruleId", json_string(f->rule->id));
-		json_object_set_new(r, "ruleIndex", json_integer((json_int_t)idx));
+		/* A rule outside the catalogue (a test's) has no index rather than a wrong one. */
+		if (idx < nrules)
+			json_object_set_new(r, "ruleIndex", json_integer((json_int_t)idx));
 		json_object_set_new(r, "level", json_string(sarif_level(f->severity)));
 		json_object_set_new(r, "message", text_obj(f->message));
 		art = json_object();

@@ -110,7 +110,7 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 		if (!cur || strcmp(cur, f->file)) {
 			cur = f->file;
 			files++;
-			err = bh_buf_printf(out, "%s%s%s%s\n", i ? "\n" : "",
+			err = bh_buf_printf(out, "%s%s%s%s\n", files > 1 ? "\n" : "",
 					    o->color ? "\033[1m" : "", f->file,
 					    o->color ? "\033[0m" : "");
 		}
@@ -134,7 +134,7 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	}
 	if (err)
 		return err;
-	if (s->findings.n)
+	if (files)
 		err = bh_buf_addc(out, '\n');
 	if (!err && sum.total == 0)
 		err = bh_buf_printf(out, "No findings in %zu file%s", s->files_scanned,

@@ -2,19 +2,18 @@
  * The document model: positions, styles, multi-document streams, merge keys, duplicate keys,
  * and the hostile cases (depth, alias bombs, invalid UTF-8) that must fail cleanly.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/doc.h"
 #include "core/limits.h"
 
-static bh_err parse(struct bh_arena *a, const char *text, struct bh_docs *docs,
-		    struct bh_diag *d)
+static bh_err parse(struct bh_arena *a, const char *text, struct bh_docs *docs, struct bh_diag *d)
 {
 	return bh_doc_parse(a, "t.yaml", text, strlen(text), docs, d);
 }
@@ -147,9 +146,12 @@ static void test_invalid_utf8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_positions),	     cmocka_unit_test(test_multi_and_json),
-		cmocka_unit_test(test_duplicates_and_merge), cmocka_unit_test(test_syntax_error),
-		cmocka_unit_test(test_deep_nesting),	     cmocka_unit_test(test_alias_bomb),
+		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_multi_and_json),
+		cmocka_unit_test(test_duplicates_and_merge),
+		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_invalid_utf8),
 	};
 
