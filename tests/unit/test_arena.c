@@ -1,9 +1,11 @@
 /* The arena: alignment, zeroing, big blocks, realloc, the byte cap, and string helpers. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <string.h>
 
 #include "core/arena.h"

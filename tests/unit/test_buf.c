@@ -1,9 +1,11 @@
 /* The capped string buffer: growth, the hard ceiling, printf, detach and reset. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdlib.h>
 #include <string.h>
 

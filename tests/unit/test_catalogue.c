@@ -3,12 +3,14 @@
  * layer, and every field a user reads (title, attack, fix, refs) is filled and reads as a
  * sentence where it should. Runs over every layer's table, so a new rule is checked too.
  */
-#include <cmocka.h>
-#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -1,9 +1,11 @@
 /* .bulkhead.yaml: every key, the errors that name file:line, and discovery by walking up. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,11 +2,13 @@
  * The document model: positions, styles, multi-document streams, merge keys, duplicate keys,
  * and the hostile cases (depth, alias bombs, invalid UTF-8) that must fail cleanly.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,11 +3,13 @@
  * command line is scanned; the same file found by a directory walk is not), stdin, a syntax
  * error that does not hide the other files, binary input, and config excludes.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,11 +2,13 @@
  * Findings: the fingerprint (a known answer computed independently with Python's hashlib, and
  * its stability under line moves), the report order, the summary and --fail-on.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
 #include <string.h>
 
 #include "core/finding.h"

@@ -4,13 +4,15 @@
  * reported and skipped). Every test works in its own mkdtemp directory.
  */
 #define _GNU_SOURCE
-#include <cmocka.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,12 +4,14 @@
  * documented field, parsed back with jansson) and SARIF (rules from the catalogue, 1-based
  * regions, partialFingerprints, encoded URIs, suppressions). Same input, same bytes.
  */
-#include <cmocka.h>
-#include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 

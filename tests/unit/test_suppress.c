@@ -3,12 +3,14 @@
  * and path, and the baseline's write/load roundtrip (sorted, deduplicated, suppressing exactly
  * the findings it lists).
  */
-#include <cmocka.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
