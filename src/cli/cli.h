@@ -36,7 +36,15 @@ const struct bh_command *bh_command_find(const char *name);
 /* Print the command's help (the same text as its man page section). */
 void cli_help(FILE *f, const struct bh_command *c);
 /* Report a usage error for command c; returns 2. */
-int cli_usage(const struct bh_command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage(const struct bh_command *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * Report the option getopt_long just rejected (main sets opterr = 0, so getopt prints nothing
+ * itself); call it from the '?' / default branch. Returns 2.
+ */
+int cli_bad_option(const struct bh_command *c, char **argv);
+/* The command list with summaries, as `bulkhead help` prints it. */
+void cli_list_commands(FILE *f);
 /* Print an error diagnostic as "bulkhead: file:line:col: message". */
 void cli_diag(const struct bh_diag *d);
 
@@ -47,12 +55,17 @@ struct cli_report {
 	const char *fail_on;
 	int color_mode; /* -1 never, 0 auto, 1 always */
 };
-#define CLI_REPORT_OPTIONS                                                                         \
-	{ "-f, --format FORMAT", "text (default), json or sarif." },                               \
-	{ "-o, --output FILE", "Write the report to FILE atomically instead of standard output." }, \
-	{ "--fail-on SEVERITY", "Exit 1 when a finding is at or above SEVERITY: critical, high (default), medium, low, info or none." }, \
-	{ "--color, --no-color", "Force or disable colour; by default colour is used on a terminal unless NO_COLOR is set." }, \
-	{ "--show-suppressed", "Also list suppressed findings and what suppressed each." }
+#define CLI_REPORT_OPTIONS                                                                                                 \
+	{ "-f, --format FORMAT", "text (default), json or sarif." },                                                       \
+		{ "-o, --output FILE",                                                                                     \
+		  "Write the report to FILE atomically instead of standard output." },                                     \
+		{ "--fail-on SEVERITY",                                                                                    \
+		  "Exit 1 when a finding is at or above SEVERITY: critical, high (default), medium, low, info or none." }, \
+		{ "--color, --no-color",                                                                                   \
+		  "Force or disable colour; by default colour is used on a terminal unless NO_COLOR is set." },            \
+	{                                                                                                                  \
+		"--show-suppressed", "Also list suppressed findings and what suppressed each."                             \
+	}
 
 /* Handle one of the shared options; returns 1 when it was one, 0 when not, -1 on a bad value. */
 int cli_report_option(struct cli_report *r, int opt, const char *arg);
@@ -67,12 +80,14 @@ enum {
 	CLI_OPT_SHOW_SUPPRESSED,
 	CLI_OPT_FIRST_COMMAND_OPTION = 1100,
 };
-#define CLI_REPORT_LONGOPTS                                                                        \
-	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },    \
-		{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON },                           \
-		{ "color", no_argument, NULL, CLI_OPT_COLOR },                                     \
-		{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },                               \
-		{ "show-suppressed", no_argument, NULL, CLI_OPT_SHOW_SUPPRESSED }
+#define CLI_REPORT_LONGOPTS                                                                     \
+	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, \
+		{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON },                        \
+		{ "color", no_argument, NULL, CLI_OPT_COLOR },                                  \
+		{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },                            \
+	{                                                                                       \
+		"show-suppressed", no_argument, NULL, CLI_OPT_SHOW_SUPPRESSED                   \
+	}
 
 /* Command definitions, one file each. */
 extern const struct bh_command cmd_scan_def;

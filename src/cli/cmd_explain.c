@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 static const struct bh_opt_doc explain_options[] = {
 	{ "-h, --help", "Show this help." },

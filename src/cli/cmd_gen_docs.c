@@ -9,10 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/banned.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 static int write_buf(const char *path, struct bh_buf *b)
 {

@@ -15,14 +15,19 @@ static int run(int argc, char **argv)
 		cli_help(stdout, c);
 		return 0;
 	}
-	printf("usage: bulkhead <command> [options]\n\n"
-	       "bulkhead secures AI agent deployments on Kubernetes: the image, the pod, the\n"
-	       "pipeline and the network.\n\ncommands:\n");
+	cli_list_commands(stdout);
+	return 0;
+}
+
+void cli_list_commands(FILE *f)
+{
+	fprintf(f, "usage: bulkhead <command> [options]\n\n"
+		   "bulkhead secures AI agent deployments on Kubernetes: the image, the pod, the\n"
+		   "pipeline and the network.\n\ncommands:\n");
 	for (size_t i = 0; i < bh_ncommands; i++)
 		if (!bh_commands[i]->hidden)
-			printf("  %-12s %s\n", bh_commands[i]->name, bh_commands[i]->summary);
-	printf("\n'bulkhead <command> --help' shows a command's options.\n");
-	return 0;
+			fprintf(f, "  %-12s %s\n", bh_commands[i]->name, bh_commands[i]->summary);
+	fprintf(f, "\n'bulkhead <command> --help' shows a command's options.\n");
 }
 
 static const struct bh_opt_doc help_options[] = { { NULL, NULL } };

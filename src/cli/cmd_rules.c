@@ -4,8 +4,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 static const struct bh_opt_doc rules_options[] = {
 	{ "--layer PREFIX", "Only rules of one layer: DF, IM, K8, CI, SE, SC or NP." },
@@ -33,11 +34,20 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_rules_def);
 			return 0;
 		} else {
-			return cli_usage(&cmd_rules_def, "unknown option");
+			return cli_bad_option(&cmd_rules_def, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage(&cmd_rules_def, "unexpected argument '%s'", argv[optind]);
+	if (layer) {
+		int known = 0;
+
+		for (int l = 0; l < BH_LAYER_COUNT; l++)
+			known |= !strcasecmp(layer, bh_layer_prefix((enum bh_layer)l));
+		if (!known)
+			return cli_usage(&cmd_rules_def,
+					 "unknown layer '%s': DF, IM, K8, CI, SE, SC or NP", layer);
+	}
 	rules = bh_catalogue(&n);
 	for (size_t i = 0; i < n; i++) {
 		if (layer && strcasecmp(layer, bh_layer_prefix(rules[i]->layer)))

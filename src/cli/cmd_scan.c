@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 enum {
 	OPT_CONFIG = CLI_OPT_FIRST_COMMAND_OPTION,
@@ -82,7 +83,7 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_scan_def);
 			return 0;
 		default:
-			return cli_usage(&cmd_scan_def, "unknown option");
+			return cli_bad_option(&cmd_scan_def, argv);
 		}
 	}
 	bh_scan_init(&s);

@@ -17,6 +17,7 @@
 #include <zstd.h>
 
 #include "bh_config.h"
+
 #include "core/banned.h"
 
 static int run(int argc, char **argv)

@@ -10,8 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/banned.h"
 #include "core/fs.h"
+
+#include "core/banned.h"
 
 void cli_help(FILE *f, const struct bh_command *c)
 {
@@ -35,6 +36,16 @@ int cli_usage(const struct bh_command *c, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: bulkhead %s\nSee 'bulkhead %s --help'.\n", c->usage, c->name);
 	return 2;
+}
+
+int cli_bad_option(const struct bh_command *c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	/* A long option is named by its argument; a short one by optopt (it may be grouped). */
+	if (strncmp(arg, "--", 2) != 0 && optopt > 0 && optopt < 256)
+		return cli_usage(c, "unknown option or missing value: '-%c'", optopt);
+	return cli_usage(c, "unknown option or missing value: '%s'", arg);
 }
 
 void cli_diag(const struct bh_diag *d)

@@ -2,10 +2,12 @@
  * bulkhead's entry point: find the command in the table and run it. An unknown command gets
  * the closest known name as a suggestion and exit code 2.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
 #include "core/banned.h"
 
 static size_t edit_distance(const char *a, const char *b)
@@ -35,8 +37,10 @@ int main(int argc, char **argv)
 	const char *best = NULL;
 	size_t best_d = 99;
 
+	/* Commands report bad options themselves, naming the command (cli_bad_option). */
+	opterr = 0;
 	if (argc < 2) {
-		cli_help(stderr, bh_command_find("help"));
+		cli_list_commands(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "limits.h"
+
+#include "banned.h"
 
 void bh_buf_init(struct bh_buf *b, size_t max)
 {

@@ -12,9 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
 #include "fs.h"
 #include "limits.h"
+
+#include "banned.h"
 
 void bh_config_defaults(struct bh_config *cfg)
 {

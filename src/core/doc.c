@@ -11,8 +11,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "banned.h"
 #include "limits.h"
+
+#include "banned.h"
 
 struct frame {
 	struct bh_node *node;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 bh_err bh_diag_set(struct bh_diag *diag, bh_err err, const char *file, unsigned line, unsigned col,
 		   const char *fmt, ...)
 {

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "fs.h"
 #include "limits.h"
+
+#include "banned.h"
 
 void bh_finding_fingerprint(struct bh_finding *f)
 {

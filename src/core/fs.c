@@ -16,9 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
 #include "buf.h"
 #include "limits.h"
+
+#include "banned.h"
 
 bh_err bh_fs_read(const char *path, size_t max, char **data, size_t *len, struct bh_diag *diag)
 {

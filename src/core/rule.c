@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "banned.h"
 #include "finding.h"
 #include "scan.h"
+
+#include "banned.h"
 
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical", "none" };
 

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "fs.h"
 #include "limits.h"
+
+#include "banned.h"
 
 static int is_id_char(char c)
 {

@@ -12,6 +12,7 @@
 #include "network/network.h"
 #include "pipeline/pipeline.h"
 #include "secrets/secrets.h"
+
 #include "core/banned.h"
 
 struct table {
@@ -20,8 +21,9 @@ struct table {
 };
 
 static const struct table tables[] = {
-	{ bh_df_rules, &bh_df_nrules }, { bh_im_rules, &bh_im_nrules }, { bh_kube_rules, &bh_kube_nrules },
-	{ bh_ci_rules, &bh_ci_nrules }, { bh_se_rules, &bh_se_nrules }, { bh_np_rules, &bh_np_nrules },
+	{ bh_df_rules, &bh_df_nrules },	    { bh_im_rules, &bh_im_nrules },
+	{ bh_kube_rules, &bh_kube_nrules }, { bh_ci_rules, &bh_ci_nrules },
+	{ bh_se_rules, &bh_se_nrules },	    { bh_np_rules, &bh_np_nrules },
 };
 
 /* Kube before network: the network layer reads the workload model in its finish(). */
@@ -37,7 +39,8 @@ static size_t nsorted;
 
 static int rule_cmp(const void *a, const void *b)
 {
-	return strcmp((*(const struct bh_rule *const *)a)->id, (*(const struct bh_rule *const *)b)->id);
+	return strcmp((*(const struct bh_rule *const *)a)->id,
+		      (*(const struct bh_rule *const *)b)->id);
 }
 
 const struct bh_rule *const *bh_catalogue(size_t *n)

@@ -14,6 +14,7 @@
 #include "core/doc.h"
 #include "core/fs.h"
 #include "core/limits.h"
+
 #include "core/banned.h"
 
 struct walk_ctx {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bh_config.h"
+
 #include "core/banned.h"
 
 static json_t *str_or_null(const char *s)

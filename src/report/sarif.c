@@ -12,9 +12,10 @@
 #include <string.h>
 
 #include "bh_config.h"
-#include "core/banned.h"
 #include "core/fs.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 static const char *sarif_level(enum bh_severity s)
 {

@@ -7,8 +7,9 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 #include "engine/engine.h"
+
+#include "core/banned.h"
 
 static const char *sev_color(enum bh_severity s)
 {

@@ -7,7 +7,9 @@
 #   env       optional, lines NAME=value set for the run (NO_COLOR=1, ...)
 #   check     optional shell script run after bulkhead with CASE, TMP and BULKHEAD set; its
 #             output is appended to stdout after a "--- check" line (files written, etc.)
-#   expected  stdout (case directory shown as @CASE@, the temporary directory as @TMP@)
+#             and it must exit 0
+#   expected  stdout (case directory shown as @CASE@, the temporary directory as @TMP@);
+#             absent means "not compared" (then check makes the assertions)
 #   stderr    optional expected stderr (same substitutions); absent means "not compared"
 #   rc        the expected exit code
 # UPDATE=1 rewrites expected, stderr (when present) and rc from the actual run, for review.
@@ -44,23 +46,28 @@ for dir in "$root"/*/*/; do
 	if [ -f "$dir/check" ]; then
 		echo "--- check" >>"$tmp/stdout"
 		(cd "$dir" && CASE=$dir TMP=$tmp/out BULKHEAD=$BULKHEAD sh ./check) >>"$tmp/stdout" 2>&1
+		check_rc=$?
+	else
+		check_rc=0
 	fi
 	sed -i -e "s#$tmp/out#@TMP@#g" -e "s#$dir#@CASE@#g" "$tmp/stdout" "$tmp/stderr"
 	if [ "${UPDATE:-}" = 1 ]; then
-		cp "$tmp/stdout" "$dir/expected"
+		[ -f "$dir/expected" ] && cp "$tmp/stdout" "$dir/expected"
 		[ -f "$dir/stderr" ] && cp "$tmp/stderr" "$dir/stderr"
 		echo "$rc" >"$dir/rc"
 	fi
 	ok=1
-	cmp -s "$tmp/stdout" "$dir/expected" || ok=0
+	if [ -f "$dir/expected" ]; then cmp -s "$tmp/stdout" "$dir/expected" || ok=0; fi
 	if [ -f "$dir/stderr" ]; then cmp -s "$tmp/stderr" "$dir/stderr" || ok=0; fi
 	[ "$rc" = "$(cat "$dir/rc")" ] || ok=0
+	[ "$check_rc" = 0 ] || ok=0
 	if [ $ok = 1 ]; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		echo "FAIL $name (rc $rc, expected $(cat "$dir/rc"))"
-		diff -u "$dir/expected" "$tmp/stdout" | head -40
+		echo "FAIL $name (rc $rc, expected $(cat "$dir/rc"); check exit $check_rc)"
+		[ -f "$dir/expected" ] || cat "$tmp/stdout"
+		[ -f "$dir/expected" ] && diff -u "$dir/expected" "$tmp/stdout" | head -40
 		[ -f "$dir/stderr" ] && diff -u "$dir/stderr" "$tmp/stderr" | head -20
 	fi
 done
