@@ -327,9 +327,30 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 		if (!yaml_parser_parse(&parser, &ev)) {
 			const yaml_mark_t *m = &parser.problem_mark;
 
-			if (parser.error == YAML_MEMORY_ERROR)
+			if (parser.error == YAML_MEMORY_ERROR) {
 				err = BH_ERR_NOMEM;
-			else
+			} else if (parser.error == YAML_READER_ERROR) {
+				/*
+				 * Encoding errors come from libyaml's reader, which decodes ahead
+				 * of the scanner and reports a byte offset, not a mark: turn the
+				 * offset into the line and column the user needs.
+				 */
+				unsigned line = 1, col = 1;
+				size_t off =
+					parser.problem_offset < len ? parser.problem_offset : len;
+
+				for (size_t i = 0; i < off; i++) {
+					if (data[i] == '\n') {
+						line++;
+						col = 1;
+					} else if (((unsigned char)data[i] & 0xc0) != 0x80) {
+						col++;
+					}
+				}
+				err = bh_diag_set(diag, BH_ERR_PARSE, file, line, col, "%s",
+						  parser.problem ? parser.problem
+								 : "invalid encoding");
+			} else
 				err = bh_diag_set(diag, BH_ERR_PARSE, file, (unsigned)m->line + 1,
 						  (unsigned)m->column + 1, "%s%s%s",
 						  parser.problem ? parser.problem : "syntax error",
