@@ -5,9 +5,11 @@
  */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/fs.h"
@@ -78,7 +80,12 @@ static int gen_man(const char *dir)
 	}
 	bh_buf_adds(&b, ".SH EXIT STATUS\n0 no finding at or above \\-\\-fail\\-on; 1 findings; "
 			"2 usage or input error; 3 operational error.\n"
-			".SH SEE ALSO\nThe rule reference in docs/rules/.\n");
+			".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, the text report "
+			"has no colour unless \\-\\-color is given.\n"
+			".SH FILES\n.TP\n.B .bulkhead.yaml\nThe project configuration, found by "
+			"walking up from the first scanned path, or given with \\-\\-config.\n"
+			".SH SEE ALSO\nThe rule reference in docs/rules/; the JSON report in "
+			"docs/json\\-report.md.\n");
 	bh_buf_printf(&path, "%s/man", dir);
 	mkdir(path.data, 0755);
 	bh_buf_adds(&path, "/bulkhead.1");
@@ -133,6 +140,48 @@ static int gen_rules(const char *dir)
 	return rc;
 }
 
+/*
+ * Remove DIR/rules/<ID>.md files of rules that no longer exist, so that the directory is
+ * exactly what the catalogue generates (the staleness test compares it file by file).
+ */
+static int prune_rules(const char *dir)
+{
+	struct bh_buf path;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	bh_buf_init(&path, 0);
+	bh_buf_printf(&path, "%s/rules", dir);
+	d = opendir(path.data);
+	if (!d) {
+		bh_buf_release(&path);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char id[64];
+
+		if (n < 4 || n >= sizeof(id) || strcmp(e->d_name + n - 3, ".md") != 0 ||
+		    strcmp(e->d_name, "README.md") == 0)
+			continue;
+		memcpy(id, e->d_name, n - 3);
+		id[n - 3] = '\0';
+		if (bh_catalogue_find(id) && strcmp(bh_catalogue_find(id)->id, id) == 0)
+			continue;
+		bh_buf_reset(&path);
+		bh_buf_printf(&path, "%s/rules/%s", dir, e->d_name);
+		if (unlink(path.data) < 0) {
+			fprintf(stderr, "bulkhead gen-docs: cannot remove %s: %s\n", path.data,
+				strerror(errno));
+			rc = 3;
+		}
+	}
+	closedir(d);
+	bh_buf_release(&path);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	int rc;
@@ -145,6 +194,8 @@ static int run(int argc, char **argv)
 		return 3;
 	}
 	rc = gen_rules(argv[1]);
+	if (!rc)
+		rc = prune_rules(argv[1]);
 	return rc ? rc : gen_man(argv[1]);
 }
 

@@ -90,6 +90,9 @@ bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	json_object_set_new(sum, "suppressed", json_integer((json_int_t)su.suppressed));
 	json_object_set_new(sum, "files_scanned", json_integer((json_int_t)s->files_scanned));
 	json_object_set_new(sum, "errors", json_integer((json_int_t)s->nerrors));
+	json_object_set_new(sum, "fail_on", json_string(bh_severity_name(s->cfg.fail_on)));
+	json_object_set_new(sum, "failed",
+			    json_boolean(bh_findings_fail(&s->findings, s->cfg.fail_on)));
 	json_object_set_new(root, "version", json_string(BH_VERSION));
 	json_object_set_new(root, "schema", json_integer(1));
 	json_object_set_new(root, "findings", arr);
