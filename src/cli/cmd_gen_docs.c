@@ -78,14 +78,15 @@ static int gen_man(const char *dir)
 			bh_buf_adds(&b, ".fi\n");
 		}
 	}
-	bh_buf_adds(&b, ".SH EXIT STATUS\n0 no finding at or above \\-\\-fail\\-on; 1 findings; "
-			"2 usage or input error; 3 operational error.\n"
-			".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, the text report "
-			"has no colour unless \\-\\-color is given.\n"
-			".SH FILES\n.TP\n.B .bulkhead.yaml\nThe project configuration, found by "
-			"walking up from the first scanned path, or given with \\-\\-config.\n"
-			".SH SEE ALSO\nThe rule reference in docs/rules/; the JSON report in "
-			"docs/json\\-report.md.\n");
+	bh_buf_adds(&b,
+		    ".SH EXIT STATUS\n0 no finding at or above \\-\\-fail\\-on; 1 findings; "
+		    "2 usage or input error; 3 operational error.\n"
+		    ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, the text report "
+		    "has no colour unless \\-\\-color is given.\n"
+		    ".SH FILES\n.TP\n.B .bulkhead.yaml\nThe project configuration, found by "
+		    "walking up from the first scanned path, or given with \\-\\-config.\n"
+		    ".SH SEE ALSO\nThe rule reference in docs/rules/; the JSON report in "
+		    "docs/json\\-report.md.\n");
 	bh_buf_printf(&path, "%s/man", dir);
 	mkdir(path.data, 0755);
 	bh_buf_adds(&path, "/bulkhead.1");
