@@ -128,7 +128,29 @@ static int keyref_cmp(const void *x, const void *y)
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Record duplicate scalar keys among map's pairs from index start on (the explicit ones). */
+static bh_err add_dup(struct builder *b, const struct bh_node *first, const struct bh_node *second,
+		      const struct bh_node *map)
+{
+	if (b->ndups == b->dups_cap) {
+		size_t ncap = b->dups_cap ? b->dups_cap * 2 : 4;
+		struct bh_dupkey *d = realloc(b->dups, ncap * sizeof(*d));
+
+		if (!d)
+			return BH_ERR_NOMEM;
+		b->dups = d;
+		b->dups_cap = ncap;
+	}
+	b->dups[b->ndups].first = first;
+	b->dups[b->ndups].second = second;
+	b->dups[b->ndups].map = map;
+	b->ndups++;
+	return BH_OK;
+}
+
+/*
+ * Record duplicate scalar keys among map's pairs from index start on (the explicit ones). A
+ * key repeated three times is recorded against the one before it each time.
+ */
 static bh_err record_dups(struct builder *b, struct bh_node *map, size_t start)
 {
 	size_t n = map->map.n - start, m = 0;
@@ -137,6 +159,26 @@ static bh_err record_dups(struct builder *b, struct bh_node *map, size_t start)
 
 	if (n < 2)
 		return BH_OK;
+	if (n <= 8) {
+		/* Most mappings are small: compare pairwise, without sorting or allocating. */
+		for (size_t i = 1; i < n && !err; i++) {
+			const struct bh_node *q = map->map.pairs[start + i].key;
+
+			if (q->kind != BH_NODE_SCALAR || is_merge_key(q))
+				continue;
+			for (size_t j = i; j-- > 0;) {
+				const struct bh_node *p = map->map.pairs[start + j].key;
+
+				if (p->kind == BH_NODE_SCALAR && p->scalar.len == q->scalar.len &&
+				    !memcmp(p->scalar.str, q->scalar.str, q->scalar.len) &&
+				    !is_merge_key(p)) {
+					err = add_dup(b, p, q, map);
+					break;
+				}
+			}
+		}
+		return err;
+	}
 	refs = malloc(n * sizeof(*refs));
 	if (!refs)
 		return BH_ERR_NOMEM;
@@ -156,21 +198,7 @@ static bh_err record_dups(struct builder *b, struct bh_node *map, size_t start)
 		if (p->scalar.len != q->scalar.len ||
 		    memcmp(p->scalar.str, q->scalar.str, p->scalar.len))
 			continue;
-		if (b->ndups == b->dups_cap) {
-			size_t ncap = b->dups_cap ? b->dups_cap * 2 : 4;
-			struct bh_dupkey *d = realloc(b->dups, ncap * sizeof(*d));
-
-			if (!d) {
-				err = BH_ERR_NOMEM;
-				break;
-			}
-			b->dups = d;
-			b->dups_cap = ncap;
-		}
-		b->dups[b->ndups].first = p;
-		b->dups[b->ndups].second = q;
-		b->dups[b->ndups].map = map;
-		b->ndups++;
+		err = add_dup(b, p, q, map);
 	}
 	free(refs);
 	return err;
@@ -302,7 +330,8 @@ static bh_err attach(struct builder *b, struct bh_node *node, uint64_t size, con
 
 static void free_stack(struct builder *b)
 {
-	for (size_t i = 0; i < b->depth; i++)
+	/* Scratch arrays are kept per depth across collections, so free every level used. */
+	for (size_t i = 0; i <= BH_LIMIT_DOC_DEPTH && b->stack[i].cap; i++)
 		free(b->stack[i].items);
 	b->depth = 0;
 }
@@ -509,7 +538,11 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 				goto out;
 			}
 			f = &b.stack[b.depth];
-			memset(f, 0, sizeof(*f));
+			/* Reuse this depth's scratch array: one allocation per level, not per
+			 * collection. */
+			f->n = 0;
+			f->size = 0;
+			f->anchor = NULL;
 			f->node = new_node(&b, is_map ? BH_NODE_MAP : BH_NODE_SEQ, &ev);
 			if (!f->node) {
 				err = BH_ERR_NOMEM;
@@ -552,8 +585,6 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 					n->seq.n = f->n;
 				}
 			}
-			free(f->items);
-			f->items = NULL;
 			b.depth--;
 			if (err)
 				goto out;
@@ -569,6 +600,7 @@ bh_err bh_doc_parse(struct bh_arena *a, const char *file, const char *data, size
 	}
 	out->docs = docs;
 	out->n = ndocs;
+	free_stack(&b);
 	yaml_parser_delete(&parser);
 	free(b.anchors);
 	free(b.dups);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/doc.h"
 #include "core/limits.h"
 
@@ -74,6 +75,88 @@ static void test_duplicates_and_merge(void **state)
 	assert_int_equal(b, 0);
 	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "m.x")), "1");
 	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "m.y")), "3");
+	bh_arena_release(&a);
+}
+
+static void test_duplicates_many(void **state)
+{
+	struct bh_arena a;
+	struct bh_docs docs;
+	struct bh_diag d;
+	struct bh_buf big;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	/* Small maps are checked pairwise: a key three times is two duplicates, each against
+	 * the occurrence before it. */
+	assert_int_equal(parse(&a, "a: 1\nb: 2\na: 3\na: 4\n", &docs, &d), BH_OK);
+	assert_int_equal(docs.docs[0].ndups, 2);
+	assert_int_equal(docs.docs[0].dups[0].first->line, 1);
+	assert_int_equal(docs.docs[0].dups[0].second->line, 3);
+	assert_int_equal(docs.docs[0].dups[1].first->line, 3);
+	assert_int_equal(docs.docs[0].dups[1].second->line, 4);
+	assert_string_equal(bh_node_str(bh_node_get(docs.docs[0].root, "a")), "4");
+	/* Large maps are sorted: the same answer. */
+	bh_buf_init(&big, 0);
+	for (int i = 0; i < 40; i++)
+		bh_buf_printf(&big, "k%d: %d\n", i, i);
+	bh_buf_adds(&big, "k7: again\nk39: again\n");
+	assert_int_equal(bh_doc_parse(&a, "t.yaml", big.data, big.len, &docs, &d), BH_OK);
+	assert_int_equal(docs.docs[0].ndups, 2);
+	assert_string_equal(bh_node_str(bh_node_get(docs.docs[0].root, "k7")), "again");
+	bh_buf_release(&big);
+	/* Equal prefixes and embedded NULs are not duplicates. */
+	assert_int_equal(parse(&a, "ab: 1\na: 2\n\"a\\0\": 3\n", &docs, &d), BH_OK);
+	assert_int_equal(docs.docs[0].ndups, 0);
+	bh_arena_release(&a);
+}
+
+static void test_merge_errors(void **state)
+{
+	struct bh_arena a;
+	struct bh_docs docs = { 0 };
+	struct bh_diag d;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	/* A merge value that is not a mapping (or a list of them) fails as the API server's
+	 * decoder fails, with the position of the offending value. */
+	assert_int_equal(parse(&a, "a: 1\nb:\n  <<: 5\n", &docs, &d), BH_ERR_PARSE);
+	assert_int_equal(d.line, 3);
+	assert_int_equal(d.col, 7);
+	assert_non_null(strstr(d.msg, "merge"));
+	assert_int_equal(parse(&a, "x: &x {a: 1}\nz:\n  <<: [*x, 3]\n", &docs, &d), BH_ERR_PARSE);
+	assert_int_equal(d.line, 3);
+	/* A list of sources: the earlier source wins, explicit keys win over all. */
+	assert_int_equal(
+		parse(&a, "x: &x {a: 1, b: 1}\ny: &y {b: 2, c: 2}\nz:\n  <<: [*x, *y]\n  c: 3\n",
+		      &docs, &d),
+		BH_OK);
+	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "z.a")), "1");
+	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "z.b")), "1");
+	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "z.c")), "3");
+	assert_int_equal(docs.docs[0].ndups, 0);
+	/* A quoted "<<" is an ordinary key. */
+	assert_int_equal(parse(&a, "z: {\"<<\": 5}\n", &docs, &d), BH_OK);
+	assert_string_equal(bh_node_str(bh_node_path(docs.docs[0].root, "z.<<")), "5");
+	bh_arena_release(&a);
+}
+
+static void test_alias_rules(void **state)
+{
+	struct bh_arena a;
+	struct bh_docs docs;
+	struct bh_diag d;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	/* Anchors do not cross documents; an alias inside its own anchor is unknown (no cycles). */
+	assert_int_equal(parse(&a, "a: &x 1\n---\nb: *x\n", &docs, &d), BH_ERR_PARSE);
+	assert_int_equal(d.line, 3);
+	assert_int_equal(parse(&a, "a: &x [1, *x]\n", &docs, &d), BH_ERR_PARSE);
+	/* A redefined anchor: later aliases see the latest. */
+	assert_int_equal(parse(&a, "a: &x 1\nb: &x 2\nc: *x\n", &docs, &d), BH_OK);
+	assert_string_equal(bh_node_str(bh_node_get(docs.docs[0].root, "c")), "2");
 	bh_arena_release(&a);
 }
 
@@ -142,6 +225,10 @@ static void test_invalid_utf8(void **state)
 	bh_arena_init(&a, 0);
 	assert_int_equal(parse(&a, "a: \xff\xfe\n", &docs, &d), BH_ERR_PARSE);
 	assert_int_equal(d.line, 1);
+	/* The position is where the bad bytes are, not where libyaml's reader started. */
+	assert_int_equal(parse(&a, "a: 1\nb: 2\nc: \"caf\xe9\"\n", &docs, &d), BH_ERR_PARSE);
+	assert_int_equal(d.line, 3);
+	assert_true(d.col >= 8);
 	bh_arena_release(&a);
 }
 
@@ -152,6 +239,9 @@ int main(void)
 		cmocka_unit_test(test_multi_and_json),
 		cmocka_unit_test(test_duplicates_and_merge),
 		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_duplicates_many),
+		cmocka_unit_test(test_merge_errors),
+		cmocka_unit_test(test_alias_rules),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_invalid_utf8),
