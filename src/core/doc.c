@@ -331,8 +331,11 @@ static bh_err attach(struct builder *b, struct bh_node *node, uint64_t size, con
 static void free_stack(struct builder *b)
 {
 	/* Scratch arrays are kept per depth across collections, so free every level used. */
-	for (size_t i = 0; i <= BH_LIMIT_DOC_DEPTH && b->stack[i].cap; i++)
+	for (size_t i = 0; i <= BH_LIMIT_DOC_DEPTH; i++) {
 		free(b->stack[i].items);
+		b->stack[i].items = NULL;
+		b->stack[i].cap = 0;
+	}
 	b->depth = 0;
 }
 
