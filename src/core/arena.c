@@ -43,7 +43,8 @@ void bh_arena_release(struct bh_arena *a)
 	a->used = 0;
 }
 
-void *bh_arena_alloc(struct bh_arena *a, size_t size)
+/* Uninitialised memory, for callers that overwrite all of it (string copies). */
+static void *arena_alloc_raw(struct bh_arena *a, size_t size)
 {
 	struct bh_arena_chunk *c = a->head;
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -74,7 +75,15 @@ void *bh_arena_alloc(struct bh_arena *a, size_t size)
 	p = c->data + c->off;
 	c->off += need;
 	a->used += need;
-	memset(p, 0, need);
+	return p;
+}
+
+void *bh_arena_alloc(struct bh_arena *a, size_t size)
+{
+	void *p = arena_alloc_raw(a, size);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -92,7 +101,7 @@ void *bh_arena_realloc(struct bh_arena *a, void *old, size_t old_size, size_t ne
 
 char *bh_arena_strndup(struct bh_arena *a, const char *s, size_t n)
 {
-	char *p = bh_arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 
 	if (!p)
 		return NULL;

@@ -91,7 +91,38 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 	const char *p = data;
 	int fd;
 	bh_err err = BH_OK;
+	struct stat st;
 
+	/*
+	 * Atomicity is for regular files. A device or a pipe (-o /dev/null, -o /dev/stdout) is
+	 * written in place: renaming a temporary file over it would replace /dev/null with a
+	 * regular file when running as root.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "is a directory");
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot open: %s",
+					   strerror(errno));
+		while (len) {
+			ssize_t n = write(fd, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "write failed: %s",
+						  strerror(errno));
+				break;
+			}
+			p += n;
+			len -= (size_t)n;
+		}
+		if (close(fd) < 0 && !err)
+			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s",
+					  strerror(errno));
+		return err;
+	}
 	bh_buf_init(&tmp, 0);
 	if (bh_buf_printf(&tmp, "%s.tmp.XXXXXX", path))
 		return BH_ERR_NOMEM;

@@ -84,11 +84,19 @@ static void test_atomic_write(void **state)
 	snprintf(p, sizeof(p), "%s/missing/out.json", dir);
 	assert_int_equal(bh_fs_write_atomic(p, "x", 1, &d), BH_ERR_IO);
 	assert_non_null(strstr(d.file, "missing/out.json"));
-	/* Onto a directory: rename fails, the temporary file is removed. */
+	/* Onto a directory: an error, and no temporary file is left. */
 	snprintf(p, sizeof(p), "%s/sub", dir);
 	assert_int_equal(mkdir(p, 0755), 0);
 	assert_int_equal(bh_fs_write_atomic(p, "x", 1, &d), BH_ERR_IO);
 	assert_int_equal(count_entries(dir), 2);
+	/* A device is written in place: /dev/null stays a character device, even for root. */
+	{
+		struct stat st;
+
+		assert_int_equal(bh_fs_write_atomic("/dev/null", "x", 1, &d), BH_OK);
+		assert_int_equal(stat("/dev/null", &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	}
 	rmrf(dir);
 	free(dir);
 }
