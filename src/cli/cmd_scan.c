@@ -25,7 +25,7 @@ static const struct bh_opt_doc scan_options[] = {
 	  "Use FILE instead of the .bulkhead.yaml found by walking up from the first path." },
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "--write-baseline FILE",
-	  "Write the fingerprints of the current findings to FILE and exit 0." },
+	  "Write the fingerprints of the current findings to FILE instead of a report; exit 0, or 2 after input errors." },
 	{ "--pss LEVEL",
 	  "Evaluate only the Pod Security Standards controls of LEVEL (baseline or restricted)." },
 	{ "-h, --help", "Show this help." },
@@ -110,7 +110,11 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < s.nerrors; i++)
 		cli_diag(&s.errors[i]);
 	if (write_baseline) {
-		rc = bh_baseline_write(write_baseline, &s.findings, &d) ? (cli_diag(&d), 3) : 0;
+		/* Written even after input errors (what was read is accepted), but the run
+		 * still fails: a baseline of a partial scan should not pass silently. */
+		rc = bh_baseline_write(write_baseline, &s.findings, &d) ? (cli_diag(&d), 3)
+		     : s.nerrors					? 2
+									: 0;
 	} else {
 		r.opts.tool = "scan";
 		rc = cli_report_emit(&r, &s);

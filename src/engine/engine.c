@@ -5,6 +5,7 @@
  * directory walk that match neither are skipped silently (a repository holds many other
  * files); a file named on the command line that is binary or unreadable is an input error.
  */
+#define _GNU_SOURCE /* memmem */
 #include "engine.h"
 
 #include <stdlib.h>
@@ -32,6 +33,25 @@ static int has_suffix(const char *s, const char *suf)
 static int yaml_name(const char *path)
 {
 	return has_suffix(path, ".yaml") || has_suffix(path, ".yml") || has_suffix(path, ".json");
+}
+
+/*
+ * Content detection for files a walk finds without a YAML/JSON name: an extensionless file
+ * (deploy/agent, manifests/pod) whose lines include "apiVersion:" and "kind:" at the start of a
+ * line, or their JSON spellings, is a manifest. Files with other extensions (.md with examples,
+ * .tpl templates) are left alone: their YAML is not meant to be applied as it is.
+ */
+static int looks_like_manifest(const char *path, const char *data, size_t len)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (strchr(base, '.'))
+		return 0;
+	if (memmem(data, len, "\"apiVersion\"", 12) && memmem(data, len, "\"kind\"", 6))
+		return 1;
+	return (!strncmp(data, "apiVersion:", 11) || memmem(data, len, "\napiVersion:", 12)) &&
+	       (!strncmp(data, "kind:", 5) || memmem(data, len, "\nkind:", 6));
 }
 
 static void record(struct bh_scan *s, const struct bh_diag *d)
@@ -87,7 +107,7 @@ static bh_err scan_data(struct bh_scan *s, const char *path, const char *data, s
 			record(s, &diag);
 		return BH_OK;
 	}
-	if (!yaml_name(path) && !explicit)
+	if (!yaml_name(path) && !explicit && !looks_like_manifest(path, data, len))
 		return BH_OK;
 	in.src = bh_scan_add_source(s, path, data, len);
 	if (!in.src)
@@ -95,7 +115,14 @@ static bh_err scan_data(struct bh_scan *s, const char *path, const char *data, s
 	s->files_scanned++;
 	s->bytes_scanned += len;
 	if (bh_doc_parse(&s->arena, in.src->path, in.src->data, len, &docs, &diag)) {
-		record(s, &diag);
+		/* Named as YAML or on the command line, a parse failure is an input error; a
+		 * file picked by content sniffing that does not parse was not a manifest. */
+		if (yaml_name(path) || explicit) {
+			record(s, &diag);
+		} else {
+			s->files_scanned--;
+			s->bytes_scanned -= len;
+		}
 		return BH_OK;
 	}
 	in.path = in.src->path;
@@ -140,8 +167,10 @@ bh_err bh_engine_config(struct bh_scan *s, const char *cfg_path, const char *fir
 	char *found = NULL;
 	bh_err err;
 
-	if (!cfg_path && first_path && strcmp(first_path, "-") != 0)
-		cfg_path = found = bh_config_find(first_path);
+	/* Standard input has no place of its own: its config is found from the current directory.
+	 */
+	if (!cfg_path && first_path)
+		cfg_path = found = bh_config_find(strcmp(first_path, "-") ? first_path : ".");
 	if (!cfg_path)
 		return BH_OK;
 	err = bh_config_load(&s->arena, cfg_path, &s->cfg, diag);
@@ -152,6 +181,30 @@ bh_err bh_engine_config(struct bh_scan *s, const char *cfg_path, const char *fir
 bh_err bh_engine_scan_buffer(struct bh_scan *s, const char *path, const char *data, size_t len)
 {
 	return scan_data(s, path, data, len, 1);
+}
+
+/*
+ * The same file named twice (or reached through a symlink and by name) gives the same
+ * findings twice; after sorting they are neighbours, and one of each is kept.
+ */
+static void dedupe(struct bh_findings *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct bh_finding *f = &l->items[i];
+
+		if (k) {
+			const struct bh_finding *p = &l->items[k - 1];
+
+			if (p->rule == f->rule && p->line == f->line && p->col == f->col &&
+			    !strcmp(p->fingerprint, f->fingerprint) &&
+			    !strcmp(p->message, f->message))
+				continue;
+		}
+		l->items[k++] = *f;
+	}
+	l->n = k;
 }
 
 void bh_engine_finish(struct bh_scan *s, const struct bh_baseline *baseline)
@@ -167,6 +220,7 @@ void bh_engine_finish(struct bh_scan *s, const struct bh_baseline *baseline)
 	}
 	bh_suppress_apply(s, baseline);
 	bh_findings_sort(&s->findings);
+	dedupe(&s->findings);
 }
 
 bh_err bh_engine_scan(struct bh_scan *s, const char *const *paths, size_t npaths,
