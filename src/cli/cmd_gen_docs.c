@@ -84,7 +84,8 @@ static int gen_man(const char *dir)
 		    ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, the text report "
 		    "has no colour unless \\-\\-color is given.\n"
 		    ".SH FILES\n.TP\n.B .bulkhead.yaml\nThe project configuration, found by "
-		    "walking up from the first scanned path, or given with \\-\\-config.\n"
+		    "walking up from the first scanned path to the repository root, or given with "
+		    "\\-\\-config.\n"
 		    ".SH SEE ALSO\nThe rule reference in docs/rules/; the JSON report in "
 		    "docs/json\\-report.md.\n");
 	bh_buf_printf(&path, "%s/man", dir);

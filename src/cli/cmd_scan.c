@@ -22,7 +22,7 @@ enum {
 static const struct bh_opt_doc scan_options[] = {
 	CLI_REPORT_OPTIONS,
 	{ "-c, --config FILE",
-	  "Use FILE instead of the .bulkhead.yaml found by walking up from the first path." },
+	  "Use FILE instead of the .bulkhead.yaml found by walking up from the first path to the repository root." },
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "--write-baseline FILE",
 	  "Write the fingerprints of the current findings to FILE instead of a report; exit 0, or 2 after input errors." },

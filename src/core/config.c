@@ -194,6 +194,14 @@ char *bh_config_find(const char *start)
 			free(dir);
 			return cand;
 		}
+		/* The repository's root is as far as a project's config reaches: a file above it
+		 * belongs to something else. */
+		snprintf(cand, n + sizeof("/.bulkhead.yaml"), "%s%s", dir,
+			 strcmp(dir, "/") ? "/.git" : ".git");
+		if (access(cand, F_OK) == 0) {
+			free(cand);
+			break;
+		}
 		free(cand);
 		slash = strrchr(dir, '/');
 		if (!slash || slash == dir)

@@ -67,8 +67,9 @@ bh_err bh_config_parse(struct bh_arena *a, const char *file, const char *data, s
 bh_err bh_config_load(struct bh_arena *a, const char *path, struct bh_config *cfg,
 		      struct bh_diag *diag);
 /*
- * Find .bulkhead.yaml in start (a file's directory or a directory) or its parents. Returns a
- * malloc'd path, or NULL when there is none.
+ * Find .bulkhead.yaml in start (a file's directory or a directory) or its parents, stopping at
+ * the root of a git repository (a directory holding .git). Returns a malloc'd path, or NULL
+ * when there is none.
  */
 char *bh_config_find(const char *start);
 

@@ -129,6 +129,11 @@ static void test_empty_and_find(void **state)
 	found = bh_config_find(p);
 	assert_non_null(found);
 	free(found);
+	/* A repository root below the config stops the search. */
+	snprintf(p, sizeof(p), "%s/a/b/.git", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/a/b/pod.yaml", dir);
+	assert_null(bh_config_find(p));
 	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
 	assert_int_equal(system(p), 0);
 	bh_arena_release(&a);
