@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,55 @@ struct walk_state {
 	dev_t devs[BH_LIMIT_WALK_DEPTH + 1];
 	ino_t inos[BH_LIMIT_WALK_DEPTH + 1];
 	size_t files;
+	/* Every file and directory visited, so that symlinks reaching one twice do not make the
+	 * walk visit it twice (or, with links fanning out, exponentially often). */
+	struct seen_id {
+		dev_t dev;
+		ino_t ino;
+	} * seen;
+	size_t nseen, seen_cap; /* open addressing, cap a power of two */
 };
+
+static size_t seen_slot(const struct walk_state *w, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)ino * 0x9e3779b97f4a7c15ull) ^ (uint64_t)dev;
+	size_t i = (size_t)(h ^ (h >> 29)) & (w->seen_cap - 1);
+
+	while (w->seen[i].ino && !(w->seen[i].dev == dev && w->seen[i].ino == ino))
+		i = (i + 1) & (w->seen_cap - 1);
+	return i;
+}
+
+/* 1 when (dev, ino) was new and is now recorded, 0 when seen before, -1 out of memory. */
+static int seen_add(struct walk_state *w, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	if (ino == 0)
+		return 1; /* not a real inode number: cannot tell, so never skip */
+	if (2 * (w->nseen + 1) > w->seen_cap) {
+		struct walk_state grown = *w;
+
+		grown.seen_cap = w->seen_cap ? w->seen_cap * 2 : 1024;
+		grown.seen = calloc(grown.seen_cap, sizeof(*grown.seen));
+		if (!grown.seen)
+			return -1;
+		for (size_t j = 0; j < w->seen_cap; j++)
+			if (w->seen[j].ino)
+				grown.seen[seen_slot(&grown, w->seen[j].dev, w->seen[j].ino)] =
+					w->seen[j];
+		free(w->seen);
+		w->seen = grown.seen;
+		w->seen_cap = grown.seen_cap;
+	}
+	i = seen_slot(w, dev, ino);
+	if (w->seen[i].ino)
+		return 0;
+	w->seen[i].dev = dev;
+	w->seen[i].ino = ino;
+	w->nseen++;
+	return 1;
+}
 
 static void walk_error(struct walk_state *w, const char *path, const char *what, const char *detail)
 {
@@ -225,6 +274,7 @@ static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth);
 static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
 {
 	struct stat st;
+	int k;
 
 	if (stat(path, &st) < 0) {
 		walk_error(w, path, "cannot stat", strerror(errno));
@@ -242,12 +292,19 @@ static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
 				return BH_OK;
 			}
 		}
+		k = seen_add(w, st.st_dev, st.st_ino);
+		if (k <= 0)
+			return k < 0 ? BH_ERR_NOMEM
+				     : BH_OK; /* walked already, through another link */
 		w->devs[depth] = st.st_dev;
 		w->inos[depth] = st.st_ino;
 		return walk_dir(w, path, depth + 1);
 	}
 	if (!S_ISREG(st.st_mode))
 		return BH_OK;
+	k = seen_add(w, st.st_dev, st.st_ino);
+	if (k <= 0)
+		return k < 0 ? BH_ERR_NOMEM : BH_OK;
 	if (++w->files > BH_LIMIT_WALK_FILES) {
 		walk_error(w, path, "too many files in the walk", NULL);
 		return BH_ERR_LIMIT;
@@ -326,9 +383,15 @@ bh_err bh_fs_walk(const char *path, const struct bh_walk_opts *opts, bh_walk_fn 
 		return BH_ERR_IO;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		bh_err err;
+
 		w.devs[0] = st.st_dev;
 		w.inos[0] = st.st_ino;
-		return walk_dir(&w, path, 1);
+		if (seen_add(&w, st.st_dev, st.st_ino) < 0)
+			return BH_ERR_NOMEM;
+		err = walk_dir(&w, path, 1);
+		free(w.seen);
+		return err;
 	}
 	return fn(path, ctx);
 }

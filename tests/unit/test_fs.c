@@ -189,6 +189,15 @@ static void test_walk(void **state)
 	assert_string_equal(bh_buf_str(&s.files), "a.yaml\nb.yaml\ndeploy/pod.yaml\n");
 	assert_non_null(strstr(bh_buf_str(&s.errors), "deploy/loop: symlink loop"));
 	assert_non_null(strstr(bh_buf_str(&s.errors), "self: cannot stat"));
+	/* Links to a file or directory already walked do not visit it again. */
+	bh_buf_reset(&s.files);
+	bh_buf_reset(&s.errors);
+	snprintf(p, sizeof(p), "%s/z-link-to-a.yaml", dir);
+	assert_int_equal(symlink("a.yaml", p), 0);
+	snprintf(p, sizeof(p), "%s/z-link-to-deploy", dir);
+	assert_int_equal(symlink("deploy", p), 0);
+	assert_int_equal(bh_fs_walk(dir, &opts, on_file, &s, on_error), BH_OK);
+	assert_string_equal(bh_buf_str(&s.files), "a.yaml\nb.yaml\ndeploy/pod.yaml\n");
 	/* include_git descends into .git. */
 	bh_buf_reset(&s.files);
 	bh_buf_reset(&s.errors);
