@@ -114,61 +114,74 @@ void bh_suppress_apply(struct bh_scan *s, const struct bh_baseline *b)
 	}
 }
 
-bh_err bh_baseline_load(const char *path, struct bh_baseline *out, struct bh_diag *diag)
+bh_err bh_baseline_parse(const char *label, const char *data, size_t len, struct bh_baseline *out,
+			 struct bh_diag *diag)
 {
 	json_error_t jerr;
 	json_t *root, *fps;
-	char *data = NULL;
-	size_t len = 0, n;
-	bh_err err;
+	struct bh_baseline b = { 0 };
+	size_t n;
+	bh_err err = BH_OK;
 
-	memset(out, 0, sizeof(*out));
-	err = bh_fs_read(path, BH_LIMIT_FILE_BYTES * 4, &data, &len, diag);
-	if (err)
-		return err;
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(data);
 	if (!root)
-		return bh_diag_set(diag, BH_ERR_PARSE, path,
+		return bh_diag_set(diag, BH_ERR_PARSE, label,
 				   (unsigned)(jerr.line > 0 ? jerr.line : 0),
 				   (unsigned)(jerr.column > 0 ? jerr.column : 0), "%s", jerr.text);
 	fps = json_object_get(root, "fingerprints");
 	if (!json_is_array(fps)) {
-		json_decref(root);
-		return bh_diag_set(diag, BH_ERR_PARSE, path, 1, 1,
-				   "a baseline needs a \"fingerprints\" array");
+		err = bh_diag_set(diag, BH_ERR_PARSE, label, 1, 1,
+				  "a baseline needs a \"fingerprints\" array");
+		goto out;
 	}
 	n = json_array_size(fps);
 	if (n > BH_LIMIT_BASELINE_ENTRIES) {
-		json_decref(root);
-		return bh_diag_set(diag, BH_ERR_LIMIT, path, 1, 1, "too many baseline entries");
+		err = bh_diag_set(diag, BH_ERR_LIMIT, label, 1, 1, "too many baseline entries");
+		goto out;
 	}
-	out->fps = calloc(n + 1, sizeof(*out->fps));
-	if (!out->fps) {
-		json_decref(root);
-		return BH_ERR_NOMEM;
+	b.fps = calloc(n + 1, sizeof(*b.fps));
+	if (!b.fps) {
+		err = BH_ERR_NOMEM;
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *v = json_string_value(json_array_get(fps, i));
 
 		if (!v) {
-			json_decref(root);
-			bh_baseline_release(out);
-			return bh_diag_set(diag, BH_ERR_PARSE, path, 1, 1,
-					   "baseline entry %zu is not a string", i);
+			err = bh_diag_set(diag, BH_ERR_PARSE, label, 1, 1,
+					  "baseline entry %zu is not a string", i);
+			goto out;
 		}
-		out->fps[out->n] = strdup(v);
-		if (!out->fps[out->n]) {
-			json_decref(root);
-			bh_baseline_release(out);
-			return BH_ERR_NOMEM;
+		b.fps[b.n] = strdup(v);
+		if (!b.fps[b.n]) {
+			err = BH_ERR_NOMEM;
+			goto out;
 		}
-		out->n++;
+		b.n++;
 	}
+	qsort(b.fps, b.n, sizeof(*b.fps), fp_cmp);
+	b.path = label;
+	*out = b;
+	b.fps = NULL;
+	b.n = 0;
+out:
+	bh_baseline_release(&b);
 	json_decref(root);
-	qsort(out->fps, out->n, sizeof(*out->fps), fp_cmp);
-	out->path = path;
-	return BH_OK;
+	return err;
+}
+
+bh_err bh_baseline_load(const char *path, struct bh_baseline *out, struct bh_diag *diag)
+{
+	char *data = NULL;
+	size_t len = 0;
+	bh_err err;
+
+	err = bh_fs_read(path, BH_LIMIT_FILE_BYTES * 4, &data, &len, diag);
+	if (err)
+		return err;
+	err = bh_baseline_parse(path, data, len, out, diag);
+	free(data);
+	return err;
 }
 
 void bh_baseline_release(struct bh_baseline *b)

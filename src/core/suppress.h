@@ -18,7 +18,11 @@ struct bh_baseline {
 	const char *path;
 };
 
+/* Read a baseline file; out is untouched on failure (errors name file:line). */
 bh_err bh_baseline_load(const char *path, struct bh_baseline *out, struct bh_diag *diag);
+/* The same from memory; label names it in errors and becomes out->path. */
+bh_err bh_baseline_parse(const char *label, const char *data, size_t len, struct bh_baseline *out,
+			 struct bh_diag *diag);
 void bh_baseline_release(struct bh_baseline *b);
 /* Write the fingerprints of every unsuppressed finding, sorted, atomically. */
 bh_err bh_baseline_write(const char *path, const struct bh_findings *list, struct bh_diag *diag);
