@@ -36,14 +36,18 @@ echo "  $bh_findings"
 echo "$best" | awk '{ printf "  target: whole folder under 0.5 s on one core: %s\n", ($1 < 0.5) ? "met" : "MISSED" }'
 
 if [ -n "${TRIVY:-}" ] && [ -x "$(echo "$TRIVY" | cut -d' ' -f1)" ]; then
-	t=$(seconds timeout 1200 $TRIVY config --skip-policy-update --cache-dir "$tmp/trivy-cache" \
-		--format json --output "$tmp/trivy.json" "$dir")
+	s0=$(date +%s.%N)
+	timeout 1200 $TRIVY config --skip-policy-update --cache-dir "$tmp/trivy-cache" \
+		--format json --output "$tmp/trivy.json" "$dir" >"$tmp/trivy.log" 2>&1
+	trivy_rc=$?
+	t=$(echo "$s0 $(date +%s.%N)" | awk '{ printf "%.4f", $2 - $1 }')
 	if [ -s "$tmp/trivy.json" ]; then
 		echo "$t $files $bytes" | awk '{ printf "trivy config (its own threads): %.3f s, %.0f files/s, %.1f MB/s\n", $1, $2 / $1, $3 / $1 / 1e6 }'
 		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); res=r.get("Results") or []; print("  %d misconfigurations in %d files" % (sum(len(x.get("Misconfigurations") or []) for x in res), len(res)))' "$tmp/trivy.json"
 		echo "$t $best" | awk '{ printf "  ratio: bulkhead is %.0fx faster than trivy config on this folder\n", $1 / $2 }'
 	else
-		echo "trivy config: skipped (it did not produce a report)"
+		echo "trivy config: skipped (exit $trivy_rc, no report):"
+		tail -5 "$tmp/trivy.log"
 	fi
 else
 	echo "trivy config: skipped (peer not installed)"

@@ -111,9 +111,12 @@ unreadable)
 	chmod 000 in/secret.yaml
 	if [ "$(id -u)" = 0 ]; then
 		# root reads anything: drop to nobody, for whom the file is really unreadable.
-		chmod 755 "$work" in
+		# (A copy of the binary, in case the checkout is not readable by nobody.)
+		cp "$bh" "$work/bulkhead"
+		chmod 755 "$work" "$work/bulkhead" in
 		chmod 644 in/good.yaml
-		run setpriv --reuid=nobody --regid=nogroup --clear-groups "$bh" scan --no-color in
+		run setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$work/bulkhead" \
+			scan --no-color in
 	else
 		run "$bh" scan --no-color in
 	fi
