@@ -6,6 +6,7 @@
  */
 #include "doc.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -710,28 +711,60 @@ int bh_node_bool(const struct bh_node *n, int *out)
 
 int bh_node_int(const struct bh_node *n, long long *out)
 {
+	char buf[96];
 	const char *s;
-	char *end;
-	long long v;
-	int base = 10;
+	size_t k = 0;
+	int neg = 0, base = 10;
+	unsigned long long v = 0, limit;
 
 	if (!n || n->kind != BH_NODE_SCALAR || n->scalar.style != BH_STYLE_PLAIN)
 		return 0;
-	s = n->scalar.str;
-	if (!*s)
-		return 0;
+	/*
+	 * As the API server's YAML decoder (go-yaml v2) resolves a plain integer: underscores
+	 * are dropped anywhere, then Go's ParseInt with base 0 reads an optional sign and 0x, 0o,
+	 * 0b or a leading 0 (octal). So "0_0", "00" and "0x0" are all the uid 0 to the cluster,
+	 * and must be to us.
+	 */
+	for (s = n->scalar.str; *s && k + 1 < sizeof(buf); s++)
+		if (*s != '_')
+			buf[k++] = *s;
+	if (*s)
+		return 0; /* longer than any integer */
+	buf[k] = '\0';
+	s = buf;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		s += 2;
-	} else if (s[0] == '0' && s[1] == 'o') {
+	} else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
 		base = 8;
 		s += 2;
+	} else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+		base = 2;
+		s += 2;
+	} else if (s[0] == '0' && s[1]) {
+		base = 8;
+		s++;
 	}
 	if (!*s)
 		return 0;
-	v = strtoll(s, &end, base);
-	if (*end)
-		return 0;
-	*out = v;
+	limit = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return 0;
+		if (d >= (unsigned)base || v > (limit - d) / (unsigned)base)
+			return 0;
+		v = v * (unsigned)base + d;
+	}
+	*out = neg ? (long long)(0 - v) : (long long)v;
 	return 1;
 }

@@ -112,7 +112,11 @@ int bh_node_is_null(const struct bh_node *n);
  * boolean, 0 otherwise.
  */
 int bh_node_bool(const struct bh_node *n, int *out);
-/* Integer value of a plain scalar (decimal, 0x hex, 0o octal); 1 when it is one. */
+/*
+ * Integer value of a plain scalar as Kubernetes' YAML decoder reads it: underscores ignored, an
+ * optional sign, decimal, 0x hex, 0o or leading-0 octal, 0b binary. 1 when it is one (and fits
+ * a long long).
+ */
 int bh_node_int(const struct bh_node *n, long long *out);
 
 #define bh_node_is_map(n)    ((n) && (n)->kind == BH_NODE_MAP)

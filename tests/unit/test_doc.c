@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,68 @@ static void test_alias_rules(void **state)
 	bh_arena_release(&a);
 }
 
+static void test_scalars(void **state)
+{
+	static const struct {
+		const char *text;
+		int is_int;
+		long long v;
+	} ints[] = {
+		{ "0", 1, 0 },
+		{ "00", 1, 0 },
+		{ "0_0", 1, 0 },
+		{ "0x0", 1, 0 },
+		{ "0b0", 1, 0 },
+		{ "0o0", 1, 0 },
+		{ "-0", 1, 0 },
+		{ "+0", 1, 0 },
+		{ "1000", 1, 1000 },
+		{ "1_000", 1, 1000 },
+		{ "0644", 1, 420 },
+		{ "0o644", 1, 420 },
+		{ "0x1F", 1, 31 },
+		{ "0b101", 1, 5 },
+		{ "-12", 1, -12 },
+		{ "9223372036854775807", 1, 9223372036854775807LL },
+		{ "9223372036854775808", 0, 0 },
+		{ "-9223372036854775808", 1, -9223372036854775807LL - 1 },
+		{ "08", 0, 0 },
+		{ "1.0", 0, 0 },
+		{ "", 0, 0 },
+		{ "0x", 0, 0 },
+		{ "+", 0, 0 },
+		{ "12a", 0, 0 },
+		{ "'0'", 0, 0 },
+		{ "~", 0, 0 },
+	};
+	struct bh_arena a;
+	struct bh_docs docs;
+	struct bh_diag d;
+	char text[128];
+	int b;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
+		long long v = 7;
+
+		snprintf(text, sizeof(text), "v: %s\n", ints[i].text);
+		assert_int_equal(parse(&a, text, &docs, &d), BH_OK);
+		assert_int_equal(bh_node_int(bh_node_get(docs.docs[0].root, "v"), &v),
+				 ints[i].is_int);
+		if (ints[i].is_int)
+			assert_true(v == ints[i].v);
+	}
+	/* Booleans as YAML 1.1 reads them, plain style only. */
+	assert_int_equal(parse(&a, "a: yes\nb: Off\nc: 'true'\nd: truE\n", &docs, &d), BH_OK);
+	assert_true(bh_node_bool(bh_node_get(docs.docs[0].root, "a"), &b) && b == 1);
+	assert_true(bh_node_bool(bh_node_get(docs.docs[0].root, "b"), &b) && b == 0);
+	assert_false(bh_node_bool(bh_node_get(docs.docs[0].root, "c"), &b));
+	assert_false(bh_node_bool(bh_node_get(docs.docs[0].root, "d"), &b));
+	assert_true(bh_node_is_null(bh_node_get(docs.docs[0].root, "missing")));
+	bh_arena_release(&a);
+}
+
 static void test_syntax_error(void **state)
 {
 	struct bh_arena a;
@@ -242,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates_many),
 		cmocka_unit_test(test_merge_errors),
 		cmocka_unit_test(test_alias_rules),
+		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_invalid_utf8),
