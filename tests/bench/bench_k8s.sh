@@ -37,7 +37,7 @@ echo "$best" | awk '{ printf "  target: whole folder under 0.5 s on one core: %s
 
 if [ -n "${TRIVY:-}" ] && [ -x "$(echo "$TRIVY" | cut -d' ' -f1)" ]; then
 	s0=$(date +%s.%N)
-	timeout 1200 $TRIVY config --skip-policy-update --cache-dir "$tmp/trivy-cache" \
+	timeout 1500 $TRIVY config --timeout 20m --skip-policy-update --cache-dir "$tmp/trivy-cache" \
 		--format json --output "$tmp/trivy.json" "$dir" >"$tmp/trivy.log" 2>&1
 	trivy_rc=$?
 	t=$(echo "$s0 $(date +%s.%N)" | awk '{ printf "%.4f", $2 - $1 }')
