@@ -43,6 +43,8 @@ int cli_usage(const struct bh_command *c, const char *fmt, ...)
  * itself); call it from the '?' / default branch. Returns 2.
  */
 int cli_bad_option(const struct bh_command *c, char **argv);
+/* Edit distance between two short words, for suggestions (99 when either is long). */
+size_t cli_edit_distance(const char *a, const char *b);
 /* The command list with summaries, as `bulkhead help` prints it. */
 void cli_list_commands(FILE *f);
 /* Print an error diagnostic as "bulkhead: file:line:col: message". */

@@ -24,8 +24,22 @@ static int run(int argc, char **argv)
 		return cli_usage(&cmd_explain_def, "expected one rule id");
 	r = bh_catalogue_find(argv[1]);
 	if (!r) {
-		fprintf(stderr, "bulkhead explain: no rule '%s'; 'bulkhead rules' lists them.\n",
-			argv[1]);
+		size_t n, best_d = 99;
+		const struct bh_rule *const *all = bh_catalogue(&n);
+		const char *best = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			size_t d = cli_edit_distance(argv[1], all[i]->id);
+
+			if (d < best_d) {
+				best_d = d;
+				best = all[i]->id;
+			}
+		}
+		fprintf(stderr, "bulkhead explain: no rule '%s'.", argv[1]);
+		if (best && best_d <= 2)
+			fprintf(stderr, " Did you mean %s?", best);
+		fprintf(stderr, " 'bulkhead rules' lists them.\n");
 		return 2;
 	}
 	printf("%s: %s\n\n", r->id, r->title);

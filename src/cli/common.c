@@ -48,6 +48,28 @@ int cli_bad_option(const struct bh_command *c, char **argv)
 	return cli_usage(c, "unknown option or missing value: '%s'", arg);
 }
 
+/* Levenshtein distance, for "did you mean"; long words are simply far (99). */
+size_t cli_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(*prev));
+	}
+	return prev[lb];
+}
+
 void cli_diag(const struct bh_diag *d)
 {
 	fprintf(stderr, "bulkhead: ");

@@ -10,27 +10,6 @@
 
 #include "core/banned.h"
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(*prev));
-	}
-	return prev[lb];
-}
-
 int main(int argc, char **argv)
 {
 	const struct bh_command *c;
@@ -56,7 +35,7 @@ int main(int argc, char **argv)
 	if (c)
 		return c->fn(argc - 1, argv + 1);
 	for (size_t i = 0; i < bh_ncommands; i++) {
-		size_t d = edit_distance(argv[1], bh_commands[i]->name);
+		size_t d = cli_edit_distance(argv[1], bh_commands[i]->name);
 
 		if (!bh_commands[i]->hidden && d < best_d) {
 			best_d = d;
