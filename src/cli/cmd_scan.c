@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 
@@ -45,7 +46,9 @@ static int run(int argc, char **argv)
 	};
 	struct cli_report r = { 0 };
 	const char *config = NULL, *baseline_path = NULL, *write_baseline = NULL;
-	const char *const stdin_path[] = { "-" };
+	/* No path: standard input when it is piped, else the current directory (a scan typed
+	 * at a terminal should not sit waiting for input). */
+	const char *const default_path[] = { isatty(0) ? "." : "-" };
 	struct bh_baseline baseline = { 0 };
 	struct bh_scan s;
 	struct bh_diag d = { 0 };
@@ -88,7 +91,7 @@ static int run(int argc, char **argv)
 	}
 	bh_scan_init(&s);
 	s.pss = pss;
-	if (bh_engine_config(&s, config, optind < argc ? argv[optind] : ".", &d)) {
+	if (bh_engine_config(&s, config, optind < argc ? argv[optind] : default_path[0], &d)) {
 		cli_diag(&d);
 		bh_scan_release(&s);
 		return 2;
@@ -100,7 +103,7 @@ static int run(int argc, char **argv)
 		bh_scan_release(&s);
 		return 2;
 	}
-	if (bh_engine_scan(&s, optind < argc ? (const char *const *)argv + optind : stdin_path,
+	if (bh_engine_scan(&s, optind < argc ? (const char *const *)argv + optind : default_path,
 			   optind < argc ? (size_t)(argc - optind) : 1, &baseline)) {
 		fprintf(stderr, "bulkhead: out of memory\n");
 		bh_scan_release(&s);
@@ -133,7 +136,8 @@ const struct bh_command cmd_scan_def = {
 	.usage = "scan [options] [PATH...|-]",
 	.description =
 		"Scan files and directories (recursively, skipping .git and the config's excludes), or\n"
-		"standard input with '-' or no path. File types are detected by content: Kubernetes\n"
+		"standard input with '-' (or no path when input is piped; the current directory when\n"
+		"it is a terminal). File types are detected by content: Kubernetes\n"
 		"objects (YAML or JSON, multi-document, *List kinds expanded), Dockerfiles and GitHub\n"
 		"Actions workflows. Exit status: 0 when no finding is at or above --fail-on, 1 when one\n"
 		"is, 2 for usage or input errors (each named with file:line), 3 for operational errors.",

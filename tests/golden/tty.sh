@@ -47,4 +47,12 @@ judge "pipe" plain
 NO_COLOR=1 "$BULKHEAD" scan --color "$work/pod.yaml" >"$work/out" 2>&1
 judge "pipe with --color (wins over NO_COLOR)" colour
 grep -qF "$esc" "$work/r.txt" && { echo "FAIL: colour written to --output file"; fail=1; }
+# No path at a terminal scans the current directory instead of waiting for input.
+(cd "$work" && env -u NO_COLOR script -qec "$BULKHEAD scan --no-color" /dev/null) >"$work/out" 2>&1
+if grep -q 'pod.yaml:7:.*K8-001' "$work/out"; then
+	echo "ok: no path on a terminal scans the current directory"
+else
+	echo "FAIL: no path on a terminal did not scan the current directory"
+	fail=1
+fi
 exit $fail
