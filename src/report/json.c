@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "bh_config.h"
+#include "jstr.h"
 
 #include "core/banned.h"
 
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return bh_jstr(s);
 }
 
 json_t *bh_report_json_finding(const struct bh_finding *f);
@@ -24,21 +25,21 @@ json_t *bh_report_json_finding(const struct bh_finding *f)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "rule", json_string(f->rule->id));
-	json_object_set_new(o, "severity", json_string(bh_severity_name(f->severity)));
-	json_object_set_new(o, "title", json_string(f->rule->title));
-	json_object_set_new(o, "message", json_string(f->message));
-	json_object_set_new(o, "file", json_string(f->file ? f->file : ""));
+	json_object_set_new(o, "rule", bh_jstr(f->rule->id));
+	json_object_set_new(o, "severity", bh_jstr(bh_severity_name(f->severity)));
+	json_object_set_new(o, "title", bh_jstr(f->rule->title));
+	json_object_set_new(o, "message", bh_jstr(f->message));
+	json_object_set_new(o, "file", bh_jstr(f->file ? f->file : ""));
 	json_object_set_new(o, "line", json_integer(f->line));
 	json_object_set_new(o, "column", json_integer(f->col));
 	json_object_set_new(o, "end_line", json_integer(f->end_line));
 	json_object_set_new(o, "end_column", json_integer(f->end_col));
 	json_object_set_new(o, "object", str_or_null(f->object));
 	json_object_set_new(o, "container", str_or_null(f->container));
-	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	json_object_set_new(o, "fingerprint", bh_jstr(f->fingerprint));
 	json_object_set_new(o, "fix", str_or_null(f->rule->fix));
 	if (f->suppressed_by)
-		json_object_set_new(o, "suppressed_by", json_string(f->suppressed_by));
+		json_object_set_new(o, "suppressed_by", bh_jstr(f->suppressed_by));
 	return o;
 }
 
@@ -76,10 +77,10 @@ bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	for (size_t i = 0; i < s->nerrors; i++) {
 		json_t *e = json_object();
 
-		json_object_set_new(e, "file", json_string(s->errors[i].file));
+		json_object_set_new(e, "file", bh_jstr(s->errors[i].file));
 		json_object_set_new(e, "line", json_integer(s->errors[i].line));
 		json_object_set_new(e, "column", json_integer(s->errors[i].col));
-		json_object_set_new(e, "message", json_string(s->errors[i].msg));
+		json_object_set_new(e, "message", bh_jstr(s->errors[i].msg));
 		json_array_append_new(errs, e);
 	}
 	for (int v = BH_SEV_CRITICAL; v >= BH_SEV_INFO; v--)
@@ -90,10 +91,10 @@ bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	json_object_set_new(sum, "suppressed", json_integer((json_int_t)su.suppressed));
 	json_object_set_new(sum, "files_scanned", json_integer((json_int_t)s->files_scanned));
 	json_object_set_new(sum, "errors", json_integer((json_int_t)s->nerrors));
-	json_object_set_new(sum, "fail_on", json_string(bh_severity_name(s->cfg.fail_on)));
+	json_object_set_new(sum, "fail_on", bh_jstr(bh_severity_name(s->cfg.fail_on)));
 	json_object_set_new(sum, "failed",
 			    json_boolean(bh_findings_fail(&s->findings, s->cfg.fail_on)));
-	json_object_set_new(root, "version", json_string(BH_VERSION));
+	json_object_set_new(root, "version", bh_jstr(BH_VERSION));
 	json_object_set_new(root, "schema", json_integer(1));
 	json_object_set_new(root, "findings", arr);
 	json_object_set_new(root, "errors", errs);

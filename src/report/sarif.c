@@ -14,6 +14,7 @@
 #include "bh_config.h"
 #include "core/fs.h"
 #include "engine/engine.h"
+#include "jstr.h"
 
 #include "core/banned.h"
 
@@ -50,7 +51,7 @@ static json_t *uri_of(const char *path)
 	json_t *j;
 
 	if (!path || !*path)
-		return json_string("stdin");
+		return bh_jstr("stdin");
 	path = bh_fs_strip_dot(path);
 	bh_buf_init(&b, 0);
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
@@ -65,7 +66,7 @@ static json_t *uri_of(const char *path)
 			bh_buf_addc(&b, hex[*p & 15]);
 		}
 	}
-	j = json_string(bh_buf_str(&b));
+	j = bh_jstr(bh_buf_str(&b));
 	bh_buf_release(&b);
 	return j;
 }
@@ -81,7 +82,7 @@ static json_t *text_obj(const char *s)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "text", json_string(s ? s : ""));
+	json_object_set_new(o, "text", bh_jstr(s ? s : ""));
 	return o;
 }
 
@@ -91,21 +92,20 @@ static json_t *rule_obj(const struct bh_rule *r)
 	       *cfg = json_object();
 	char help[2048];
 
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "name", json_string(r->id));
+	json_object_set_new(o, "id", bh_jstr(r->id));
+	json_object_set_new(o, "name", bh_jstr(r->id));
 	json_object_set_new(o, "shortDescription", text_obj(r->title));
 	json_object_set_new(o, "fullDescription", text_obj(r->attack));
 	snprintf(help, sizeof(help), "%s Fix: %s%s%s", r->attack ? r->attack : "",
 		 r->fix ? r->fix : "", r->refs ? " References: " : "", r->refs ? r->refs : "");
 	json_object_set_new(o, "help", text_obj(help));
-	json_object_set_new(cfg, "level", json_string(sarif_level(r->severity)));
+	json_object_set_new(cfg, "level", bh_jstr(sarif_level(r->severity)));
 	json_object_set_new(o, "defaultConfiguration", cfg);
-	json_array_append_new(tags, json_string("security"));
-	json_array_append_new(tags, json_string(bh_layer_name(r->layer)));
+	json_array_append_new(tags, bh_jstr("security"));
+	json_array_append_new(tags, bh_jstr(bh_layer_name(r->layer)));
 	json_object_set_new(props, "tags", tags);
-	json_object_set_new(props, "security-severity",
-			    json_string(security_severity(r->severity)));
-	json_object_set_new(props, "severity", json_string(bh_severity_name(r->severity)));
+	json_object_set_new(props, "security-severity", bh_jstr(security_severity(r->severity)));
+	json_object_set_new(props, "severity", bh_jstr(bh_severity_name(r->severity)));
 	json_object_set_new(o, "properties", props);
 	return o;
 }
@@ -124,10 +124,10 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		return BH_ERR_NOMEM;
 	for (size_t i = 0; i < nrules; i++)
 		json_array_append_new(jrules, rule_obj(rules[i]));
-	json_object_set_new(driver, "name", json_string("bulkhead"));
-	json_object_set_new(driver, "version", json_string(BH_VERSION));
-	json_object_set_new(driver, "semanticVersion", json_string(BH_VERSION));
-	json_object_set_new(driver, "informationUri", json_string("https://bulkhead.dev/"));
+	json_object_set_new(driver, "name", bh_jstr("bulkhead"));
+	json_object_set_new(driver, "version", bh_jstr(BH_VERSION));
+	json_object_set_new(driver, "semanticVersion", bh_jstr(BH_VERSION));
+	json_object_set_new(driver, "informationUri", bh_jstr("https://bulkhead.dev/"));
 	json_object_set_new(driver, "rules", jrules);
 	json_object_set_new(tool, "driver", driver);
 	for (size_t i = 0; i < s->findings.n; i++) {
@@ -141,11 +141,11 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 			if (rules[j] == f->rule)
 				idx = j;
 		r = json_object();
-		json_object_set_new(r, "ruleId", json_string(f->rule->id));
+		json_object_set_new(r, "ruleId", bh_jstr(f->rule->id));
 		/* A rule outside the catalogue (a test's) has no index rather than a wrong one. */
 		if (idx < nrules)
 			json_object_set_new(r, "ruleIndex", json_integer((json_int_t)idx));
-		json_object_set_new(r, "level", json_string(sarif_level(f->severity)));
+		json_object_set_new(r, "level", bh_jstr(sarif_level(f->severity)));
 		json_object_set_new(r, "message", text_obj(f->message));
 		art = json_object();
 		json_object_set_new(art, "uri", uri_of(f->file));
@@ -163,8 +163,8 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		if (f->object) {
 			json_t *ll = json_array(), *l = json_object();
 
-			json_object_set_new(l, "fullyQualifiedName", json_string(f->object));
-			json_object_set_new(l, "kind", json_string("object"));
+			json_object_set_new(l, "fullyQualifiedName", bh_jstr(f->object));
+			json_object_set_new(l, "kind", bh_jstr("object"));
 			json_array_append_new(ll, l);
 			json_object_set_new(loc, "logicalLocations", ll);
 		}
@@ -172,14 +172,14 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		json_array_append_new(locs, loc);
 		json_object_set_new(r, "locations", locs);
 		fps = json_object();
-		json_object_set_new(fps, "bulkhead/v1", json_string(f->fingerprint));
+		json_object_set_new(fps, "bulkhead/v1", bh_jstr(f->fingerprint));
 		json_object_set_new(r, "partialFingerprints", fps);
 		if (f->suppressed_by) {
 			json_t *sups = json_array(), *sup = json_object();
 
 			json_object_set_new(sup, "kind",
-					    json_string(suppression_kind(f->suppressed_by)));
-			json_object_set_new(sup, "justification", json_string(f->suppressed_by));
+					    bh_jstr(suppression_kind(f->suppressed_by)));
+			json_object_set_new(sup, "justification", bh_jstr(f->suppressed_by));
 			json_array_append_new(sups, sup);
 			json_object_set_new(r, "suppressions", sups);
 		}
@@ -187,11 +187,11 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 	}
 	json_object_set_new(run, "tool", tool);
 	json_object_set_new(run, "results", results);
-	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
+	json_object_set_new(run, "columnKind", bh_jstr("unicodeCodePoints"));
 	json_array_append_new(runs, run);
 	json_object_set_new(root, "$schema",
-			    json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-	json_object_set_new(root, "version", json_string("2.1.0"));
+			    bh_jstr("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "version", bh_jstr("2.1.0"));
 	json_object_set_new(root, "runs", runs);
 	text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	json_decref(root);

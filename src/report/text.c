@@ -105,18 +105,20 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	bh_findings_summary(&s->findings, &sum);
 	for (size_t i = 0; i < s->findings.n && !err; i++) {
 		const struct bh_finding *f = &s->findings.items[i];
+		/* A layer that forgot ctx->file still gets a readable report, not a crash. */
+		const char *file = f->file ? f->file : "(unknown file)";
 
 		if (f->suppressed_by && !o->show_suppressed)
 			continue;
-		if (!cur || strcmp(cur, f->file)) {
-			cur = f->file;
+		if (!cur || strcmp(cur, file)) {
+			cur = file;
 			files++;
 			err = bh_buf_printf(out, "%s%s%s%s\n", files > 1 ? "\n" : "",
-					    o->color ? "\033[1m" : "", f->file,
+					    o->color ? "\033[1m" : "", file,
 					    o->color ? "\033[0m" : "");
 		}
 		if (!err)
-			err = bh_buf_printf(out, "%s:%u:%u: %s%s%s %s %s", f->file, f->line, f->col,
+			err = bh_buf_printf(out, "%s:%u:%u: %s%s%s %s %s", file, f->line, f->col,
 					    o->color ? sev_color(f->severity) : "",
 					    bh_severity_name(f->severity),
 					    o->color ? "\033[0m" : "", f->rule->id, f->message);

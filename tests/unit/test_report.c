@@ -184,12 +184,52 @@ static void test_sarif(void **state)
 	bh_scan_release(&s);
 }
 
+static void test_invalid_utf8_names(void **state)
+{
+	const struct bh_rule *r = bh_catalogue_find("K8-001");
+	struct bh_finding f = { .rule = r,
+				.severity = r->severity,
+				.message = "m",
+				.file = "bad\xff\xc3name.yaml",
+				.line = 1,
+				.col = 1,
+				.end_line = 1,
+				.end_col = 2,
+				.object = "Pod//p\xed\xa0\x80",
+				.key = "k" };
+	struct bh_scan s;
+	char *t;
+	json_t *root, *g;
+	json_error_t e;
+
+	(void)state;
+	bh_scan_init(&s);
+	assert_int_equal(bh_findings_add(&s.findings, &s.arena, &f), BH_OK);
+	/* File names are bytes: JSON keeps the field, with U+FFFD for what is not UTF-8. */
+	t = render(&s, BH_FMT_JSON, 0, 0);
+	root = json_loads(t, 0, &e);
+	assert_non_null(root);
+	g = json_array_get(json_object_get(root, "findings"), 0);
+	assert_string_equal(json_string_value(json_object_get(g, "file")),
+			    "bad\xef\xbf\xbd\xef\xbf\xbdname.yaml");
+	assert_string_equal(json_string_value(json_object_get(g, "object")),
+			    "Pod//p\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	json_decref(root);
+	free(t);
+	/* SARIF percent-encodes the bytes of the URI. */
+	t = render(&s, BH_FMT_SARIF, 0, 0);
+	assert_non_null(strstr(t, "\"uri\": \"bad%FF%C3name.yaml\""));
+	free(t);
+	bh_scan_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_sarif),
+		cmocka_unit_test(test_invalid_utf8_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
