@@ -70,18 +70,26 @@ size_t cli_edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
+/* Input-derived text to a terminal: control characters as '?' (no escape sequences). */
+static void put_clean(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+}
+
 void cli_diag(const struct bh_diag *d)
 {
 	fprintf(stderr, "bulkhead: ");
 	if (d->file[0]) {
-		fprintf(stderr, "%s", d->file);
+		put_clean(stderr, d->file);
 		if (d->line)
 			fprintf(stderr, ":%u", d->line);
 		if (d->line && d->col)
 			fprintf(stderr, ":%u", d->col);
 		fprintf(stderr, ": ");
 	}
-	fprintf(stderr, "%s\n", d->msg[0] ? d->msg : "error");
+	put_clean(stderr, d->msg[0] ? d->msg : "error");
+	fputc('\n', stderr);
 }
 
 int cli_report_option(struct cli_report *r, int opt, const char *arg)

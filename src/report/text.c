@@ -95,6 +95,33 @@ static bh_err show_line(struct bh_scan *s, const struct bh_finding *f, struct bh
 	return err;
 }
 
+/*
+ * A string from the input (a file name, a container name in a message) as it may go to a
+ * terminal: control characters become '?', so a hostile manifest cannot send escape sequences
+ * (clear the screen, rewrite earlier lines) through the report. Clean strings are returned as
+ * they are; others are copied into the run's arena.
+ */
+static const char *clean(struct bh_scan *s, const char *str)
+{
+	char *c;
+
+	if (!str)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			goto copy;
+	}
+	return str;
+copy:
+	c = bh_arena_strdup(&s->arena, str);
+	if (!c)
+		return "?";
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return c;
+}
+
 bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
 {
 	const char *cur = NULL;
@@ -106,7 +133,7 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	for (size_t i = 0; i < s->findings.n && !err; i++) {
 		const struct bh_finding *f = &s->findings.items[i];
 		/* A layer that forgot ctx->file still gets a readable report, not a crash. */
-		const char *file = f->file ? f->file : "(unknown file)";
+		const char *file = f->file ? clean(s, f->file) : "(unknown file)";
 
 		if (f->suppressed_by && !o->show_suppressed)
 			continue;
@@ -121,15 +148,17 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 			err = bh_buf_printf(out, "%s:%u:%u: %s%s%s %s %s", file, f->line, f->col,
 					    o->color ? sev_color(f->severity) : "",
 					    bh_severity_name(f->severity),
-					    o->color ? "\033[0m" : "", f->rule->id, f->message);
+					    o->color ? "\033[0m" : "", f->rule->id,
+					    clean(s, f->message));
 		if (!err && f->object)
-			err = bh_buf_printf(out, " [%s%s%s]", f->object,
+			err = bh_buf_printf(out, " [%s%s%s]", clean(s, f->object),
 					    f->container ? " container " : "",
-					    f->container ? f->container : "");
+					    f->container ? clean(s, f->container) : "");
 		if (!err)
 			err = bh_buf_addc(out, '\n');
 		if (!err && f->suppressed_by)
-			err = bh_buf_printf(out, "         suppressed by %s\n", f->suppressed_by);
+			err = bh_buf_printf(out, "         suppressed by %s\n",
+					    clean(s, f->suppressed_by));
 		if (!err)
 			err = show_line(s, f, out, o->color);
 		if (!err && f->rule->fix && !f->suppressed_by)

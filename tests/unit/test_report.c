@@ -216,9 +216,21 @@ static void test_invalid_utf8_names(void **state)
 			    "Pod//p\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	json_decref(root);
 	free(t);
+	/* The text report sends no control character from the input to a terminal. */
+	f.message = "container '\033[2Jx' runs privileged";
+	f.file = "evil\033]0;title\007.yaml";
+	f.container = "\033[31m";
+	s.findings.items[0] = f;
+	t = render(&s, BH_FMT_TEXT, 0, 0);
+	assert_null(strchr(t, '\033'));
+	assert_null(strchr(t, '\007'));
+	assert_non_null(strstr(
+		t,
+		"evil?]0;title?.yaml:1:1: critical K8-001 container '?[2Jx' runs privileged [Pod//p"));
+	free(t);
 	/* SARIF percent-encodes the bytes of the URI. */
 	t = render(&s, BH_FMT_SARIF, 0, 0);
-	assert_non_null(strstr(t, "\"uri\": \"bad%FF%C3name.yaml\""));
+	assert_non_null(strstr(t, "\"uri\": \"evil%1B%5D0%3Btitle%07.yaml\""));
 	free(t);
 	bh_scan_release(&s);
 }
