@@ -42,7 +42,7 @@ if [ -n "${TRIVY:-}" ] && [ -x "$(echo "$TRIVY" | cut -d' ' -f1)" ]; then
 	trivy_rc=$?
 	t=$(echo "$s0 $(date +%s.%N)" | awk '{ printf "%.4f", $2 - $1 }')
 	if [ -s "$tmp/trivy.json" ]; then
-		echo "$t $files $bytes" | awk '{ printf "trivy config (its own threads): %.3f s, %.0f files/s, %.1f MB/s\n", $1, $2 / $1, $3 / $1 / 1e6 }'
+		echo "$t $files $bytes" | awk '{ printf "trivy config (its own threads): %.3f s, %.3g files/s, %.3g MB/s\n", $1, $2 / $1, $3 / $1 / 1e6 }'
 		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); res=r.get("Results") or []; print("  %d misconfigurations in %d files" % (sum(len(x.get("Misconfigurations") or []) for x in res), len(res)))' "$tmp/trivy.json"
 		echo "$t $best" | awk '{ printf "  ratio: bulkhead is %.0fx faster than trivy config on this folder\n", $1 / $2 }'
 	else
