@@ -110,6 +110,42 @@ static json_t *rule_obj(const struct bh_rule *r)
 	return o;
 }
 
+/*
+ * Input errors (a file that could not be read or parsed) as the invocation's notifications, so
+ * that code scanning shows them and knows the run was incomplete (executionSuccessful false).
+ */
+static json_t *invocations(const struct bh_scan *s)
+{
+	json_t *arr = json_array(), *inv = json_object(), *notes = json_array();
+
+	for (size_t i = 0; i < s->nerrors; i++) {
+		const struct bh_diag *d = &s->errors[i];
+		json_t *n = json_object(), *loc = json_object(), *ploc = json_object(),
+		       *art = json_object(), *locs = json_array();
+
+		json_object_set_new(n, "level", bh_jstr("error"));
+		json_object_set_new(n, "message", text_obj(d->msg));
+		json_object_set_new(art, "uri", uri_of(d->file));
+		json_object_set_new(ploc, "artifactLocation", art);
+		if (d->line) {
+			json_t *reg = json_object();
+
+			json_object_set_new(reg, "startLine", json_integer(d->line));
+			if (d->col)
+				json_object_set_new(reg, "startColumn", json_integer(d->col));
+			json_object_set_new(ploc, "region", reg);
+		}
+		json_object_set_new(loc, "physicalLocation", ploc);
+		json_array_append_new(locs, loc);
+		json_object_set_new(n, "locations", locs);
+		json_array_append_new(notes, n);
+	}
+	json_object_set_new(inv, "executionSuccessful", json_boolean(s->nerrors == 0));
+	json_object_set_new(inv, "toolExecutionNotifications", notes);
+	json_array_append_new(arr, inv);
+	return arr;
+}
+
 bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
 {
 	size_t nrules;
@@ -186,6 +222,7 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 		json_array_append_new(results, r);
 	}
 	json_object_set_new(run, "tool", tool);
+	json_object_set_new(run, "invocations", invocations(s));
 	json_object_set_new(run, "results", results);
 	json_object_set_new(run, "columnKind", bh_jstr("unicodeCodePoints"));
 	json_array_append_new(runs, run);
