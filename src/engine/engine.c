@@ -115,9 +115,13 @@ static bh_err scan_data(struct bh_scan *s, const char *path, const char *data, s
 	s->files_scanned++;
 	s->bytes_scanned += len;
 	if (bh_doc_parse(&s->arena, in.src->path, in.src->data, len, &docs, &diag)) {
-		/* Named as YAML or on the command line, a parse failure is an input error; a
-		 * file picked by content sniffing that does not parse was not a manifest. */
-		if (yaml_name(path) || explicit) {
+		/*
+		 * Named on the command line, or found as *.yaml, a parse failure is an input
+		 * error. Two exceptions for files a walk found: one picked by content sniffing was
+		 * not a manifest after all, and a template ("{{" as in Helm charts) is only YAML
+		 * once rendered; neither can be applied as it is, so neither hides a deployment.
+		 */
+		if (explicit || (yaml_name(path) && !memmem(data, len, "{{", 2))) {
 			record(s, &diag);
 		} else {
 			s->files_scanned--;
