@@ -90,7 +90,7 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 {
 	struct bh_buf tmp;
 	const char *p = data;
-	int fd;
+	int fd, existing;
 	bh_err err = BH_OK;
 	struct stat st;
 
@@ -99,7 +99,8 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 	 * written in place: renaming a temporary file over it would replace /dev/null with a
 	 * regular file when running as root.
 	 */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	existing = stat(path, &st) == 0;
+	if (existing && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "is a directory");
 		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
@@ -146,7 +147,8 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 		p += n;
 		len -= (size_t)n;
 	}
-	if (!err && fchmod(fd, 0644) < 0)
+	/* A report replacing a file keeps that file's mode (a 0600 report stays private). */
+	if (!err && fchmod(fd, existing ? (st.st_mode & 07777) : 0644) < 0)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "chmod failed: %s", strerror(errno));
 	if (close(fd) < 0 && !err)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s", strerror(errno));

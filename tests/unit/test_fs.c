@@ -74,7 +74,15 @@ static void test_atomic_write(void **state)
 	(void)state;
 	snprintf(p, sizeof(p), "%s/out.json", dir);
 	assert_int_equal(bh_fs_write_atomic(p, "first\n", 6, &d), BH_OK);
+	assert_int_equal(chmod(p, 0600), 0);
 	assert_int_equal(bh_fs_write_atomic(p, "second\n", 7, &d), BH_OK);
+	{
+		struct stat st;
+
+		/* The replaced file's mode is kept. */
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+	}
 	assert_int_equal(bh_fs_read(p, 100, &data, &len, &d), BH_OK);
 	assert_string_equal(data, "second\n");
 	free(data);
