@@ -17,6 +17,7 @@
 
 #include "core/scan.h"
 #include "secrets/secrets.h"
+
 #include "core/banned.h"
 
 #define T(subject) ((const struct bh_kube_target *)(subject))
@@ -32,9 +33,10 @@ void kube_check_duplicate_keys(struct bh_ctx *ctx, const void *subject)
 	for (size_t i = 0; i < doc->ndups; i++) {
 		const struct bh_dupkey *d = &doc->dups[i];
 
-		bh_report(ctx, d->second, d->second->scalar.str,
-			  "duplicate key '%s' (first at line %u): the API server and other tools may read different values",
-			  d->second->scalar.str, d->first->line);
+		bh_report(
+			ctx, d->second, d->second->scalar.str,
+			"duplicate key '%s' (first at line %u): the API server and other tools may read different values",
+			d->second->scalar.str, d->first->line);
 	}
 }
 
@@ -51,9 +53,10 @@ void kube_check_uid(struct bh_ctx *ctx, const void *subject)
 
 		ctx->container = c->name;
 		if (!v)
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' does not set runAsUser: the image decides its UID",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' does not set runAsUser: the image decides its UID",
+				c->name);
 		else if (t->userns && bh_node_int(v, &uid) && uid == 0)
 			/* Outside a user namespace K8-017 reports UID 0. */
 			bh_report(ctx, v, c->name,
@@ -72,7 +75,8 @@ void kube_check_gid(struct bh_ctx *ctx, const void *subject)
 		return;
 	v = bh_node_get(t->psc, "fsGroup");
 	if (bh_node_int(v, &id) && id == 0)
-		bh_report(ctx, v, "fsGroup", "the pod sets fsGroup: 0, giving volumes to the root group");
+		bh_report(ctx, v, "fsGroup",
+			  "the pod sets fsGroup: 0, giving volumes to the root group");
 	sg = bh_node_get(t->psc, "supplementalGroups");
 	for (size_t j = 0; bh_node_is_seq(sg) && j < sg->seq.n; j++)
 		if (bh_node_int(sg->seq.items[j], &id) && id == 0)
@@ -84,9 +88,10 @@ void kube_check_gid(struct bh_ctx *ctx, const void *subject)
 		v = kube_eff(t, c, "runAsGroup", NULL);
 		ctx->container = c->name;
 		if (!v)
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' does not set runAsGroup: the image decides its GID, often 0",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' does not set runAsGroup: the image decides its GID, often 0",
+				c->name);
 		else if (bh_node_int(v, &id) && id == 0)
 			bh_report(ctx, v, c->name, "container '%s' runs with GID 0 (root group)",
 				  c->name);
@@ -105,9 +110,10 @@ void kube_check_read_only_root(struct bh_ctx *ctx, const void *subject)
 
 		ctx->container = c->name;
 		if (!v || bh_node_is_null(v))
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' does not set readOnlyRootFilesystem: true",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' does not set readOnlyRootFilesystem: true",
+				c->name);
 		else if (!kube_true(v))
 			bh_report(ctx, v, c->name, "container '%s' has a writable root filesystem",
 				  c->name);
@@ -188,10 +194,11 @@ static void writable_volume(struct bh_ctx *ctx, const struct bh_container *c,
 
 	if (kube_in(type, fine))
 		return;
-	bh_report(ctx, path ? path : mount, bh_node_str(bh_node_get(vol, "name")),
-		  "container '%s' can write to %s volume '%s' at %s, which outlives the pod; keep writable paths on emptyDir",
-		  c->name, type, bh_node_str(bh_node_get(vol, "name")),
-		  bh_node_str(path) ? bh_node_str(path) : "?");
+	bh_report(
+		ctx, path ? path : mount, bh_node_str(bh_node_get(vol, "name")),
+		"container '%s' can write to %s volume '%s' at %s, which outlives the pod; keep writable paths on emptyDir",
+		c->name, type, bh_node_str(bh_node_get(vol, "name")),
+		bh_node_str(path) ? bh_node_str(path) : "?");
 }
 
 void kube_check_writable_volume(struct bh_ctx *ctx, const void *subject)
@@ -210,9 +217,10 @@ static void tmp_volume(struct bh_ctx *ctx, const struct bh_container *c,
 		return;
 	if (!bh_node_is(bh_node_get(ed, "medium"), "Memory") ||
 	    bh_node_is_null(bh_node_get(ed, "sizeLimit")))
-		kube_report_missing(ctx, ed ? bh_node_get_key(vol, "emptyDir") : vol, name,
-				    "/tmp of container '%s' (volume '%s') is not a memory-backed emptyDir with a sizeLimit",
-				    c->name, name ? name : "?");
+		kube_report_missing(
+			ctx, ed ? bh_node_get_key(vol, "emptyDir") : vol, name,
+			"/tmp of container '%s' (volume '%s') is not a memory-backed emptyDir with a sizeLimit",
+			c->name, name ? name : "?");
 }
 
 void kube_check_tmp(struct bh_ctx *ctx, const void *subject)
@@ -241,7 +249,8 @@ void kube_check_resources(struct bh_ctx *ctx, const void *subject)
 			continue;
 		ctx->container = c->name;
 		for (size_t k = 0; k < 4; k++) {
-			const struct bh_node *v = bh_node_get(bh_node_get(res, what[k][0]), what[k][1]);
+			const struct bh_node *v =
+				bh_node_get(bh_node_get(res, what[k][0]), what[k][1]);
 
 			/* An unset request defaults to the limit. */
 			if (!v && k >= 2)
@@ -276,9 +285,10 @@ void kube_check_sa_token(struct bh_ctx *ctx, const void *subject)
 	if (kube_false(v))
 		return;
 	if (kube_true(v)) {
-		bh_report(ctx, v, "token",
-			  "the pod mounts its service-account token (annotate %s: \"true\" if it needs the API)",
-			  KUBE_NEEDS_API);
+		bh_report(
+			ctx, v, "token",
+			"the pod mounts its service-account token (annotate %s: \"true\" if it needs the API)",
+			KUBE_NEEDS_API);
 		return;
 	}
 	san = bh_node_str(bh_node_get(t->wl->pod_spec, "serviceAccountName"));
@@ -289,9 +299,10 @@ void kube_check_sa_token(struct bh_ctx *ctx, const void *subject)
 	sa = kube_index_sa(t->index, bh_kobj_namespace(t->obj), san);
 	if (sa && kube_false(bh_node_get(sa->root, "automountServiceAccountToken")))
 		return;
-	kube_report_missing(ctx, t->wl->pod_spec, "token",
-			    "the service-account token of '%s' is mounted: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false",
-			    san);
+	kube_report_missing(
+		ctx, t->wl->pod_spec, "token",
+		"the service-account token of '%s' is mounted: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false",
+		san);
 }
 
 void kube_check_image_digest(struct bh_ctx *ctx, const void *subject)
@@ -311,31 +322,36 @@ void kube_check_image_digest(struct bh_ctx *ctx, const void *subject)
 		slash = strrchr(img, '/');
 		colon = strrchr(slash ? slash : img, ':');
 		if (!colon)
-			bh_report(ctx, n, img,
-				  "image '%s' has no tag and no digest: it pulls whatever :latest is",
-				  img);
+			bh_report(
+				ctx, n, img,
+				"image '%s' has no tag and no digest: it pulls whatever :latest is",
+				img);
 		else if (!strcmp(colon + 1, "latest"))
 			bh_report(ctx, n, img,
-				  "image '%s' uses the mutable tag latest instead of a digest", img);
-		else
-			bh_report(ctx, n, img,
-				  "image '%s' is pinned by tag only; tags can be moved, digests cannot",
+				  "image '%s' uses the mutable tag latest instead of a digest",
 				  img);
+		else
+			bh_report(
+				ctx, n, img,
+				"image '%s' is pinned by tag only; tags can be moved, digests cannot",
+				img);
 	}
 }
 
 /* Env names whose value is a credential when given literally. */
 static int secret_name(const char *name)
 {
-	static const char *const words[] = { "PASSWORD", "PASSWD",  "PASSPHRASE", "SECRET",
-					     "TOKEN",	 "APIKEY",  "API_KEY",	  "ACCESS_KEY",
-					     "PRIVATE_KEY", "CREDENTIAL", "AUTH_KEY", NULL };
+	static const char *const words[] = { "PASSWORD",   "PASSWD",	 "PASSPHRASE",
+					     "SECRET",	   "TOKEN",	 "APIKEY",
+					     "API_KEY",	   "ACCESS_KEY", "PRIVATE_KEY",
+					     "CREDENTIAL", "AUTH_KEY",	 NULL };
 	/* Suffixes that name where a secret is, or something about it, not the secret. */
-	static const char *const not_secret[] = {
-		"_FILE", "_PATH",    "_DIR",  "_URL",	   "_URI",  "_NAME", "_ENDPOINT", "_HOST",
-		"_ID",	 "_KEY_ID",  "_REF",  "_LENGTH",  "_TTL",  "_TYPE", "_EXPIRY",   "_ENABLED",
-		"_MOUNT", "_HEADER", "_PORT", "_TIMEOUT", "_FIELD", NULL
-	};
+	static const char *const not_secret[] = { "_FILE",  "_PATH",   "_DIR",	    "_URL",
+						  "_URI",   "_NAME",   "_ENDPOINT", "_HOST",
+						  "_ID",    "_KEY_ID", "_REF",	    "_LENGTH",
+						  "_TTL",   "_TYPE",   "_EXPIRY",   "_ENABLED",
+						  "_MOUNT", "_HEADER", "_PORT",	    "_TIMEOUT",
+						  "_FIELD", NULL };
 	char up[128];
 	size_t n = strlen(name);
 
@@ -358,11 +374,11 @@ static int secret_name(const char *name)
 /* Values that cannot be a credential whatever the name says. */
 static int placeholder_value(const char *v)
 {
-	static const char *const fixed[] = { "true", "false", "yes", "no", "none", "null",
-					     "enabled", "disabled", NULL };
+	static const char *const fixed[] = { "true", "false",	"yes",	    "no", "none",
+					     "null", "enabled", "disabled", NULL };
 
-	if (strlen(v) < 4 || v[0] == '/' || strstr(v, "$(") || strstr(v, "${") ||
-	    strstr(v, "{{") || strstr(v, "://"))
+	if (strlen(v) < 4 || v[0] == '/' || strstr(v, "$(") || strstr(v, "${") || strstr(v, "{{") ||
+	    strstr(v, "://"))
 		return 1;
 	for (size_t i = 0; fixed[i]; i++)
 		if (!strcasecmp(v, fixed[i]))
@@ -405,13 +421,15 @@ void kube_check_env_secrets(struct bh_ctx *ctx, const void *subject)
 				continue;
 			bh_secrets_scan_buffer(name, val, vn->scalar.len, on_secret, &hit);
 			if (hit.rule)
-				bh_report(ctx, vn, name,
-					  "env %s of container '%s' holds a credential (%s) literally; use valueFrom.secretKeyRef",
-					  name, c->name, hit.rule);
+				bh_report(
+					ctx, vn, name,
+					"env %s of container '%s' holds a credential (%s) literally; use valueFrom.secretKeyRef",
+					name, c->name, hit.rule);
 			else if (secret_name(name) && !placeholder_value(val))
-				bh_report(ctx, vn, name,
-					  "env %s of container '%s' looks like a credential given literally; use valueFrom.secretKeyRef",
-					  name, c->name);
+				bh_report(
+					ctx, vn, name,
+					"env %s of container '%s' looks like a credential given literally; use valueFrom.secretKeyRef",
+					name, c->name);
 		}
 	}
 }
@@ -466,9 +484,10 @@ void kube_check_agent_namespace(struct bh_ctx *ctx, const void *subject)
 			  "agent namespace '%s' enforces Pod Security level '%s', not restricted",
 			  t->obj->name, bh_node_str(v) ? bh_node_str(v) : "?");
 	else
-		kube_report_missing(ctx, bh_node_get(t->obj->metadata, "name"), "enforce",
-				    "agent namespace '%s' has no pod-security.kubernetes.io/enforce: restricted label",
-				    t->obj->name);
+		kube_report_missing(
+			ctx, bh_node_get(t->obj->metadata, "name"), "enforce",
+			"agent namespace '%s' has no pod-security.kubernetes.io/enforce: restricted label",
+			t->obj->name);
 }
 
 void kube_check_namespace_level(struct bh_ctx *ctx, const void *subject)
@@ -480,7 +499,8 @@ void kube_check_namespace_level(struct bh_ctx *ctx, const void *subject)
 		return;
 	v = bh_node_get(t->obj->labels, "pod-security.kubernetes.io/enforce");
 	if (bh_node_is(v, "privileged"))
-		bh_report(ctx, v, "enforce",
-			  "namespace '%s' enforces the privileged level: Pod Security admits anything there",
-			  t->obj->name);
+		bh_report(
+			ctx, v, "enforce",
+			"namespace '%s' enforces the privileged level: Pod Security admits anything there",
+			t->obj->name);
 }

@@ -114,8 +114,8 @@ const char *bh_kube_pss_control(const struct bh_rule *rule);
  * new text is re-parsed before it is returned, so a fix never produces a file that does not
  * parse (BH_ERR_PARSE with diag instead). JSON input is left alone.
  */
-bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, char **out,
-			size_t *out_len, unsigned *nedits, struct bh_diag *diag);
+bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, char **out, size_t *out_len,
+			unsigned *nedits, struct bh_diag *diag);
 
 /* Run every K8 rule over the scan's model (the layer's finish step). */
 bh_err bh_kube_check_all(struct bh_scan *s);

@@ -89,7 +89,7 @@ void kube_report_missing(struct bh_ctx *ctx, const struct bh_node *node, const c
 	}
 	/* Underline the node when it is a one-line scalar, else only its first character. */
 	end_col = node->kind == BH_NODE_SCALAR && node->end_line == node->line ? node->end_col
-										  : node->col + 1;
+									       : node->col + 1;
 	bh_report_at(ctx, node->line, node->col, node->line, end_col, key, "%s", msg);
 }
 

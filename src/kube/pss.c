@@ -24,8 +24,8 @@
 #include "core/banned.h"
 
 const char *const kube_baseline_caps[] = {
-	"AUDIT_WRITE", "CHOWN",	 "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",	   "MKNOD",
-	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
+	"AUDIT_WRITE",	    "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",	  "MKNOD",
+	"NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
 /* The namespaced, isolated sysctls PSA allows, as of v1.32 (v1.0 + v1.27 + v1.29 + v1.32). */
@@ -50,8 +50,16 @@ static const char *const selinux_types[] = {
 };
 
 static const char *const restricted_volumes_ok[] = {
-	"name",		"configMap", "csi",    "downwardAPI", "emptyDir",
-	"ephemeral",	"persistentVolumeClaim", "projected", "secret", NULL,
+	"name",
+	"configMap",
+	"csi",
+	"downwardAPI",
+	"emptyDir",
+	"ephemeral",
+	"persistentVolumeClaim",
+	"projected",
+	"secret",
+	NULL,
 };
 
 #define T(subject) ((const struct bh_kube_target *)(subject))
@@ -67,8 +75,8 @@ void kube_check_host_namespaces(struct bh_ctx *ctx, const void *subject)
 		const struct bh_node *v = bh_node_get(t->wl->pod_spec, fields[i]);
 
 		if (kube_true(v))
-			bh_report(ctx, v, fields[i], "the pod shares the host's namespace: %s: true",
-				  fields[i]);
+			bh_report(ctx, v, fields[i],
+				  "the pod shares the host's namespace: %s: true", fields[i]);
 	}
 }
 
@@ -124,9 +132,10 @@ void kube_check_caps_baseline(struct bh_ctx *ctx, const void *subject)
 
 			if (s && kube_in(s, kube_baseline_caps))
 				continue;
-			bh_report(ctx, cap, s ? s : "?",
-				  "container '%s' adds capability %s, beyond the runtime's default set",
-				  c->name, s ? s : "(not a string)");
+			bh_report(
+				ctx, cap, s ? s : "?",
+				"container '%s' adds capability %s, beyond the runtime's default set",
+				c->name, s ? s : "(not a string)");
 		}
 	}
 }
@@ -147,8 +156,8 @@ void kube_check_host_path(struct bh_ctx *ctx, const void *subject)
 		if (!hp || bh_node_is_null(hp))
 			continue;
 		bh_report(ctx, bh_node_get_key(v, "hostPath"), name,
-			  "volume '%s' mounts the node's filesystem (hostPath %s)", name ? name : "?",
-			  path ? path : "?");
+			  "volume '%s' mounts the node's filesystem (hostPath %s)",
+			  name ? name : "?", path ? path : "?");
 	}
 }
 
@@ -169,8 +178,8 @@ void kube_check_host_ports(struct bh_ctx *ctx, const void *subject)
 
 			if (bh_node_int(hp, &port) && port != 0)
 				bh_report(ctx, hp, bh_node_str(hp),
-					  "container '%s' binds host port %lld on the node", c->name,
-					  port);
+					  "container '%s' binds host port %lld on the node",
+					  c->name, port);
 		}
 	}
 }
@@ -201,8 +210,9 @@ void kube_check_apparmor(struct bh_ctx *ctx, const void *subject)
 		if (!s || !*s || !strcmp(s, "runtime/default") || !strncmp(s, "localhost/", 10))
 			continue;
 		ctx->container = k + sizeof(prefix) - 1;
-		bh_report(ctx, v, k, "AppArmor profile '%s' for container '%s' overrides the default",
-			  s, k + sizeof(prefix) - 1);
+		bh_report(ctx, v, k,
+			  "AppArmor profile '%s' for container '%s' overrides the default", s,
+			  k + sizeof(prefix) - 1);
 	}
 	ctx->container = NULL;
 	p = bh_node_get(t->psc, "appArmorProfile");
@@ -215,9 +225,10 @@ void kube_check_apparmor(struct bh_ctx *ctx, const void *subject)
 		p = bh_node_get(kube_sc(c->node), "appArmorProfile");
 		ctx->container = c->name;
 		if (bh_node_is_map(p) && !apparmor_type_ok(p))
-			bh_report(ctx, bh_node_get(p, "type") ? bh_node_get(p, "type") : p, c->name,
-				  "container '%s' sets an AppArmor profile type other than RuntimeDefault or Localhost",
-				  c->name);
+			bh_report(
+				ctx, bh_node_get(p, "type") ? bh_node_get(p, "type") : p, c->name,
+				"container '%s' sets an AppArmor profile type other than RuntimeDefault or Localhost",
+				c->name);
 	}
 }
 
@@ -320,7 +331,8 @@ void kube_check_sysctls(struct bh_ctx *ctx, const void *subject)
 		const char *s = bh_node_str(n);
 
 		if (s && !kube_in(s, kube_safe_sysctls))
-			bh_report(ctx, n, s, "the pod sets sysctl %s, which is not namespaced and safe", s);
+			bh_report(ctx, n, s,
+				  "the pod sets sysctl %s, which is not namespaced and safe", s);
 	}
 }
 
@@ -335,8 +347,8 @@ static void probe_host(struct bh_ctx *ctx, const struct bh_container *c, const s
 
 		if (s && *s && !bh_node_is_null(host))
 			bh_report(ctx, host, where,
-				  "container '%s' %s %s targets host '%s' instead of the pod", c->name,
-				  where, kinds[k], s);
+				  "container '%s' %s %s targets host '%s' instead of the pod",
+				  c->name, where, kinds[k], s);
 	}
 }
 
@@ -380,9 +392,10 @@ void kube_check_volume_types(struct bh_ctx *ctx, const void *subject)
 				continue;
 			if (!strcmp(k, "hostPath"))
 				continue; /* K8-008's, which restricted includes */
-			bh_report(ctx, v->map.pairs[j].key, name,
-				  "volume '%s' is of type %s; restricted allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret",
-				  name ? name : "?", k);
+			bh_report(
+				ctx, v->map.pairs[j].key, name,
+				"volume '%s' is of type %s; restricted allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret",
+				name ? name : "?", k);
 		}
 	}
 }
@@ -399,9 +412,10 @@ void kube_check_privilege_escalation(struct bh_ctx *ctx, const void *subject)
 
 		ctx->container = c->name;
 		if (!v || bh_node_is_null(v))
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' does not set allowPrivilegeEscalation: false",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' does not set allowPrivilegeEscalation: false",
+				c->name);
 		else if (!kube_false(v))
 			bh_report(ctx, v, c->name, "container '%s' allows privilege escalation",
 				  c->name);
@@ -427,12 +441,13 @@ void kube_check_run_as_non_root(struct bh_ctx *ctx, const void *subject)
 		ctx->container = c->name;
 		if (v && !bh_node_is_null(v)) {
 			if (!kube_true(v))
-				bh_report(ctx, v, c->name, "container '%s' sets runAsNonRoot: false",
-					  c->name);
+				bh_report(ctx, v, c->name,
+					  "container '%s' sets runAsNonRoot: false", c->name);
 		} else if (!pod_ok) {
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' may run as root: runAsNonRoot is not true in the pod or container securityContext",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' may run as root: runAsNonRoot is not true in the pod or container securityContext",
+				c->name);
 		}
 	}
 }
@@ -454,7 +469,8 @@ void kube_check_run_as_user(struct bh_ctx *ctx, const void *subject)
 		v = bh_node_get(kube_sc(c->node), "runAsUser");
 		ctx->container = c->name;
 		if (bh_node_int(v, &uid) && uid == 0)
-			bh_report(ctx, v, c->name, "container '%s' sets runAsUser: 0 (root)", c->name);
+			bh_report(ctx, v, c->name, "container '%s' sets runAsUser: 0 (root)",
+				  c->name);
 	}
 }
 
@@ -476,8 +492,9 @@ void kube_check_seccomp_restricted(struct bh_ctx *ctx, const void *subject)
 		type = bh_node_get(p, "type");
 		pod_ok = seccomp_ok(bh_node_str(type));
 		if (!pod_ok && !bh_node_is(type, "Unconfined"))
-			bh_report(ctx, type ? type : p, "pod",
-				  "the pod's seccomp profile type is not RuntimeDefault or Localhost");
+			bh_report(
+				ctx, type ? type : p, "pod",
+				"the pod's seccomp profile type is not RuntimeDefault or Localhost");
 	}
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
@@ -487,13 +504,15 @@ void kube_check_seccomp_restricted(struct bh_ctx *ctx, const void *subject)
 		if (p && !bh_node_is_null(p)) {
 			type = bh_node_get(p, "type");
 			if (!seccomp_ok(bh_node_str(type)) && !bh_node_is(type, "Unconfined"))
-				bh_report(ctx, type ? type : p, c->name,
-					  "container '%s' sets a seccomp profile type other than RuntimeDefault or Localhost",
-					  c->name);
+				bh_report(
+					ctx, type ? type : p, c->name,
+					"container '%s' sets a seccomp profile type other than RuntimeDefault or Localhost",
+					c->name);
 		} else if (!pod_ok) {
-			kube_report_missing(ctx, kube_container_anchor(c), c->name,
-					    "container '%s' has no seccomp profile: set seccompProfile.type RuntimeDefault in the pod or container securityContext",
-					    c->name);
+			kube_report_missing(
+				ctx, kube_container_anchor(c), c->name,
+				"container '%s' has no seccomp profile: set seccompProfile.type RuntimeDefault in the pod or container securityContext",
+				c->name);
 		}
 	}
 }
@@ -515,19 +534,19 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 		for (size_t j = 0; bh_node_is_seq(drop) && j < drop->seq.n; j++)
 			all |= bh_node_is(drop->seq.items[j], "ALL");
 		if (!all)
-			kube_report_missing(ctx,
-					    bh_node_is_seq(drop) ? drop : kube_container_anchor(c),
-					    "drop", "container '%s' does not drop ALL capabilities",
-					    c->name);
+			kube_report_missing(
+				ctx, bh_node_is_seq(drop) ? drop : kube_container_anchor(c), "drop",
+				"container '%s' does not drop ALL capabilities", c->name);
 		for (size_t j = 0; bh_node_is_seq(add) && j < add->seq.n; j++) {
 			const char *s = bh_node_str(add->seq.items[j]);
 
 			/* Capabilities outside the default set are K8-007's. */
 			if (!s || !strcmp(s, "NET_BIND_SERVICE") || !kube_in(s, kube_baseline_caps))
 				continue;
-			bh_report(ctx, add->seq.items[j], s,
-				  "container '%s' adds capability %s; restricted allows only NET_BIND_SERVICE",
-				  c->name, s);
+			bh_report(
+				ctx, add->seq.items[j], s,
+				"container '%s' adds capability %s; restricted allows only NET_BIND_SERVICE",
+				c->name, s);
 		}
 	}
 }

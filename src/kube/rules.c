@@ -14,9 +14,10 @@
 #include <string.h>
 
 #include "core/scan.h"
+
 #include "core/banned.h"
 
-#define BASELINE BH_RULE_PSS_BASELINE
+#define BASELINE   BH_RULE_PSS_BASELINE
 #define RESTRICTED BH_RULE_PSS_RESTRICTED
 
 const struct bh_rule bh_kube_rules[] = {
@@ -25,7 +26,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_CRITICAL,
 		.title = "Privileged container",
-		.attack = "A privileged container has every capability and the host's devices, so code execution in the agent is root on the node.",
+		.attack =
+			"A privileged container has every capability and the host's devices, so code execution in the agent is root on the node.",
 		.fix = "Remove securityContext.privileged or set it to false.",
 		.refs = "PSS baseline: Privileged Containers; CIS 5.2.2; KSV-0017; CKV_K8S_16",
 		.check = kube_check_privileged,
@@ -36,7 +38,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Privilege escalation allowed",
-		.attack = "Without no_new_privs a process in the container can gain privileges through setuid binaries or file capabilities.",
+		.attack =
+			"Without no_new_privs a process in the container can gain privileges through setuid binaries or file capabilities.",
 		.fix = "Set securityContext.allowPrivilegeEscalation: false on every container.",
 		.refs = "PSS restricted: Privilege Escalation; CIS 5.2.6; KSV-0001; CKV_K8S_20",
 		.check = kube_check_privilege_escalation,
@@ -47,7 +50,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Container may run as root",
-		.attack = "Code execution in the agent becomes root in the container, one step from the node.",
+		.attack =
+			"Code execution in the agent becomes root in the container, one step from the node.",
 		.fix = "Set runAsNonRoot: true in the pod securityContext (or on every container), with a non-zero runAsUser.",
 		.refs = "PSS restricted: Running as Non-root; CIS 5.2.7; KSV-0012; CKV_K8S_23",
 		.check = kube_check_run_as_non_root,
@@ -58,7 +62,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Duplicate key in a manifest",
-		.attack = "A scanner and the API server can read different values for a duplicated key, so a reviewed manifest can deploy something else.",
+		.attack =
+			"A scanner and the API server can read different values for a duplicated key, so a reviewed manifest can deploy something else.",
 		.fix = "Remove the duplicate key so that each field appears once.",
 		.refs = "YAML 1.2 section 3.2.1.1 (keys are unique)",
 		.check = kube_check_duplicate_keys,
@@ -68,7 +73,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_CRITICAL,
 		.title = "Host namespaces shared",
-		.attack = "hostNetwork, hostPID or hostIPC let the agent sniff node traffic, reach node-local services and signal or read host processes.",
+		.attack =
+			"hostNetwork, hostPID or hostIPC let the agent sniff node traffic, reach node-local services and signal or read host processes.",
 		.fix = "Remove hostNetwork, hostPID and hostIPC, or set them to false.",
 		.refs = "PSS baseline: Host Namespaces; CIS 5.2.3-5.2.5; KSV-0008/0009/0010",
 		.check = kube_check_host_namespaces,
@@ -79,7 +85,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_CRITICAL,
 		.title = "Windows HostProcess container",
-		.attack = "A HostProcess container runs directly on the Windows node with the node's privileges.",
+		.attack =
+			"A HostProcess container runs directly on the Windows node with the node's privileges.",
 		.fix = "Remove windowsOptions.hostProcess or set it to false.",
 		.refs = "PSS baseline: HostProcess; KSV-0103",
 		.check = kube_check_host_process,
@@ -90,7 +97,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Capability beyond the default set",
-		.attack = "Capabilities such as SYS_ADMIN, NET_ADMIN or NET_RAW give the agent kernel powers that turn code execution into a container escape or network spoofing.",
+		.attack =
+			"Capabilities such as SYS_ADMIN, NET_ADMIN or NET_RAW give the agent kernel powers that turn code execution into a container escape or network spoofing.",
 		.fix = "Remove the capability from securityContext.capabilities.add.",
 		.refs = "PSS baseline: Capabilities; CIS 5.2.9; KSV-0022",
 		.check = kube_check_caps_baseline,
@@ -101,7 +109,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "hostPath volume",
-		.attack = "A hostPath volume exposes the node's filesystem (container runtime socket, kubelet credentials, other pods' data) to the agent.",
+		.attack =
+			"A hostPath volume exposes the node's filesystem (container runtime socket, kubelet credentials, other pods' data) to the agent.",
 		.fix = "Replace the hostPath volume with emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim.",
 		.refs = "PSS baseline: HostPath Volumes; KSV-0023; CKV_K8S_27",
 		.check = kube_check_host_path,
@@ -112,7 +121,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Host port",
-		.attack = "A hostPort binds the node's network interface, bypassing NetworkPolicy on the pod network and exposing the agent beside node services.",
+		.attack =
+			"A hostPort binds the node's network interface, bypassing NetworkPolicy on the pod network and exposing the agent beside node services.",
 		.fix = "Remove hostPort and expose the container through a Service.",
 		.refs = "PSS baseline: Host Ports; KSV-0024",
 		.check = kube_check_host_ports,
@@ -123,7 +133,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "AppArmor profile overridden",
-		.attack = "An unconfined AppArmor profile removes the mandatory access control that blocks mounts and writes to /proc and /sys after a compromise.",
+		.attack =
+			"An unconfined AppArmor profile removes the mandatory access control that blocks mounts and writes to /proc and /sys after a compromise.",
 		.fix = "Use appArmorProfile.type RuntimeDefault or Localhost (annotation: runtime/default or localhost/NAME).",
 		.refs = "PSS baseline: AppArmor; KSV-0002",
 		.check = kube_check_apparmor,
@@ -134,7 +145,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Custom SELinux options",
-		.attack = "A custom SELinux type, user or role can place the container in a less confined domain than container_t.",
+		.attack =
+			"A custom SELinux type, user or role can place the container in a less confined domain than container_t.",
 		.fix = "Remove seLinuxOptions user and role, and use type container_t, container_init_t or container_kvm_t.",
 		.refs = "PSS baseline: SELinux; KSV-0025",
 		.check = kube_check_selinux,
@@ -145,7 +157,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "/proc mount unmasked",
-		.attack = "An Unmasked /proc exposes kernel interfaces that the runtime masks to prevent information leaks and container escapes.",
+		.attack =
+			"An Unmasked /proc exposes kernel interfaces that the runtime masks to prevent information leaks and container escapes.",
 		.fix = "Remove securityContext.procMount or set it to Default.",
 		.refs = "PSS baseline: /proc Mount Type; KSV-0027",
 		.check = kube_check_proc_mount,
@@ -156,7 +169,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Seccomp disabled",
-		.attack = "An Unconfined seccomp profile leaves every syscall open, including the ones used in known kernel exploits for container escape.",
+		.attack =
+			"An Unconfined seccomp profile leaves every syscall open, including the ones used in known kernel exploits for container escape.",
 		.fix = "Set seccompProfile.type to RuntimeDefault or Localhost.",
 		.refs = "PSS baseline: Seccomp; KSV-0104",
 		.check = kube_check_seccomp_baseline,
@@ -167,7 +181,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Unsafe sysctl",
-		.attack = "A sysctl outside the namespaced safe set changes kernel settings for every pod on the node or disables protections.",
+		.attack =
+			"A sysctl outside the namespaced safe set changes kernel settings for every pod on the node or disables protections.",
 		.fix = "Remove the sysctl, or keep only the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, ...).",
 		.refs = "PSS baseline: Sysctls; KSV-0026",
 		.check = kube_check_sysctls,
@@ -178,7 +193,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Probe or lifecycle hook targets another host",
-		.attack = "A probe or hook with a host makes the kubelet send requests to an arbitrary address from the node (SSRF to node-local and metadata endpoints).",
+		.attack =
+			"A probe or hook with a host makes the kubelet send requests to an arbitrary address from the node (SSRF to node-local and metadata endpoints).",
 		.fix = "Remove host from httpGet and tcpSocket probes and lifecycle handlers; they target the pod by default.",
 		.refs = "PSS baseline: Host Probes / Lifecycle Hooks (v1.34+)",
 		.check = kube_check_probe_host,
@@ -189,7 +205,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Restricted volume type",
-		.attack = "Volume types outside the core set (nfs, iscsi, rbd, gitRepo, flexVolume...) reach storage directly from the node, bypassing PersistentVolume access control.",
+		.attack =
+			"Volume types outside the core set (nfs, iscsi, rbd, gitRepo, flexVolume...) reach storage directly from the node, bypassing PersistentVolume access control.",
 		.fix = "Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes.",
 		.refs = "PSS restricted: Volume Types; KSV-0028",
 		.check = kube_check_volume_types,
@@ -200,7 +217,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Container runs as UID 0",
-		.attack = "runAsUser: 0 runs the agent as root whatever the image says, so code execution is root in the container.",
+		.attack =
+			"runAsUser: 0 runs the agent as root whatever the image says, so code execution is root in the container.",
 		.fix = "Set runAsUser to a non-zero UID (for example 10001).",
 		.refs = "PSS restricted: Running as Non-root user (v1.23+); KSV-0105",
 		.check = kube_check_run_as_user,
@@ -211,7 +229,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "No seccomp profile",
-		.attack = "Without a seccomp profile the agent can call every syscall, including the ones used in known kernel exploits.",
+		.attack =
+			"Without a seccomp profile the agent can call every syscall, including the ones used in known kernel exploits.",
 		.fix = "Set securityContext.seccompProfile.type: RuntimeDefault in the pod securityContext.",
 		.refs = "PSS restricted: Seccomp (v1.19+); CIS 5.7.2; KSV-0030; CKV_K8S_31",
 		.check = kube_check_seccomp_restricted,
@@ -222,7 +241,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Capabilities not dropped",
-		.attack = "The runtime's default capabilities (NET_RAW, CHOWN, SETUID...) let a compromised agent spoof packets and change file ownership.",
+		.attack =
+			"The runtime's default capabilities (NET_RAW, CHOWN, SETUID...) let a compromised agent spoof packets and change file ownership.",
 		.fix = "Set capabilities.drop: [ALL] and add back at most NET_BIND_SERVICE.",
 		.refs = "PSS restricted: Capabilities (v1.22+); CIS 5.2.8-5.2.9; KSV-0003/0106",
 		.check = kube_check_caps_restricted,
@@ -233,7 +253,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "/proc mount unmasked in a user namespace",
-		.attack = "Even in a user namespace an Unmasked /proc exposes kernel interfaces that the restricted level keeps masked.",
+		.attack =
+			"Even in a user namespace an Unmasked /proc exposes kernel interfaces that the restricted level keeps masked.",
 		.fix = "Remove securityContext.procMount or set it to Default.",
 		.refs = "PSS restricted: /proc Mount Type with hostUsers: false (v1.35+)",
 		.check = kube_check_proc_mount_userns,
@@ -244,7 +265,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "No explicit non-zero UID",
-		.attack = "Without runAsUser the image's USER decides the identity, so a rebuilt or swapped image silently runs the agent as root.",
+		.attack =
+			"Without runAsUser the image's USER decides the identity, so a rebuilt or swapped image silently runs the agent as root.",
 		.fix = "Set runAsUser to a non-zero UID (for example 10001) in the pod securityContext.",
 		.refs = "CIS 5.2.7; KSV-0020; CKV_K8S_40",
 		.check = kube_check_uid,
@@ -254,7 +276,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Root group",
-		.attack = "GID 0 (as runAsGroup, fsGroup or a supplemental group) gives the agent every file the root group can write, in the image and on volumes.",
+		.attack =
+			"GID 0 (as runAsGroup, fsGroup or a supplemental group) gives the agent every file the root group can write, in the image and on volumes.",
 		.fix = "Set runAsGroup and fsGroup to a non-zero GID and keep 0 out of supplementalGroups.",
 		.refs = "PSS restricted (optional): Non-root groups; KSV-0021",
 		.check = kube_check_gid,
@@ -264,7 +287,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Writable root filesystem",
-		.attack = "A writable root filesystem lets an attacker drop tools and persist changes to the agent's code and configuration for the life of the container.",
+		.attack =
+			"A writable root filesystem lets an attacker drop tools and persist changes to the agent's code and configuration for the life of the container.",
 		.fix = "Set readOnlyRootFilesystem: true and give writable paths an emptyDir (memory-backed for /tmp).",
 		.refs = "CIS 5.2 (immutable root); KSV-0014; CKV_K8S_22",
 		.check = kube_check_read_only_root,
@@ -274,7 +298,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_LOW,
 		.title = "Writable persistent volume",
-		.attack = "A writable volume that outlives the pod lets an attacker leave payloads that the next agent run loads.",
+		.attack =
+			"A writable volume that outlives the pod lets an attacker leave payloads that the next agent run loads.",
 		.fix = "Keep writable paths on emptyDir volumes, or mount the volume readOnly: true.",
 		.refs = "bulkhead agent hardening: writable paths only through emptyDir",
 		.check = kube_check_writable_volume,
@@ -284,7 +309,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_LOW,
 		.title = "/tmp not a size-limited memory emptyDir",
-		.attack = "A disk-backed or unbounded /tmp keeps attacker files on the node and lets a runaway agent fill the node's disk.",
+		.attack =
+			"A disk-backed or unbounded /tmp keeps attacker files on the node and lets a runaway agent fill the node's disk.",
 		.fix = "Mount /tmp from an emptyDir with medium: Memory and a sizeLimit.",
 		.refs = "bulkhead agent hardening: tmpfs /tmp",
 		.check = kube_check_tmp,
@@ -294,7 +320,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Missing CPU or memory requests and limits",
-		.attack = "A container without limits lets a prompt-injected or looping agent exhaust the node's CPU and memory and starve its neighbours.",
+		.attack =
+			"A container without limits lets a prompt-injected or looping agent exhaust the node's CPU and memory and starve its neighbours.",
 		.fix = "Set resources.requests and resources.limits for cpu and memory on every container.",
 		.refs = "CIS 5.7; KSV-0011/0015/0016/0018; CKV_K8S_10-13",
 		.check = kube_check_resources,
@@ -304,7 +331,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Service-account token mounted",
-		.attack = "A mounted token gives code running in the agent the pod's Kubernetes API identity, the first step of lateral movement in the cluster.",
+		.attack =
+			"A mounted token gives code running in the agent the pod's Kubernetes API identity, the first step of lateral movement in the cluster.",
 		.fix = "Set automountServiceAccountToken: false on the pod or its ServiceAccount, or annotate the pod bulkhead.dev/needs-api: \"true\" when it needs the API.",
 		.refs = "CIS 5.1.6; KSV-0036; CKV_K8S_38",
 		.check = kube_check_sa_token,
@@ -314,7 +342,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Image not pinned by digest",
-		.attack = "A tag can be moved to another image, so whoever controls the registry or the tag decides what the agent runs.",
+		.attack =
+			"A tag can be moved to another image, so whoever controls the registry or the tag decides what the agent runs.",
 		.fix = "Reference the image by digest: name@sha256:<digest> (a tag may stay for readability: name:tag@sha256:...).",
 		.refs = "CIS 5.5.1; KSV-0013; CKV_K8S_43",
 		.check = kube_check_image_digest,
@@ -324,7 +353,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Credential in an env value",
-		.attack = "A credential written into the manifest is readable by everyone with the repository or get access to the workload, and is never rotated.",
+		.attack =
+			"A credential written into the manifest is readable by everyone with the repository or get access to the workload, and is never rotated.",
 		.fix = "Move the value into a Secret and reference it with env[].valueFrom.secretKeyRef.",
 		.refs = "CIS 5.4.1; KSV-0109; CKV_K8S_35",
 		.check = kube_check_env_secrets,
@@ -334,7 +364,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_LOW,
 		.title = "Workload in the default namespace",
-		.attack = "The default namespace is shared by everything deployed without a namespace, so its policies and RBAC are the weakest and the agent lands beside strangers.",
+		.attack =
+			"The default namespace is shared by everything deployed without a namespace, so its policies and RBAC are the weakest and the agent lands beside strangers.",
 		.fix = "Deploy the agent in a dedicated namespace that enforces the restricted Pod Security level.",
 		.refs = "CIS 5.7.4; KSV-0110; CKV_K8S_21",
 		.check = kube_check_default_namespace,
@@ -344,7 +375,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_HIGH,
 		.title = "Agent namespace does not enforce restricted",
-		.attack = "Without the restricted enforce label, a privileged or root pod can be created in the agent namespace and admission will not stop it.",
+		.attack =
+			"Without the restricted enforce label, a privileged or root pod can be created in the agent namespace and admission will not stop it.",
 		.fix = "Label the namespace pod-security.kubernetes.io/enforce: restricted.",
 		.refs = "PSA namespace labels; CIS 5.2.1",
 		.check = kube_check_agent_namespace,
@@ -354,7 +386,8 @@ const struct bh_rule bh_kube_rules[] = {
 		.layer = BH_LAYER_K8,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Namespace enforces the privileged level",
-		.attack = "enforce: privileged turns Pod Security admission off for the namespace, so any pod, privileged or on host namespaces, is admitted.",
+		.attack =
+			"enforce: privileged turns Pod Security admission off for the namespace, so any pod, privileged or on host namespaces, is admitted.",
 		.fix = "Enforce baseline or restricted, and move the workloads that need more into a separate, tightly controlled namespace.",
 		.refs = "PSA namespace labels; CIS 5.2.1",
 		.check = kube_check_namespace_level,
@@ -400,8 +433,8 @@ static const char *object_ignore(const struct bh_kobj *o, const struct bh_worklo
 	const char *v = bh_node_str(bh_node_get(o->annotations, "bulkhead.dev/ignore"));
 
 	if (!v && w)
-		v = bh_node_str(
-			bh_node_get(bh_node_get(w->pod_meta, "annotations"), "bulkhead.dev/ignore"));
+		v = bh_node_str(bh_node_get(bh_node_get(w->pod_meta, "annotations"),
+					    "bulkhead.dev/ignore"));
 	return v;
 }
 
@@ -439,8 +472,8 @@ bh_err bh_kube_check_all(struct bh_scan *s)
 		}
 		ctx.ignore = object_ignore(o, t.wl);
 		if (ctx.ignore)
-			ctx.ignore_src =
-				bh_arena_printf(&s->arena, "annotation bulkhead.dev/ignore on %s", o->ref);
+			ctx.ignore_src = bh_arena_printf(
+				&s->arena, "annotation bulkhead.dev/ignore on %s", o->ref);
 		bh_rules_run(&ctx, bh_kube_rules, bh_kube_nrules, &t);
 	}
 	return BH_OK;
