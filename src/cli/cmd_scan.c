@@ -59,8 +59,8 @@ static bh_err pss_text(const struct bh_pss_verdict *v, size_t n, const char *lev
 		}
 	}
 	if (!err)
-		err = bh_buf_printf(out, "PSS %s: %zu workload%s, %zu admitted, %zu rejected\n", level,
-				    n, n == 1 ? "" : "s", n - rejected, rejected);
+		err = bh_buf_printf(out, "PSS %s: %zu workload%s, %zu admitted, %zu rejected\n",
+				    level, n, n == 1 ? "" : "s", n - rejected, rejected);
 	return err;
 }
 
@@ -90,7 +90,8 @@ static bh_err pss_json(const struct bh_pss_verdict *v, size_t n, const char *lev
 			const struct bh_finding *f = v[i].fails[k];
 			json_t *j = json_object();
 
-			json_object_set_new(j, "control", json_string(bh_kube_pss_control(f->rule)));
+			json_object_set_new(j, "control",
+					    json_string(bh_kube_pss_control(f->rule)));
 			json_object_set_new(j, "rule", json_string(f->rule->id));
 			json_object_set_new(j, "line", json_integer(f->line));
 			json_object_set_new(j, "column", json_integer(f->col));
@@ -235,7 +236,9 @@ static int run(int argc, char **argv)
 		} else {
 			rc = cli_report_emit(&r, &s);
 			if (!rc)
-				rc = s.nerrors ? 2 : bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1 : 0;
+				rc = s.nerrors					    ? 2
+				     : bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1
+										    : 0;
 		}
 	}
 	bh_baseline_release(&baseline);

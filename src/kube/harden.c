@@ -192,7 +192,7 @@ static void writable_volume(struct bh_ctx *ctx, const struct bh_container *c,
 	const char *type = volume_type(vol);
 	const struct bh_node *path = bh_node_get(mount, "mountPath");
 
-	if (kube_in(type, fine))
+	if (kube_in(type, fine) || kube_true(bh_node_get(bh_node_get(vol, type), "readOnly")))
 		return;
 	bh_report(
 		ctx, path ? path : mount, bh_node_str(bh_node_get(vol, "name")),
@@ -377,8 +377,19 @@ static int placeholder_value(const char *v)
 	static const char *const fixed[] = { "true", "false",	"yes",	    "no", "none",
 					     "null", "enabled", "disabled", NULL };
 
-	if (strlen(v) < 4 || v[0] == '/' || strstr(v, "$(") || strstr(v, "${") || strstr(v, "{{") ||
-	    strstr(v, "://"))
+	int upper_ident = 1, underscore = 0;
+
+	if (strlen(v) < 4 || v[0] == '/' || v[0] == '<' || strstr(v, "$(") || strstr(v, "${") ||
+	    strstr(v, "{{") || strstr(v, "://") || strstr(v, "INSERT") || strstr(v, "REPLACE") ||
+	    strstr(v, "YOUR_") || strstr(v, "your-"))
+		return 1;
+	/* GOOGLE_API_KEY_VAL and the like: a template variable left for the user to fill in. */
+	for (const char *p = v; *p; p++) {
+		underscore |= *p == '_';
+		if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			upper_ident = 0;
+	}
+	if (upper_ident && underscore)
 		return 1;
 	for (size_t i = 0; fixed[i]; i++)
 		if (!strcasecmp(v, fixed[i]))
