@@ -53,6 +53,7 @@ struct fixer {
 	size_t nlines;
 	const char *nl; /* the file's line break */
 	struct pending *pend;
+	struct pending *pend_mark; /* the head when the current workload started */
 	struct edit *e;
 	size_t ne, cap;
 	bh_err err;
@@ -220,7 +221,8 @@ static struct pending *pending_for(struct fixer *f, const struct bh_node *map)
 {
 	struct pending *p;
 
-	for (p = f->pend; p; p = p->next)
+	/* Workloads never share mappings: search only this workload's entries (linear overall). */
+	for (p = f->pend; p && p != f->pend_mark; p = p->next)
 		if (p->map == map)
 			return p;
 	p = bh_arena_alloc(&f->a, sizeof(*p));
@@ -712,6 +714,7 @@ static bh_err plan(struct fixer *f, const char *path, struct bh_docs *docs, stru
 		t.psc = kube_sc(wl.pod_spec);
 		t.windows = bh_node_is(bh_node_path(wl.pod_spec, "os.name"), "windows");
 		t.userns = kube_false(bh_node_get(wl.pod_spec, "hostUsers"));
+		f->pend_mark = f->pend;
 		fix_workload(f, &t);
 	}
 	for (const struct pending *pd = f->pend; pd && !f->err; pd = pd->next)

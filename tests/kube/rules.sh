@@ -29,5 +29,15 @@ if "$BULKHEAD" scan --no-color "$seed" | grep -q "K8-028 image 'moltbot-agent:la
 out=$("$BULKHEAD" scan --fail-on info --no-color "$here/hardened.yaml")
 if [ $? = 0 ] && [ "$out" = "No findings in 1 file" ]; then ok; else bad "hardened.yaml: $out"; fi
 
+# An agent namespace named by the config (agents.namespaces) needs enforce: restricted too;
+# the same namespace is not an agent one without the config.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'agents:\n  namespaces: [llm-agents]\n' >"$tmp/.bulkhead.yaml"
+printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm-agents\n' >"$tmp/ns.yaml"
+if ids "$tmp/ns.yaml" | grep -qx K8-031; then ok; else bad "config agents.namespaces: no K8-031"; fi
+rm "$tmp/.bulkhead.yaml"
+if ids "$tmp/ns.yaml" | grep -qx K8-031; then bad "K8-031 without the config"; else ok; fi
+
 echo "kube rules: $pass passed, $fail failed"
 [ $fail = 0 ]
