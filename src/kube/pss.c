@@ -298,6 +298,22 @@ void kube_check_proc_mount_userns(struct bh_ctx *ctx, const void *subject)
 		proc_mount(ctx, t, " (restricted requires Default even with hostUsers: false)");
 }
 
+static int seccomp_ok(const char *type)
+{
+	return type && (!strcmp(type, "RuntimeDefault") || !strcmp(type, "Localhost"));
+}
+
+/* A set seccompProfile whose type is not RuntimeDefault or Localhost (PSA v1.19+). */
+static const struct bh_node *bad_seccomp(const struct bh_node *sc)
+{
+	const struct bh_node *p = bh_node_get(sc, "seccompProfile"), *type;
+
+	if (!p || bh_node_is_null(p))
+		return NULL;
+	type = bh_node_get(p, "type");
+	return seccomp_ok(bh_node_str(type)) ? NULL : type ? type : p;
+}
+
 void kube_check_seccomp_baseline(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
@@ -305,17 +321,21 @@ void kube_check_seccomp_baseline(struct bh_ctx *ctx, const void *subject)
 
 	if (!t->wl)
 		return;
-	v = bh_node_path(t->psc, "seccompProfile.type");
-	if (bh_node_is(v, "Unconfined"))
-		bh_report(ctx, v, "pod", "the pod disables seccomp (Unconfined)");
+	v = bad_seccomp(t->psc);
+	if (v)
+		bh_report(ctx, v, "pod",
+			  "the pod sets seccomp profile type %s, not RuntimeDefault or Localhost",
+			  bh_node_str(v) ? bh_node_str(v) : "(none)");
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
 
-		v = bh_node_path(kube_sc(c->node), "seccompProfile.type");
+		v = bad_seccomp(kube_sc(c->node));
 		ctx->container = c->name;
-		if (bh_node_is(v, "Unconfined"))
-			bh_report(ctx, v, c->name, "container '%s' disables seccomp (Unconfined)",
-				  c->name);
+		if (v)
+			bh_report(
+				ctx, v, c->name,
+				"container '%s' sets seccomp profile type %s, not RuntimeDefault or Localhost",
+				c->name, bh_node_str(v) ? bh_node_str(v) : "(none)");
 	}
 }
 
@@ -474,46 +494,27 @@ void kube_check_run_as_user(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
-static int seccomp_ok(const char *type)
-{
-	return type && (!strcmp(type, "RuntimeDefault") || !strcmp(type, "Localhost"));
-}
-
 void kube_check_seccomp_restricted(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
-	const struct bh_node *p, *type;
-	int pod_ok = 0;
+	const struct bh_node *p;
+	int pod_ok;
 
 	if (!t->wl || t->windows)
 		return;
+	/* Set but bad values are K8-013's; restricted adds that a profile must be set. */
 	p = bh_node_get(t->psc, "seccompProfile");
-	if (p && !bh_node_is_null(p)) {
-		type = bh_node_get(p, "type");
-		pod_ok = seccomp_ok(bh_node_str(type));
-		if (!pod_ok && !bh_node_is(type, "Unconfined"))
-			bh_report(
-				ctx, type ? type : p, "pod",
-				"the pod's seccomp profile type is not RuntimeDefault or Localhost");
-	}
+	pod_ok = p && !bh_node_is_null(p) && !bad_seccomp(t->psc);
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
 
 		p = bh_node_get(kube_sc(c->node), "seccompProfile");
 		ctx->container = c->name;
-		if (p && !bh_node_is_null(p)) {
-			type = bh_node_get(p, "type");
-			if (!seccomp_ok(bh_node_str(type)) && !bh_node_is(type, "Unconfined"))
-				bh_report(
-					ctx, type ? type : p, c->name,
-					"container '%s' sets a seccomp profile type other than RuntimeDefault or Localhost",
-					c->name);
-		} else if (!pod_ok) {
+		if ((!p || bh_node_is_null(p)) && !pod_ok)
 			kube_report_missing(
 				ctx, kube_container_anchor(c), c->name,
 				"container '%s' has no seccomp profile: set seccompProfile.type RuntimeDefault in the pod or container securityContext",
 				c->name);
-		}
 	}
 }
 
