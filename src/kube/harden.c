@@ -188,7 +188,7 @@ static void writable_volume(struct bh_ctx *ctx, const struct bh_container *c,
 {
 	/* Always mounted read-only by the kubelet, or reported by K8-008. */
 	static const char *const fine[] = { "emptyDir",	 "configMap", "secret", "downwardAPI",
-					    "projected", "hostPath",  NULL };
+					    "projected", "hostPath",  "image",	NULL };
 	const char *type = volume_type(vol);
 	const struct bh_node *path = bh_node_get(mount, "mountPath");
 

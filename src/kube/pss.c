@@ -21,6 +21,8 @@
 
 #include <string.h>
 
+#include "core/scan.h"
+
 #include "core/banned.h"
 
 const char *const kube_baseline_caps[] = {
@@ -46,7 +48,12 @@ const char *const kube_safe_sysctls[] = {
 };
 
 static const char *const selinux_types[] = {
-	"", "container_t", "container_init_t", "container_kvm_t", NULL,
+	"",
+	"container_t",
+	"container_init_t",
+	"container_kvm_t",
+	"container_engine_t" /* v1.31 */,
+	NULL,
 };
 
 static const char *const restricted_volumes_ok[] = {
@@ -56,6 +63,7 @@ static const char *const restricted_volumes_ok[] = {
 	"downwardAPI",
 	"emptyDir",
 	"ephemeral",
+	"image" /* OCI image volumes, read-only */,
 	"persistentVolumeClaim",
 	"projected",
 	"secret",
@@ -115,9 +123,22 @@ void kube_check_host_process(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/*
+ * At restricted, PSA runs capabilities_restricted and seccompProfile_restricted in place of
+ * their baseline checks, and those exempt Windows pods: a Windows pod is judged by the baseline
+ * checks only at the baseline level.
+ */
+static int overridden_for_windows(const struct bh_ctx *ctx, const struct bh_kube_target *t)
+{
+	return t->windows && ctx->scan->pss == BH_PSS_RESTRICTED;
+}
+
 void kube_check_caps_baseline(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
+
+	if (overridden_for_windows(ctx, t))
+		return;
 
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
@@ -319,7 +340,7 @@ void kube_check_seccomp_baseline(struct bh_ctx *ctx, const void *subject)
 	const struct bh_kube_target *t = T(subject);
 	const struct bh_node *v;
 
-	if (!t->wl)
+	if (!t->wl || overridden_for_windows(ctx, t))
 		return;
 	v = bad_seccomp(t->psc);
 	if (v)
