@@ -300,7 +300,7 @@ void kube_check_sa_token(struct bh_ctx *ctx, const void *subject)
 	if (sa && kube_false(bh_node_get(sa->root, "automountServiceAccountToken")))
 		return;
 	kube_report_missing(
-		ctx, t->wl->pod_spec, "token",
+		ctx, kube_spec_anchor(t), "token",
 		"the service-account token of '%s' is mounted: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false",
 		san);
 }

@@ -48,6 +48,8 @@ const char *kube_annotation(const struct bh_kube_target *t, const char *key);
  */
 void kube_report_missing(struct bh_ctx *ctx, const struct bh_node *node, const char *key,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The key of the pod spec ("spec:"), for findings about the pod as a whole. */
+const struct bh_node *kube_spec_anchor(const struct bh_kube_target *t);
 /* The node findings about container c point at when a field is missing: its name value. */
 const struct bh_node *kube_container_anchor(const struct bh_container *c);
 

@@ -146,3 +146,23 @@ const struct bh_kobj *kube_index_sa(const struct bh_kube_index *ix, const char *
 	hit = bsearch(&key, ix->sas, ix->nsas, sizeof(*ix->sas), named_cmp);
 	return hit ? hit->obj : NULL;
 }
+
+const struct bh_node *kube_spec_anchor(const struct bh_kube_target *t)
+{
+	char parent[64];
+	const char *path = t->wl->spec_path, *dot = strrchr(path, '.');
+	const struct bh_node *owner = t->obj->root, *k;
+	size_t n;
+
+	/* The key "spec" that holds the pod spec: under the object, or under its template. */
+	if (dot) {
+		n = (size_t)(dot - path);
+		if (n >= sizeof(parent))
+			return t->wl->pod_spec;
+		memcpy(parent, path, n);
+		parent[n] = '\0';
+		owner = bh_node_path(t->obj->root, parent);
+	}
+	k = bh_node_get_key(owner, dot ? dot + 1 : path);
+	return k ? k : t->wl->pod_spec;
+}
