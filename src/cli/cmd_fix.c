@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 
 #include "core/fs.h"
 #include "core/limits.h"
+#include "engine/engine.h"
 #include "kube/kube.h"
 
 #include "core/banned.h"
@@ -176,6 +178,92 @@ out:
 	return rc;
 }
 
+/*
+ * What to fix: the unsuppressed K8 findings of a scan of the file, with its .bulkhead.yaml, so
+ * that a suppressed or disabled rule is not "fixed" behind the user's back. Keys are
+ * "rule/object/container" and "rule/object/" (any container), sorted for bsearch.
+ */
+struct wanted {
+	char **keys;
+	size_t n;
+};
+
+static int key_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static char *make_key(const char *rule, const char *object, const char *container)
+{
+	size_t n = strlen(rule) + strlen(object) + (container ? strlen(container) : 0) + 4;
+	char *k = malloc(n);
+
+	if (k)
+		snprintf(k, n, "%s\x1f%s\x1f%s", rule, object, container ? container : "");
+	return k;
+}
+
+static int want(void *arg, const char *rule, const char *object, const char *container)
+{
+	const struct wanted *w = arg;
+	char *k = make_key(rule, object ? object : "", container);
+	int hit;
+
+	if (!k)
+		return 1; /* fail open on memory: the fix is still verified before writing */
+	hit = bsearch(&k, w->keys, w->n, sizeof(*w->keys), key_cmp) != NULL;
+	free(k);
+	return hit;
+}
+
+static void wanted_release(struct wanted *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->keys[i]);
+	free(w->keys);
+	memset(w, 0, sizeof(*w));
+}
+
+static int wanted_load(const char *path, struct wanted *w, struct bh_diag *d)
+{
+	struct bh_scan s;
+	const char *const paths[] = { path };
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	bh_scan_init(&s);
+	if (bh_engine_config(&s, NULL, path, d))
+		goto out;
+	if (bh_engine_scan(&s, paths, 1, NULL))
+		goto out;
+	if (s.nerrors) {
+		*d = s.errors[0];
+		goto out;
+	}
+	w->keys = calloc(2 * s.findings.n + 1, sizeof(*w->keys));
+	if (!w->keys)
+		goto out;
+	for (size_t i = 0; i < s.findings.n; i++) {
+		const struct bh_finding *f = &s.findings.items[i];
+
+		if (f->suppressed_by || f->rule->layer != BH_LAYER_K8 || !f->object)
+			continue;
+		w->keys[w->n] = make_key(f->rule->id, f->object, NULL);
+		if (w->keys[w->n])
+			w->n++;
+		if (!f->container)
+			continue;
+		w->keys[w->n] = make_key(f->rule->id, f->object, f->container);
+		if (w->keys[w->n])
+			w->n++;
+	}
+	qsort(w->keys, w->n, sizeof(*w->keys), key_cmp);
+	rc = 0;
+out:
+	bh_scan_release(&s);
+	return rc;
+}
+
 struct fix_run {
 	int dry_run;
 	int explicit;
@@ -193,6 +281,7 @@ static bh_err fix_file(const char *path, void *arg)
 {
 	struct fix_run *r = arg;
 	struct bh_diag d = { 0 };
+	struct wanted w;
 	char *data = NULL, *out = NULL;
 	size_t len = 0, out_len = 0;
 	unsigned n = 0;
@@ -200,13 +289,15 @@ static bh_err fix_file(const char *path, void *arg)
 	if (!r->explicit && !has_suffix(path, ".yaml") && !has_suffix(path, ".yml"))
 		return BH_OK;
 	r->files++;
-	if (bh_fs_read(path, BH_LIMIT_FILE_BYTES, &data, &len, &d) ||
-	    bh_kube_fix_text(path, data, len, &out, &out_len, &n, &d)) {
+	if (wanted_load(path, &w, &d) || bh_fs_read(path, BH_LIMIT_FILE_BYTES, &data, &len, &d) ||
+	    bh_kube_fix_text(path, data, len, want, &w, &out, &out_len, &n, &d)) {
 		cli_diag(&d);
 		r->errors++;
 		free(data);
+		wanted_release(&w);
 		return BH_OK;
 	}
+	wanted_release(&w);
 	if (out) {
 		r->changed++;
 		if (r->dry_run) {
@@ -287,7 +378,8 @@ const struct bh_command cmd_fix_def = {
 	.summary = "apply mechanical fixes to Kubernetes manifests",
 	.usage = "fix [--dry-run] PATH...",
 	.description =
-		"Rewrite the workloads in YAML manifests so that the mechanical K8 rules pass:\n"
+		"Rewrite the workloads in YAML manifests so that the mechanical K8 rules that report\n"
+		"on them pass (suppressed findings and disabled rules are left alone):\n"
 		"allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities.drop\n"
 		"[ALL], runAsNonRoot with a non-root UID and GID, seccompProfile RuntimeDefault,\n"
 		"automountServiceAccountToken: false (unless annotated bulkhead.dev/needs-api), and\n"

@@ -57,7 +57,16 @@ struct fixer {
 	struct edit *e;
 	size_t ne, cap;
 	bh_err err;
+	bh_kube_fix_filter want; /* NULL: fix everything */
+	void *want_arg;
+	const char *ref; /* the object being fixed, "Kind/namespace/name" as findings name it */
 };
+
+/* Whether the fix for rule may touch this object (and container, NULL for the pod). */
+static int allow(const struct fixer *f, const char *rule, const char *container)
+{
+	return !f->want || f->want(f->want_arg, rule, f->ref, container);
+}
 
 static void fail_nomem(struct fixer *f)
 {
@@ -356,6 +365,17 @@ static int not_default(const struct bh_node *n)
 	return n->kind == BH_NODE_SCALAR && !bh_node_is(n, "Default");
 }
 
+/* A mapping this fix created but gave no keys to renders as nothing. */
+static int pnode_empty(const struct pnode *p)
+{
+	if (p->text)
+		return 0;
+	for (const struct pnode *k = p->kids; k; k = k->next)
+		if (!pnode_empty(k))
+			return 0;
+	return 1;
+}
+
 /* Render a pnode list as block lines at indent (each line starts with the line break). */
 static bh_err render_block(struct fixer *f, struct bh_buf *b, const struct pnode *p,
 			   unsigned indent)
@@ -363,6 +383,8 @@ static bh_err render_block(struct fixer *f, struct bh_buf *b, const struct pnode
 	bh_err err = BH_OK;
 
 	for (; p && !err; p = p->next) {
+		if (pnode_empty(p))
+			continue;
 		err = bh_buf_adds(b, f->nl);
 		for (unsigned i = 0; i < indent && !err; i++)
 			err = bh_buf_addc(b, ' ');
@@ -382,8 +404,11 @@ static bh_err render_flow(struct bh_buf *b, const struct pnode *p, int first)
 {
 	bh_err err = BH_OK;
 
-	for (; p && !err; p = p->next, first = 0) {
+	for (; p && !err; p = p->next) {
+		if (pnode_empty(p))
+			continue;
 		err = bh_buf_printf(b, "%s%s: ", first ? "" : ", ", p->key);
+		first = 0;
 		if (!err && p->text)
 			err = bh_buf_adds(b, p->text);
 		else if (!err) {
@@ -432,11 +457,14 @@ static void emit(struct fixer *f, struct bh_buf *b, size_t off, size_t del, unsi
 static void flush_pending(struct fixer *f, const struct pending *pd)
 {
 	const struct bh_node *m = pd->map;
+	const struct pnode *p;
 	struct bh_buf b;
 	bh_err err;
 
-	if (!pd->first)
-		return;
+	for (p = pd->first; p && pnode_empty(p); p = p->next)
+		;
+	if (!p)
+		return; /* nothing but empty mappings */
 	bh_buf_init(&b, 0);
 	if (is_flow(f, m)) {
 		size_t open = offset_of(f, m->line, m->col);
@@ -482,83 +510,98 @@ static void flush_pending(struct fixer *f, const struct pending *pd)
 	}
 }
 
+/* Replace v with text when it is set and bad() says so, if rule's fix is wanted. */
+static void replace_if(struct fixer *f, const struct bh_node *v, int (*bad)(const struct bh_node *),
+		       const char *text, const char *rule, const char *container)
+{
+	if (v && bad(v) && allow(f, rule, container))
+		replace_scalar(f, v, text);
+}
+
+static void fix_drop_all(struct fixer *f, struct place *sc)
+{
+	struct place caps;
+	const struct bh_node *drop;
+	int all = 0;
+
+	if (!place_map(f, sc, "capabilities", &caps))
+		return;
+	drop = place_get(&caps, "drop");
+	if (!drop) {
+		place_add(f, &caps, pnode_new(f, "drop", "[\"ALL\"]", NULL));
+		return;
+	}
+	if (!bh_node_is_seq(drop))
+		return;
+	for (size_t j = 0; j < drop->seq.n; j++)
+		all |= bh_node_is(drop->seq.items[j], "ALL");
+	if (all)
+		return;
+	if (is_flow(f, drop)) {
+		size_t close = offset_of(f, drop->end_line, drop->end_col);
+
+		if (close > 0 && f->data[close - 1] == ']')
+			add_edit(f, close - 1, 0, drop->seq.n ? ", ALL" : "ALL", 0);
+	} else if (drop->seq.n) {
+		char *ins = bh_arena_printf(&f->a, "%s%*s- ALL", f->nl, (int)(drop->col - 1), "");
+
+		if (!ins)
+			fail_nomem(f);
+		else
+			add_edit(f, line_end(f, last_line(f, drop)), 0, ins, drop->col);
+	}
+}
+
+static void fix_resources(struct fixer *f, struct place *cpl)
+{
+	static const char *const note = "bulkhead: placeholder, review";
+	struct place res, req, lim;
+	const struct bh_node *lr, *rq;
+	int need_rcpu, need_rmem;
+
+	if (!place_map(f, cpl, "resources", &res))
+		return;
+	lr = place_get(&res, "limits");
+	rq = place_get(&res, "requests");
+	/* An unset request defaults to the limit: add one only where both are missing. */
+	need_rcpu = !bh_node_get(lr, "cpu") && !bh_node_get(rq, "cpu");
+	need_rmem = !bh_node_get(lr, "memory") && !bh_node_get(rq, "memory");
+	if ((need_rcpu || need_rmem) && place_map(f, &res, "requests", &req)) {
+		if (need_rcpu)
+			ensure(f, &req, "cpu", "100m", NULL, note);
+		if (need_rmem)
+			ensure(f, &req, "memory", "256Mi", NULL, note);
+	}
+	if (place_map(f, &res, "limits", &lim)) {
+		ensure(f, &lim, "cpu", "500m", NULL, note);
+		ensure(f, &lim, "memory", "512Mi", NULL, note);
+	}
+}
+
 static void fix_container(struct fixer *f, const struct bh_kube_target *t,
 			  const struct bh_container *c)
 {
-	struct place cpl = { .map = c->node }, sc, caps, res, req, lim;
-	const struct bh_node *drop, *v;
-	int resources = strcmp(c->list, "ephemeralContainers") != 0;
+	struct place cpl = { .map = c->node }, sc;
+	const char *n = c->name;
 
 	if (!t->windows && place_map(f, &cpl, "securityContext", &sc)) {
-		ensure(f, &sc, "allowPrivilegeEscalation", "false", not_false, NULL);
-		v = place_get(&sc, "privileged");
-		if (v && kube_true(v))
-			replace_scalar(f, v, "false");
-		ensure(f, &sc, "readOnlyRootFilesystem", "true", not_true, NULL);
-		v = place_get(&sc, "runAsNonRoot");
-		if (v && kube_false(v))
-			replace_scalar(f, v, "true");
-		v = place_get(&sc, "runAsUser");
-		if (v && is_zero(v))
-			replace_scalar(f, v, KUBE_FIX_ID);
-		v = place_get(&sc, "runAsGroup");
-		if (v && is_zero(v))
-			replace_scalar(f, v, KUBE_FIX_ID);
-		v = place_get(&sc, "procMount");
-		if (v && not_default(v))
-			replace_scalar(f, v, "Default");
-		v = bh_node_get(place_get(&sc, "seccompProfile"), "type");
-		if (v && bad_seccomp(v))
-			replace_scalar(f, v, "RuntimeDefault");
-		if (place_map(f, &sc, "capabilities", &caps)) {
-			drop = place_get(&caps, "drop");
-			if (!drop) {
-				place_add(f, &caps, pnode_new(f, "drop", "[\"ALL\"]", NULL));
-			} else if (bh_node_is_seq(drop)) {
-				int all = 0;
-
-				for (size_t j = 0; j < drop->seq.n; j++)
-					all |= bh_node_is(drop->seq.items[j], "ALL");
-				if (!all && is_flow(f, drop)) {
-					size_t close = offset_of(f, drop->end_line, drop->end_col);
-
-					if (close > 0 && f->data[close - 1] == ']')
-						add_edit(f, close - 1, 0,
-							 drop->seq.n ? ", ALL" : "ALL", 0);
-				} else if (!all && drop->seq.n) {
-					char *ins = bh_arena_printf(&f->a, "%s%*s- ALL", f->nl,
-								    (int)(drop->col - 1), "");
-
-					if (!ins)
-						fail_nomem(f);
-					else
-						add_edit(f, line_end(f, last_line(f, drop)), 0, ins,
-							 drop->col);
-				}
-			}
-		}
+		if (allow(f, "K8-002", n))
+			ensure(f, &sc, "allowPrivilegeEscalation", "false", not_false, NULL);
+		replace_if(f, place_get(&sc, "privileged"), kube_true, "false", "K8-001", n);
+		if (allow(f, "K8-023", n))
+			ensure(f, &sc, "readOnlyRootFilesystem", "true", not_true, NULL);
+		replace_if(f, place_get(&sc, "runAsNonRoot"), kube_false, "true", "K8-003", n);
+		replace_if(f, place_get(&sc, "runAsUser"), is_zero, KUBE_FIX_ID, "K8-017", n);
+		replace_if(f, place_get(&sc, "runAsGroup"), is_zero, KUBE_FIX_ID, "K8-022", n);
+		replace_if(f, place_get(&sc, "procMount"), not_default, "Default",
+			   t->userns ? "K8-020" : "K8-012", n);
+		replace_if(f, bh_node_get(place_get(&sc, "seccompProfile"), "type"), bad_seccomp,
+			   "RuntimeDefault", "K8-013", n);
+		if (allow(f, "K8-019", n))
+			fix_drop_all(f, &sc);
 	}
-	if (!resources || !place_map(f, &cpl, "resources", &res))
-		return;
-	{
-		static const char *const note = "bulkhead: placeholder, review";
-		const struct bh_node *lr = place_get(&res, "limits"),
-				     *rq = place_get(&res, "requests");
-		/* An unset request defaults to the limit: add one only where both are missing. */
-		int need_rcpu = !bh_node_get(lr, "cpu") && !bh_node_get(rq, "cpu");
-		int need_rmem = !bh_node_get(lr, "memory") && !bh_node_get(rq, "memory");
-
-		if ((need_rcpu || need_rmem) && place_map(f, &res, "requests", &req)) {
-			if (need_rcpu)
-				ensure(f, &req, "cpu", "100m", NULL, note);
-			if (need_rmem)
-				ensure(f, &req, "memory", "256Mi", NULL, note);
-		}
-		if (place_map(f, &res, "limits", &lim)) {
-			ensure(f, &lim, "cpu", "500m", NULL, note);
-			ensure(f, &lim, "memory", "512Mi", NULL, note);
-		}
-	}
+	if (strcmp(c->list, "ephemeralContainers") != 0 && allow(f, "K8-026", n))
+		fix_resources(f, &cpl);
 }
 
 static void fix_workload(struct fixer *f, const struct bh_kube_target *t)
@@ -570,34 +613,35 @@ static void fix_workload(struct fixer *f, const struct bh_kube_target *t)
 
 	if (t->windows && place_map(f, &spl, "securityContext", &psc)) {
 		/* Windows honours runAsNonRoot (ContainerAdministrator); the rest is Linux-only. */
-		ensure(f, &psc, "runAsNonRoot", "true", not_true, NULL);
+		if (allow(f, "K8-003", NULL))
+			ensure(f, &psc, "runAsNonRoot", "true", not_true, NULL);
 	} else if (place_map(f, &spl, "securityContext", &psc)) {
 		for (size_t i = 0; i < t->ncs; i++) {
 			all_uid &= bh_node_get(kube_sc(t->cs[i].node), "runAsUser") != NULL;
 			all_gid &= bh_node_get(kube_sc(t->cs[i].node), "runAsGroup") != NULL;
 		}
-		ensure(f, &psc, "runAsNonRoot", "true", not_true, NULL);
+		if (allow(f, "K8-003", NULL))
+			ensure(f, &psc, "runAsNonRoot", "true", not_true, NULL);
 		v = place_get(&psc, "runAsUser");
-		if (v ? is_zero(v) : !all_uid)
+		if (v ? is_zero(v) && allow(f, "K8-017", NULL)
+		      : !all_uid && allow(f, "K8-021", NULL))
 			ensure(f, &psc, "runAsUser", KUBE_FIX_ID, is_zero, "bulkhead: review UID");
 		v = place_get(&psc, "runAsGroup");
-		if (v ? is_zero(v) : !all_gid)
+		if ((v ? is_zero(v) : !all_gid) && allow(f, "K8-022", NULL))
 			ensure(f, &psc, "runAsGroup", KUBE_FIX_ID, is_zero, "bulkhead: review GID");
-		v = place_get(&psc, "fsGroup");
-		if (v && is_zero(v))
-			replace_scalar(f, v, KUBE_FIX_ID);
+		replace_if(f, place_get(&psc, "fsGroup"), is_zero, KUBE_FIX_ID, "K8-022", NULL);
 		v = place_get(&psc, "seccompProfile");
 		if (!v) {
 			struct place sp;
 
-			if (place_map(f, &psc, "seccompProfile", &sp))
+			if (allow(f, "K8-018", NULL) && place_map(f, &psc, "seccompProfile", &sp))
 				ensure(f, &sp, "type", "RuntimeDefault", NULL, NULL);
-		} else if (bh_node_is_map(v) && bh_node_get(v, "type") &&
-			   bad_seccomp(bh_node_get(v, "type"))) {
-			replace_scalar(f, bh_node_get(v, "type"), "RuntimeDefault");
+		} else if (bh_node_is_map(v)) {
+			replace_if(f, bh_node_get(v, "type"), bad_seccomp, "RuntimeDefault",
+				   "K8-013", NULL);
 		}
 	}
-	if (!(need && !strcmp(need, "true"))) {
+	if (!(need && !strcmp(need, "true")) && allow(f, "K8-027", NULL)) {
 		const struct bh_node *am = bh_node_get(spec, "automountServiceAccountToken");
 		const char *san = bh_node_str(bh_node_get(spec, "serviceAccountName"));
 		const struct bh_kobj *sa;
@@ -692,6 +736,15 @@ static bh_err plan(struct fixer *f, const char *path, struct bh_docs *docs, stru
 			ko->name = ko->name ? ko->name : "";
 			ko->ns = bh_node_str(bh_node_get(ko->metadata, "namespace"));
 			ko->annotations = bh_node_get(ko->metadata, "annotations");
+			if (!*ko->name)
+				ko->name = bh_node_str(bh_node_get(ko->metadata, "generateName"));
+			if (!ko->name || !*ko->name)
+				ko->name = "(unnamed)";
+			/* The ref the scan's findings carry (model.c), for the filter. */
+			ko->ref = bh_arena_printf(&f->a, "%s/%s/%s", ko->kind, ko->ns ? ko->ns : "",
+						  ko->name);
+			if (!ko->ref)
+				return BH_ERR_NOMEM;
 			ko->labels = bh_node_get(ko->metadata, "labels");
 		}
 	}
@@ -715,6 +768,7 @@ static bh_err plan(struct fixer *f, const char *path, struct bh_docs *docs, stru
 		t.windows = bh_node_is(bh_node_path(wl.pod_spec, "os.name"), "windows");
 		t.userns = kube_false(bh_node_get(wl.pod_spec, "hostUsers"));
 		f->pend_mark = f->pend;
+		f->ref = m.objs[i].ref;
 		fix_workload(f, &t);
 	}
 	for (const struct pending *pd = f->pend; pd && !f->err; pd = pd->next)
@@ -765,11 +819,12 @@ static int looks_json(const char *data, size_t len)
 	return 0;
 }
 
-bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, char **out, size_t *out_len,
-			unsigned *nedits, struct bh_diag *diag)
+bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, bh_kube_fix_filter want,
+			void *want_arg, char **out, size_t *out_len, unsigned *nedits,
+			struct bh_diag *diag)
 {
-	struct fixer f = { .data = data, .len = len };
-	struct fixer again = { 0 };
+	struct fixer f = { .data = data, .len = len, .want = want, .want_arg = want_arg };
+	struct fixer again = { .want = want, .want_arg = want_arg };
 	struct bh_docs docs, docs2;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -790,6 +845,7 @@ bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, char **o
 	/* The result must parse into as many documents, and need no further fix. */
 	again.data = text;
 	again.len = tlen;
+	again.ref = NULL;
 	bh_arena_init(&again.a, 0);
 	err = plan(&again, path, &docs2, NULL);
 	if (err || docs2.n != docs.n || again.ne) {

@@ -110,12 +110,18 @@ const char *bh_kube_pss_control(const struct bh_rule *rule);
  * Mechanical fixes (bulkhead fix) for the workloads of one YAML file's text: securityContext
  * fields, capabilities, seccomp, the service-account token and resource placeholders (marked
  * with a review comment). The result is a text splice: comments, key order and the indentation
- * of untouched lines are kept. *out is malloc'd (NULL and *nedits 0 when nothing changes); the
+ * of untouched lines are kept. want, when not NULL, says whether the fix of a rule may touch an
+ * object ("Kind/namespace/name" as findings name it) and container (NULL: the pod); bulkhead
+ * fix passes the unsuppressed findings of a scan, so suppressed and disabled rules are not
+ * "fixed". *out is malloc'd (NULL and *nedits 0 when nothing changes); the
  * new text is re-parsed before it is returned, so a fix never produces a file that does not
  * parse (BH_ERR_PARSE with diag instead). JSON input is left alone.
  */
-bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, char **out, size_t *out_len,
-			unsigned *nedits, struct bh_diag *diag);
+typedef int (*bh_kube_fix_filter)(void *arg, const char *rule, const char *object,
+				  const char *container);
+bh_err bh_kube_fix_text(const char *path, const char *data, size_t len, bh_kube_fix_filter want,
+			void *want_arg, char **out, size_t *out_len, unsigned *nedits,
+			struct bh_diag *diag);
 
 /* Run every K8 rule over the scan's model (the layer's finish step). */
 bh_err bh_kube_check_all(struct bh_scan *s);

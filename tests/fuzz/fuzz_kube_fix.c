@@ -17,9 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned n = 0, n2 = 0;
 	struct bh_diag d;
 
-	if (bh_kube_fix_text("fuzz.yaml", (const char *)data, size, &out, &len, &n, &d) || !out)
+	if (bh_kube_fix_text("fuzz.yaml", (const char *)data, size, NULL, NULL, &out, &len, &n,
+			     &d) ||
+	    !out)
 		return 0;
-	if (bh_kube_fix_text("fuzz.yaml", out, len, &again, &len2, &n2, &d) || again || n2)
+	if (bh_kube_fix_text("fuzz.yaml", out, len, NULL, NULL, &again, &len2, &n2, &d) || again ||
+	    n2)
 		abort();
 	free(out);
 	return 0;

@@ -199,14 +199,17 @@ static void test_fix_keeps_text(void **state)
 	struct bh_diag d = { 0 };
 
 	(void)state;
-	assert_int_equal(bh_kube_fix_text("p.yaml", yaml, strlen(yaml), &out, &len, &n, &d), BH_OK);
+	assert_int_equal(
+		bh_kube_fix_text("p.yaml", yaml, strlen(yaml), NULL, NULL, &out, &len, &n, &d),
+		BH_OK);
 	assert_non_null(out);
 	assert_true(n > 0);
 	/* Everything that was there is still there, in order, as a prefix of the new text. */
 	assert_memory_equal(out, yaml, strlen(yaml) - 1);
 	assert_non_null(
 		strstr(out, "    securityContext:\n      allowPrivilegeEscalation: false\n"));
-	assert_int_equal(bh_kube_fix_text("p.yaml", out, len, &again, &len2, &n2, &d), BH_OK);
+	assert_int_equal(bh_kube_fix_text("p.yaml", out, len, NULL, NULL, &again, &len2, &n2, &d),
+			 BH_OK);
 	assert_null(again);
 	assert_int_equal(n2, 0);
 	free(out);
