@@ -64,7 +64,7 @@ struct bh_kube_target {
 	const struct bh_node *psc; /* the pod securityContext mapping, or NULL */
 	int windows;		   /* spec.os.name is windows: PSA exempts some restricted checks */
 	int userns;		   /* spec.hostUsers is false: PSA relaxes some checks */
-	const struct bh_kube_index *index; /* ServiceAccounts and Namespaces of the run */
+	const struct bh_kube_index *index; /* the ServiceAccounts of the run, for lookups */
 };
 
 /* The model built so far in this scan (never NULL after the first Kubernetes document). */

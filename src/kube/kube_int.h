@@ -10,7 +10,7 @@
 
 #include "kube.h"
 
-/* ServiceAccounts and Namespaces of the run, sorted for binary search. */
+/* The ServiceAccounts of the run, sorted by namespace and name for binary search. */
 struct kube_named {
 	const char *ns, *name;
 	const struct bh_kobj *obj;
