@@ -515,3 +515,24 @@ void kube_check_namespace_level(struct bh_ctx *ctx, const void *subject)
 			"namespace '%s' enforces the privileged level: Pod Security admits anything there",
 			t->obj->name);
 }
+
+void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_kube_target *t = T(subject);
+	const struct kube_late *l = t->late;
+	const struct bh_node *at;
+	char list[512] = "";
+	size_t off = 0;
+
+	if (!l || !l->nfails)
+		return; /* the first pass, or nothing fails */
+	for (size_t i = 0; i < l->nfails && off < sizeof(list) - 1; i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s (%s)", i ? ", " : "",
+					bh_kube_pss_control(l->fails[i]->rule),
+					l->fails[i]->rule->id);
+	at = bh_node_get(t->obj->metadata, "namespace");
+	if (!at)
+		at = bh_node_get(t->obj->metadata, "name");
+	bh_report(ctx, at, l->ns, "%s would be rejected by namespace '%s' (enforce: %s): %s",
+		  t->obj->ref, l->ns, l->level, list);
+}

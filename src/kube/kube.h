@@ -52,6 +52,7 @@ struct bh_container {
 };
 
 struct bh_kube_index;
+struct kube_late;
 
 /* What a K8 check receives: an object, and its workload when it has a pod spec. */
 struct bh_kube_target {
@@ -65,6 +66,8 @@ struct bh_kube_target {
 	int windows;		   /* spec.os.name is windows: PSA exempts some restricted checks */
 	int userns;		   /* spec.hostUsers is false: PSA relaxes some checks */
 	const struct bh_kube_index *index; /* the ServiceAccounts of the run, for lookups */
+	/* Set only in the layer's second pass, for checks that need every other finding. */
+	const struct kube_late *late;
 };
 
 /* The model built so far in this scan (never NULL after the first Kubernetes document). */

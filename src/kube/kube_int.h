@@ -26,6 +26,13 @@ bh_err kube_index_build(struct bh_arena *a, const struct bh_kube_model *m,
 const struct bh_kobj *kube_index_sa(const struct bh_kube_index *ix, const char *ns,
 				    const char *name);
 
+/* What the second pass knows about a workload: its namespace's enforce level and failures. */
+struct kube_late {
+	const char *ns, *level;
+	const struct bh_finding **fails; /* the first finding of each failing control */
+	size_t nfails;
+};
+
 /* The securityContext mapping of a pod spec or a container, or NULL. */
 const struct bh_node *kube_sc(const struct bh_node *n);
 /*
@@ -88,6 +95,7 @@ void kube_check_env_secrets(struct bh_ctx *ctx, const void *subject);
 void kube_check_default_namespace(struct bh_ctx *ctx, const void *subject);
 void kube_check_agent_namespace(struct bh_ctx *ctx, const void *subject);
 void kube_check_namespace_level(struct bh_ctx *ctx, const void *subject);
+void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject);
 
 /* Shared facts. */
 extern const char *const kube_baseline_caps[];

@@ -392,6 +392,17 @@ const struct bh_rule bh_kube_rules[] = {
 		.refs = "PSA namespace labels; CIS 5.2.1",
 		.check = kube_check_namespace_level,
 	},
+	{
+		.id = "K8-033",
+		.layer = BH_LAYER_K8,
+		.severity = BH_SEV_HIGH,
+		.title = "Workload rejected by its namespace's Pod Security level",
+		.attack =
+			"A workload that fails its namespace's enforce level is rejected at deploy time, so the rollout breaks (or someone weakens the namespace label to ship it).",
+		.fix = "Fix the failing controls listed in the finding; do not lower the namespace's enforce label.",
+		.refs = "PSA namespace labels: pod-security.kubernetes.io/enforce",
+		.check = kube_check_namespace_rejects,
+	},
 };
 const size_t bh_kube_nrules = sizeof(bh_kube_rules) / sizeof(*bh_kube_rules);
 
@@ -452,6 +463,108 @@ static void prepare(struct bh_scan *s, struct bh_kube_target *t)
 	t->userns = kube_false(hu);
 }
 
+struct verdict_slot {
+	const struct bh_finding *first[sizeof(bh_kube_rules) / sizeof(*bh_kube_rules)];
+};
+
+struct ref_index {
+	uintptr_t ref;
+	size_t wl;
+};
+
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct ref_index *a = x, *b = y;
+
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+static struct verdict_slot *pss_slots(struct bh_scan *s, const struct bh_kube_model *m);
+static size_t slot_fails(struct bh_scan *s, const struct verdict_slot *slot, unsigned flags,
+			 int windows_restricted, const struct bh_finding ***out);
+
+/* Namespaces of the run that set an enforce level, sorted by name. */
+struct ns_level {
+	const char *name, *level;
+};
+
+static int ns_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct ns_level *)x)->name, ((const struct ns_level *)y)->name);
+}
+
+/*
+ * The second pass: workloads that their namespace's enforce label would reject. It needs every
+ * PSS finding of the run, so it runs K8-033 alone after the first pass, with the Namespaces that
+ * set a level sorted for lookups.
+ */
+static bh_err late_pass(struct bh_scan *s, const struct bh_kube_model *m,
+			const struct bh_kube_index *ix)
+{
+	const struct bh_rule *rule = NULL;
+	struct verdict_slot *slots;
+	struct ns_level *nss;
+	size_t nns = 0;
+
+	for (size_t i = 0; i < bh_kube_nrules; i++)
+		if (!strcmp(bh_kube_rules[i].id, "K8-033"))
+			rule = &bh_kube_rules[i];
+	for (size_t i = 0; i < m->nobjs; i++)
+		nns += m->objs[i].kind && !strcmp(m->objs[i].kind, "Namespace");
+	if (!rule || !nns || !m->nwls || !bh_scan_rule_enabled(s, rule))
+		return BH_OK;
+	nss = bh_arena_alloc(&s->arena, nns * sizeof(*nss));
+	if (!nss)
+		return BH_ERR_NOMEM;
+	nns = 0;
+	for (size_t i = 0; i < m->nobjs; i++) {
+		const struct bh_kobj *o = &m->objs[i];
+		const char *l;
+
+		if (!o->kind || strcmp(o->kind, "Namespace") != 0)
+			continue;
+		l = bh_node_str(bh_node_get(o->labels, "pod-security.kubernetes.io/enforce"));
+		if (l && (!strcmp(l, "baseline") || !strcmp(l, "restricted"))) {
+			nss[nns].name = o->name;
+			nss[nns++].level = l;
+		}
+	}
+	if (!nns)
+		return BH_OK;
+	qsort(nss, nns, sizeof(*nss), ns_cmp);
+	slots = pss_slots(s, m);
+	if (!slots)
+		return BH_ERR_NOMEM;
+	for (size_t i = 0; i < m->nwls; i++) {
+		const struct bh_kobj *o = m->wls[i].obj;
+		struct bh_kube_target t = { .model = m, .obj = o, .wl = &m->wls[i], .index = ix };
+		struct bh_ctx ctx = { .scan = s, .file = o->file, .object = o->ref };
+		struct ns_level key = { .name = bh_kobj_namespace(o) };
+		const struct ns_level *hit = bsearch(&key, nss, nns, sizeof(*nss), ns_cmp);
+		struct kube_late late = { .ns = key.name };
+		unsigned flags;
+
+		if (!hit)
+			continue;
+		late.level = hit->level;
+		flags = !strcmp(hit->level, "baseline")
+				? BH_RULE_PSS_BASELINE
+				: BH_RULE_PSS_BASELINE | BH_RULE_PSS_RESTRICTED;
+		prepare(s, &t);
+		late.nfails = slot_fails(s, &slots[i], flags,
+					 t.windows && flags != BH_RULE_PSS_BASELINE, &late.fails);
+		if (!late.nfails)
+			continue;
+		t.late = &late;
+		ctx.ignore = object_ignore(o, t.wl);
+		if (ctx.ignore)
+			ctx.ignore_src = bh_arena_printf(
+				&s->arena, "annotation bulkhead.dev/ignore on %s", o->ref);
+		bh_rules_run(&ctx, rule, 1, &t);
+	}
+	return BH_OK;
+}
+
 bh_err bh_kube_check_all(struct bh_scan *s)
 {
 	const struct bh_kube_model *m = bh_kube_model(s);
@@ -476,45 +589,22 @@ bh_err bh_kube_check_all(struct bh_scan *s)
 				&s->arena, "annotation bulkhead.dev/ignore on %s", o->ref);
 		bh_rules_run(&ctx, bh_kube_rules, bh_kube_nrules, &t);
 	}
-	return BH_OK;
+	return late_pass(s, m, &ix);
 }
 
-struct verdict_slot {
-	const struct bh_finding *first[sizeof(bh_kube_rules) / sizeof(*bh_kube_rules)];
-};
-
-struct ref_index {
-	uintptr_t ref;
-	size_t wl;
-};
-
-static int ref_cmp(const void *x, const void *y)
+/*
+ * The first PSS finding of each rule for each workload, by the ref string each finding carries
+ * (one arena string per object, so the pointer identifies the workload): a sorted index maps
+ * findings to workloads in O(log n). Suppressions do not count out a finding: PSA does not read
+ * them.
+ */
+static struct verdict_slot *pss_slots(struct bh_scan *s, const struct bh_kube_model *m)
 {
-	const struct ref_index *a = x, *b = y;
+	struct verdict_slot *slots = bh_arena_alloc(&s->arena, m->nwls * sizeof(*slots));
+	struct ref_index *refs = bh_arena_alloc(&s->arena, m->nwls * sizeof(*refs));
 
-	return a->ref < b->ref ? -1 : a->ref > b->ref;
-}
-
-bh_err bh_kube_pss_verdicts(struct bh_scan *s, struct bh_pss_verdict **out, size_t *n)
-{
-	const struct bh_kube_model *m = bh_kube_model(s);
-	struct bh_pss_verdict *v;
-	struct verdict_slot *slots;
-	struct ref_index *refs;
-
-	*out = NULL;
-	*n = 0;
-	if (!m->nwls)
-		return BH_OK;
-	v = bh_arena_alloc(&s->arena, m->nwls * sizeof(*v));
-	slots = bh_arena_alloc(&s->arena, m->nwls * sizeof(*slots));
-	refs = bh_arena_alloc(&s->arena, m->nwls * sizeof(*refs));
-	if (!v || !slots || !refs)
-		return BH_ERR_NOMEM;
-	/*
-	 * A finding carries its object's ref string, one arena string per object, so the pointer
-	 * identifies the workload; a sorted index maps findings to workloads in O(log n).
-	 */
+	if (!slots || !refs)
+		return NULL;
 	for (size_t i = 0; i < m->nwls; i++) {
 		refs[i].ref = (uintptr_t)(m->wls[i].obj ? m->wls[i].obj->ref : NULL);
 		refs[i].wl = i;
@@ -536,22 +626,62 @@ bh_err bh_kube_pss_verdicts(struct bh_scan *s, struct bh_pss_verdict **out, size
 		if (ri < bh_kube_nrules && !slots[hit->wl].first[ri])
 			slots[hit->wl].first[ri] = f;
 	}
-	for (size_t i = 0; i < m->nwls; i++) {
-		size_t k = 0;
+	return slots;
+}
 
+/* Collect the failures of slot at a level into an arena array. */
+static size_t slot_fails(struct bh_scan *s, const struct verdict_slot *slot, unsigned flags,
+			 int windows_restricted, const struct bh_finding ***out)
+{
+	size_t k = 0;
+
+	*out = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t r = 0; r < bh_kube_nrules; r++) {
+			const struct bh_finding *f = slot->first[r];
+
+			if (!f || !(bh_kube_rules[r].flags & flags))
+				continue;
+			/* PSA's restricted checks replace these two baseline ones for Windows. */
+			if (windows_restricted && (!strcmp(bh_kube_rules[r].id, "K8-007") ||
+						   !strcmp(bh_kube_rules[r].id, "K8-013")))
+				continue;
+			if (pass)
+				(*out)[k] = f;
+			k++;
+		}
+		if (pass || !k)
+			break;
+		*out = bh_arena_alloc(&s->arena, k * sizeof(**out));
+		if (!*out)
+			return 0;
+		k = 0;
+	}
+	return k;
+}
+
+bh_err bh_kube_pss_verdicts(struct bh_scan *s, struct bh_pss_verdict **out, size_t *n)
+{
+	const struct bh_kube_model *m = bh_kube_model(s);
+	unsigned flags = s->pss == BH_PSS_BASELINE ? BH_RULE_PSS_BASELINE
+						   : BH_RULE_PSS_BASELINE | BH_RULE_PSS_RESTRICTED;
+	struct bh_pss_verdict *v;
+	struct verdict_slot *slots;
+
+	*out = NULL;
+	*n = 0;
+	if (!m->nwls)
+		return BH_OK;
+	v = bh_arena_alloc(&s->arena, m->nwls * sizeof(*v));
+	slots = pss_slots(s, m);
+	if (!v || !slots)
+		return BH_ERR_NOMEM;
+	for (size_t i = 0; i < m->nwls; i++) {
 		v[i].obj = m->wls[i].obj;
 		v[i].wl = &m->wls[i];
-		for (size_t r = 0; r < bh_kube_nrules; r++)
-			k += slots[i].first[r] != NULL;
-		v[i].admitted = k == 0;
-		v[i].nfails = k;
-		v[i].fails = k ? bh_arena_alloc(&s->arena, k * sizeof(*v[i].fails)) : NULL;
-		if (k && !v[i].fails)
-			return BH_ERR_NOMEM;
-		k = 0;
-		for (size_t r = 0; r < bh_kube_nrules; r++)
-			if (slots[i].first[r])
-				v[i].fails[k++] = slots[i].first[r];
+		/* The run skipped K8-007/K8-013 for Windows pods already when --pss restricted. */
+		v[i].nfails = slot_fails(s, &slots[i], flags, 0, &v[i].fails);
+		v[i].admitted = v[i].nfails == 0;
 	}
 	*out = v;
 	*n = m->nwls;
