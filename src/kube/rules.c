@@ -1,11 +1,14 @@
 /*
  * The K8 rule table and the layer's check pass. The table is the catalogue: `bulkhead rules`,
- * `explain`, SARIF and docs read it. Rules K8-001..K8-020 are the Pod Security Standards
- * controls (flags say their level, --pss selects them); the rest harden agents beyond PSS.
+ * `explain`, SARIF and docs read it. The rules flagged BH_RULE_PSS_* (K8-001..K8-020 but
+ * K8-004) are the Pod Security Standards controls, one per control, and --pss selects them; the
+ * rest harden agents beyond PSS.
  *
- * The pass visits each object once. Per-workload facts (containers, pod securityContext,
+ * The first pass visits each object once. Per-workload facts (containers, pod securityContext,
  * Windows, user namespace) are computed once before the rules run, and cross-object lookups go
- * through a sorted index built once per run, so the pass is linear in the objects.
+ * through sorted indexes built once per run. A second pass runs K8-033, which needs every PSS
+ * finding of the run (a workload its namespace's enforce label would reject). Both passes are
+ * O(n log n) in objects and findings.
  */
 #include "kube_int.h"
 
