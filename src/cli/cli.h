@@ -98,5 +98,6 @@ extern const struct bh_command cmd_explain_def;
 extern const struct bh_command cmd_version_def;
 extern const struct bh_command cmd_help_def;
 extern const struct bh_command cmd_gen_docs_def;
+extern const struct bh_command cmd_fix_def;
 
 #endif

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "core/fs.h"
 #include "engine/engine.h"
+#include "kube/kube.h"
 
 #include "core/banned.h"
 
@@ -27,11 +31,127 @@ static const struct bh_opt_doc scan_options[] = {
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "--write-baseline FILE",
 	  "Write the fingerprints of the current findings to FILE instead of a report; exit 0, or 2 after input errors." },
-	{ "--pss LEVEL",
-	  "Evaluate only the Pod Security Standards controls of LEVEL (baseline or restricted)." },
+	{ "--pss LEVEL", "Decide like Pod Security Admission at LEVEL (baseline or restricted): print for each workload whether it is admitted and which controls fail; exit 0 when all are admitted, 1 when one is rejected." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
+
+/*
+ * --pss: Pod Security Admission's verdict per workload instead of the findings list (text and
+ * json; sarif keeps the findings of the level's controls). Exit 0 when every workload is
+ * admitted, 1 when one is rejected.
+ */
+static bh_err pss_text(const struct bh_pss_verdict *v, size_t n, const char *level,
+		       struct bh_buf *out)
+{
+	size_t rejected = 0;
+	bh_err err = BH_OK;
+
+	for (size_t i = 0; i < n; i++)
+		rejected += !v[i].admitted;
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct bh_kobj *o = v[i].obj;
+
+		err = bh_buf_printf(out, "%s %s:%u %s\n", v[i].admitted ? "admitted" : "rejected",
+				    o->file, o->root->line, o->ref);
+		for (size_t k = 0; k < v[i].nfails && !err; k++) {
+			const struct bh_finding *f = v[i].fails[k];
+
+			err = bh_buf_printf(out, "  %s (%s) %s:%u:%u: %s\n",
+					    bh_kube_pss_control(f->rule), f->rule->id, f->file,
+					    f->line, f->col, f->message);
+		}
+	}
+	if (!err)
+		err = bh_buf_printf(out, "PSS %s: %zu workload%s, %zu admitted, %zu rejected\n",
+				    level, n, n == 1 ? "" : "s", n - rejected, rejected);
+	return err;
+}
+
+static bh_err pss_json(const struct bh_pss_verdict *v, size_t n, const char *level,
+		       struct bh_buf *out)
+{
+	json_t *root = json_object(), *wls = json_array();
+	char *text;
+	bh_err err = BH_OK;
+
+	if (!root || !wls) {
+		json_decref(root);
+		json_decref(wls);
+		return BH_ERR_NOMEM;
+	}
+	json_object_set_new(root, "level", json_string(level));
+	json_object_set_new(root, "workloads", wls);
+	for (size_t i = 0; i < n; i++) {
+		const struct bh_kobj *o = v[i].obj;
+		json_t *w = json_object(), *fails = json_array();
+
+		json_object_set_new(w, "object", json_string(o->ref));
+		json_object_set_new(w, "file", json_string(o->file));
+		json_object_set_new(w, "line", json_integer(o->root->line));
+		json_object_set_new(w, "admitted", json_boolean(v[i].admitted));
+		for (size_t k = 0; k < v[i].nfails; k++) {
+			const struct bh_finding *f = v[i].fails[k];
+			json_t *j = json_object();
+
+			json_object_set_new(j, "control",
+					    json_string(bh_kube_pss_control(f->rule)));
+			json_object_set_new(j, "rule", json_string(f->rule->id));
+			json_object_set_new(j, "line", json_integer(f->line));
+			json_object_set_new(j, "column", json_integer(f->col));
+			json_object_set_new(j, "message", json_string(f->message));
+			json_array_append_new(fails, j);
+		}
+		json_object_set_new(w, "failed_controls", fails);
+		json_array_append_new(wls, w);
+	}
+	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	json_decref(root);
+	if (!text)
+		return BH_ERR_NOMEM;
+	err = bh_buf_adds(out, text);
+	if (!err)
+		err = bh_buf_addc(out, '\n');
+	free(text);
+	return err;
+}
+
+static int pss_emit(struct cli_report *r, struct bh_scan *s)
+{
+	const char *level = s->pss == BH_PSS_BASELINE ? "baseline" : "restricted";
+	struct bh_pss_verdict *v;
+	struct bh_buf out;
+	struct bh_diag d = { 0 };
+	size_t n, rejected = 0;
+	bh_err err;
+
+	if (r->opts.format == BH_FMT_SARIF) {
+		int rc = cli_report_emit(r, s);
+
+		if (rc)
+			return rc;
+	}
+	if (bh_kube_pss_verdicts(s, &v, &n))
+		return 3;
+	for (size_t i = 0; i < n; i++)
+		rejected += !v[i].admitted;
+	if (r->opts.format == BH_FMT_SARIF)
+		return rejected ? 1 : 0;
+	bh_buf_init(&out, 0);
+	err = r->opts.format == BH_FMT_JSON ? pss_json(v, n, level, &out)
+					    : pss_text(v, n, level, &out);
+	if (!err && r->output)
+		err = bh_fs_write_atomic(r->output, bh_buf_str(&out), out.len, &d);
+	else if (!err && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
+		err = BH_ERR_IO;
+	bh_buf_release(&out);
+	if (err) {
+		if (d.msg[0])
+			cli_diag(&d);
+		return 3;
+	}
+	return rejected ? 1 : 0;
+}
 
 static int run(int argc, char **argv)
 {
@@ -120,9 +240,17 @@ static int run(int argc, char **argv)
 									: 0;
 	} else {
 		r.opts.tool = "scan";
-		rc = cli_report_emit(&r, &s);
-		if (!rc)
-			rc = s.nerrors ? 2 : bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1 : 0;
+		if (s.pss != BH_PSS_NONE) {
+			rc = pss_emit(&r, &s);
+			if (rc < 2 && s.nerrors)
+				rc = 2;
+		} else {
+			rc = cli_report_emit(&r, &s);
+			if (!rc)
+				rc = s.nerrors					    ? 2
+				     : bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1
+										    : 0;
+		}
 	}
 	bh_baseline_release(&baseline);
 	bh_scan_release(&s);
@@ -144,5 +272,6 @@ const struct bh_command cmd_scan_def = {
 	.options = scan_options,
 	.examples = "  $ bulkhead scan deploy/\n"
 		    "  $ bulkhead scan --format sarif -o bulkhead.sarif .\n"
-		    "  $ kubectl get pods -A -o yaml | bulkhead scan -\n",
+		    "  $ kubectl get pods -A -o yaml | bulkhead scan -\n"
+		    "  $ bulkhead scan --pss restricted deploy/\n",
 };

@@ -8,10 +8,17 @@
 
 #include "core/banned.h"
 
+/* clang-format off */
 const struct bh_command *const bh_commands[] = {
-	&cmd_scan_def,	  &cmd_rules_def, &cmd_explain_def,
-	&cmd_version_def, &cmd_help_def,  &cmd_gen_docs_def,
+	&cmd_scan_def,
+	&cmd_fix_def,
+	&cmd_rules_def,
+	&cmd_explain_def,
+	&cmd_version_def,
+	&cmd_help_def,
+	&cmd_gen_docs_def,
 };
+/* clang-format on */
 const size_t bh_ncommands = sizeof(bh_commands) / sizeof(*bh_commands);
 
 const struct bh_command *bh_command_find(const char *name)

@@ -13,7 +13,8 @@
 static struct bh_kube_model *model_of(struct bh_scan *s)
 {
 	if (!s->layer_state[BH_LAYER_K8])
-		s->layer_state[BH_LAYER_K8] = bh_arena_alloc(&s->arena, sizeof(struct bh_kube_model));
+		s->layer_state[BH_LAYER_K8] =
+			bh_arena_alloc(&s->arena, sizeof(struct bh_kube_model));
 	return s->layer_state[BH_LAYER_K8];
 }
 
@@ -35,7 +36,8 @@ int bh_kube_pod_spec(const struct bh_kobj *o, const struct bh_node **meta,
 {
 	static const char *const paths[][2] = {
 		{ "spec.template.spec", "spec.template.metadata" },
-		{ "spec.jobTemplate.spec.template.spec", "spec.jobTemplate.spec.template.metadata" },
+		{ "spec.jobTemplate.spec.template.spec",
+		  "spec.jobTemplate.spec.template.metadata" },
 		{ "template.spec", "template.metadata" }, /* PodTemplate */
 	};
 	const struct bh_node *s;
@@ -49,9 +51,21 @@ int bh_kube_pod_spec(const struct bh_kobj *o, const struct bh_node **meta,
 		*path = "spec";
 		return 1;
 	}
+	static const char *const known[] = {
+		"Deployment", "ReplicaSet", "StatefulSet",	     "DaemonSet",
+		"Job",	      "CronJob",    "ReplicationController", "PodTemplate",
+		NULL
+	};
+	int is_known = 0;
+
+	for (size_t i = 0; known[i] && o->kind; i++)
+		is_known |= strcmp(o->kind, known[i]) == 0;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
 		s = bh_node_path(o->root, paths[i][0]);
-		if (bh_node_is_map(s) && (bh_node_get(s, "containers") || i < 2)) {
+		/* Other kinds (Argo Rollout, DeploymentConfig, Knative Service...) count by shape:
+		 * a pod template that holds containers. */
+		if (bh_node_is_map(s) &&
+		    (bh_node_is_seq(bh_node_get(s, "containers")) || is_known)) {
 			*spec = s;
 			*meta = bh_node_path(o->root, paths[i][1]);
 			*path = paths[i][0];
@@ -64,7 +78,8 @@ int bh_kube_pod_spec(const struct bh_kobj *o, const struct bh_node **meta,
 size_t bh_kube_containers(struct bh_arena *a, const struct bh_node *pod_spec,
 			  struct bh_container **out)
 {
-	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
+	static const char *const lists[] = { "initContainers", "containers",
+					     "ephemeralContainers" };
 	size_t n = 0, k = 0;
 	struct bh_container *v;
 
@@ -136,8 +151,8 @@ static bh_err add_object(struct bh_scan *s, const char *file, const struct bh_do
 	o->ns = bh_node_str(bh_node_get(o->metadata, "namespace"));
 	o->labels = bh_node_get(o->metadata, "labels");
 	o->annotations = bh_node_get(o->metadata, "annotations");
-	o->ref = bh_arena_printf(&s->arena, "%s/%s/%s", o->kind ? o->kind : "?",
-				 o->ns ? o->ns : "", o->name);
+	o->ref = bh_arena_printf(&s->arena, "%s/%s/%s", o->kind ? o->kind : "?", o->ns ? o->ns : "",
+				 o->name);
 	if (!o->ref)
 		return BH_ERR_NOMEM;
 	if (bh_kube_pod_spec(o, &meta, &spec, &path)) {
