@@ -77,7 +77,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.severity = BH_SEV_CRITICAL,
 		.title = "Host namespaces shared",
 		.attack =
-			"hostNetwork, hostPID or hostIPC let the agent sniff node traffic, reach node-local services and signal or read host processes.",
+			"Sharing the host network, PID or IPC namespace lets the agent sniff node traffic, reach node-local services and signal or read host processes.",
 		.fix = "Remove hostNetwork, hostPID and hostIPC, or set them to false.",
 		.refs = "PSS baseline: Host Namespaces; CIS 5.2.3-5.2.5; KSV-0008/0009/0010",
 		.check = kube_check_host_namespaces,
@@ -221,7 +221,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.severity = BH_SEV_HIGH,
 		.title = "Container runs as UID 0",
 		.attack =
-			"runAsUser: 0 runs the agent as root whatever the image says, so code execution is root in the container.",
+			"A runAsUser of 0 runs the agent as root whatever the image says, so code execution is root in the container.",
 		.fix = "Set runAsUser to a non-zero UID (for example 10001).",
 		.refs = "PSS restricted: Running as Non-root user (v1.23+); KSV-0105",
 		.check = kube_check_run_as_user,
@@ -390,7 +390,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.severity = BH_SEV_MEDIUM,
 		.title = "Namespace enforces the privileged level",
 		.attack =
-			"enforce: privileged turns Pod Security admission off for the namespace, so any pod, privileged or on host namespaces, is admitted.",
+			"An enforce label of privileged turns Pod Security admission off for the namespace, so any pod, privileged or on host namespaces, is admitted.",
 		.fix = "Enforce baseline or restricted, and move the workloads that need more into a separate, tightly controlled namespace.",
 		.refs = "PSA namespace labels; CIS 5.2.1",
 		.check = kube_check_namespace_level,
