@@ -1,9 +1,127 @@
-/* Registration of the CI/CD layer; the workflow model and rules arrive with its issue. */
+/*
+ * The CI/CD layer's registration with the scan driver. Workflows and actions are claimed by
+ * content (a mapping with `on` and `jobs`, or with `runs.using`), modelled as they arrive and
+ * judged in finish(), when every workflow of the scan is known: a secret scan in a sibling
+ * workflow satisfies CI-005, and a job that calls a local reusable workflow counts as doing
+ * what that workflow does.
+ */
 #include "pipeline.h"
+
+#include <string.h>
+
+#include "core/banned.h"
+#include "core/scan.h"
+
+struct ci_state {
+	struct bh_ci_workflow *wfs;
+	size_t n, cap;
+};
+
+static int claims_doc(const char *path, const struct bh_doc *doc)
+{
+	return bh_ci_doc_kind(doc->root) != 0;
+}
+
+static const char *dir_of(struct bh_arena *a, const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? bh_arena_strndup(a, path, (size_t)(s - path)) : "";
+}
+
+static bh_err scan_doc(struct bh_scan *s, const struct bh_input *in, const struct bh_doc *doc,
+		       struct bh_diag *diag)
+{
+	struct ci_state *st = s->layer_state[BH_LAYER_CI];
+	struct bh_ci_workflow w;
+	bh_err err;
+
+	if (!st) {
+		st = bh_arena_alloc(&s->arena, sizeof(*st));
+		if (!st)
+			return BH_ERR_NOMEM;
+		s->layer_state[BH_LAYER_CI] = st;
+	}
+	err = bh_ci_model(&s->arena, in->path, in->src, doc, &w, diag);
+	if (err)
+		return err;
+	w.dir = dir_of(&s->arena, in->path);
+	if (!w.dir)
+		return BH_ERR_NOMEM;
+	if (st->n == st->cap) {
+		size_t ncap = st->cap ? st->cap * 2 : 16;
+		struct bh_ci_workflow *p = bh_arena_realloc(
+			&s->arena, st->wfs, st->cap * sizeof(*p), ncap * sizeof(*p));
+
+		if (!p)
+			return BH_ERR_NOMEM;
+		st->wfs = p;
+		st->cap = ncap;
+	}
+	st->wfs[st->n++] = w;
+	return BH_OK;
+}
+
+/* The local workflow a `uses: ./.github/workflows/x.yml` names, among the scanned ones. */
+static const struct bh_ci_workflow *callee(const struct ci_state *st,
+					   const struct bh_ci_workflow *caller, const char *uses)
+{
+	const char *base = strrchr(uses, '/');
+
+	if (uses[0] != '.' || !base)
+		return NULL;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct bh_ci_workflow *w = &st->wfs[i];
+		size_t fl = strlen(w->file), bl = strlen(base);
+
+		if (w->is_action || strcmp(w->dir, caller->dir) != 0 || fl < bl ||
+		    strcmp(w->file + fl - bl, base) != 0)
+			continue;
+		return w;
+	}
+	return NULL;
+}
+
+static bh_err finish(struct bh_scan *s, struct bh_diag *diag)
+{
+	struct ci_state *st = s->layer_state[BH_LAYER_CI];
+
+	if (!st)
+		return BH_OK;
+	/* Local reusable workflows: the calling job does what its callee does. */
+	for (size_t i = 0; i < st->n; i++) {
+		struct bh_ci_workflow *w = &st->wfs[i];
+
+		for (size_t j = 0; j < w->njobs; j++) {
+			struct bh_ci_job *jb = &w->jobs[j];
+			const struct bh_ci_workflow *c;
+
+			if (!bh_node_str(jb->uses) || !(c = callee(st, w, bh_node_str(jb->uses))))
+				continue;
+			jb->does |= c->does & ~(BH_CI_CHECKOUT | BH_CI_PR_HEAD | BH_CI_THIRD);
+			w->does |= jb->does;
+		}
+	}
+	/* A secret scan anywhere in a directory of workflows covers its siblings. */
+	for (size_t i = 0; i < st->n; i++) {
+		if (!(st->wfs[i].does & BH_CI_SECRETS))
+			continue;
+		for (size_t k = 0; k < st->n; k++)
+			if (strcmp(st->wfs[k].dir, st->wfs[i].dir) == 0)
+				st->wfs[k].dir_secret_scan = 1;
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		struct bh_ctx ctx = { .scan = s, .file = st->wfs[i].file };
+
+		bh_ci_check(&ctx, &st->wfs[i]);
+	}
+	return BH_OK;
+}
 
 const struct bh_layer_ops bh_pipeline_layer = {
 	.name = "pipeline",
 	.layer = BH_LAYER_CI,
+	.claims_doc = claims_doc,
+	.scan_doc = scan_doc,
+	.finish = finish,
 };
-const struct bh_rule bh_ci_rules[1];
-const size_t bh_ci_nrules = 0;
