@@ -766,8 +766,17 @@ static bh_err recognise_run(struct rc *r, struct bh_diag *diag)
 	p = strstr(s, "set +e");
 	if (p)
 		plus_e = (size_t)(p - s) + 1;
-	if (strstr(s, "ACTIONS_ID_TOKEN_REQUEST"))
-		r->st->does |= BH_CI_OIDC;
+	/* Scripts that sign or federate through make targets or wrappers we cannot follow. */
+	{
+		static const char *const oidc_words[] = { "ACTIONS_ID_TOKEN_REQUEST", "cosign",
+							  "sigstore",  "keyless", "sign-",
+							  "attest",    "oidc",	  "provenance",
+							  "id-token",  "id_token", "federated" };
+
+		for (size_t i = 0; i < sizeof(oidc_words) / sizeof(*oidc_words); i++)
+			if (strcasestr(s, oidc_words[i]))
+				r->st->does |= BH_CI_OIDC;
+	}
 	for (size_t i = 0; i < n && !r->err; i++)
 		recognise_cmd(r, cmds, n, i, s, pipefail, plus_e);
 	return r->err;
@@ -1024,6 +1033,8 @@ static void recognise_uses(struct rc *r)
 		st->does |= BH_CI_THIRD;
 	if (oidc_action(a))
 		st->does |= BH_CI_OIDC;
+	if (strstr(a, "/subaction/"))
+		return; /* docker/bake-action/subaction/...: helpers that print, never build */
 	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {
 		int hit = !strcmp(actions[i].name, "sigstore") ? strncmp(a, "sigstore/", 9) == 0
 							       : action_is(a, actions[i].name);
