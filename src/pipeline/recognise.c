@@ -768,10 +768,17 @@ static bh_err recognise_run(struct rc *r, struct bh_diag *diag)
 		plus_e = (size_t)(p - s) + 1;
 	/* Scripts that sign or federate through make targets or wrappers we cannot follow. */
 	{
-		static const char *const oidc_words[] = { "ACTIONS_ID_TOKEN_REQUEST", "cosign",
-							  "sigstore",  "keyless", "sign-",
-							  "attest",    "oidc",	  "provenance",
-							  "id-token",  "id_token", "federated" };
+		static const char *const oidc_words[] = { "ACTIONS_ID_TOKEN_REQUEST",
+							  "cosign",
+							  "sigstore",
+							  "keyless",
+							  "sign-",
+							  "attest",
+							  "oidc",
+							  "provenance",
+							  "id-token",
+							  "id_token",
+							  "federated" };
 
 		for (size_t i = 0; i < sizeof(oidc_words) / sizeof(*oidc_words); i++)
 			if (strcasestr(s, oidc_words[i]))

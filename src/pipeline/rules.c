@@ -100,9 +100,17 @@ static void report_step(struct bh_ctx *ctx, const struct bh_ci_workflow *w,
 	ctx->object = saved;
 }
 
-static const char *evt_label(const struct bh_ci_workflow *w, const struct evt *e)
+static const char *evt_label(struct bh_ctx *ctx, const struct bh_ci_workflow *w,
+			     const struct evt *e)
 {
-	return e->st ? e->st->label : w->jobs[e->job].id;
+	const char *l;
+
+	if (!e->st)
+		return w->jobs[e->job].id;
+	if (w->njobs < 2)
+		return e->st->label;
+	l = bh_arena_printf(&ctx->scan->arena, "%s' of job '%s", e->st->label, w->jobs[e->job].id);
+	return l ? l : e->st->label;
 }
 
 /* The first build or push event, where a missing gate is reported. */
@@ -165,7 +173,7 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 			snprintf(
 				msg, sizeof(msg),
 				"step '%s' %s a container image, but no vulnerability scan that fails on CRITICAL and HIGH runs before it is %s",
-				evt_label(w, a),
+				evt_label(ctx, w, a),
 				(w->does & BH_CI_PUSH) ? "builds or pushes" : "builds",
 				(w->does & BH_CI_PUSH) ? "released" : "used");
 			report_step(ctx, w, &w->jobs[a->job], a->st, "vuln-gate", msg);
@@ -183,8 +191,8 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 			continue;
 		snprintf(
 			msg, sizeof(msg),
-			"the vulnerability scan '%s' runs after step '%s' %s the image, so a vulnerable image is released before the scan can stop it",
-			evt_label(w, &scans[0]), evt_label(w, &rel[r]),
+			"the vulnerability scan '%s' does not finish before step '%s' %s the image (it runs later, or in a job that job does not need), so a vulnerable image is released before the scan can stop it",
+			evt_label(ctx, w, &scans[0]), evt_label(ctx, w, &rel[r]),
 			(rel[r].does & BH_CI_SIGN) ? "signs" : "pushes");
 		report_step(ctx, w, &w->jobs[scans[0].job], scans[0].st, "vuln-gate-order", msg);
 		return;
@@ -227,14 +235,14 @@ static void check_signed(struct bh_ctx *ctx, const void *subject)
 		snprintf(
 			msg, sizeof(msg),
 			"step '%s' signs the image before step '%s' pushes it: the pushed image carries no signature",
-			evt_label(w, &sign[0]), evt_label(w, &push[0]));
+			evt_label(ctx, w, &sign[0]), evt_label(ctx, w, &push[0]));
 		report_step(ctx, w, &w->jobs[sign[0].job], sign[0].st, "sign-order", msg);
 		return;
 	}
 	snprintf(
 		msg, sizeof(msg),
 		"step '%s' pushes a container image that is never signed (cosign sign, bulkhead sign)",
-		evt_label(w, &push[0]));
+		evt_label(ctx, w, &push[0]));
 	report_step(ctx, w, &w->jobs[push[0].job], push[0].st, "sign", msg);
 }
 
@@ -260,19 +268,19 @@ static void check_sbom(struct bh_ctx *ctx, const void *subject)
 		snprintf(
 			msg, sizeof(msg),
 			"step '%s' attests the SBOM before step '%s' pushes the image, so the attestation is not attached to it",
-			evt_label(w, &att[0]), evt_label(w, &push[0]));
+			evt_label(ctx, w, &att[0]), evt_label(ctx, w, &push[0]));
 		report_step(ctx, w, &w->jobs[att[0].job], att[0].st, "sbom-order", msg);
 	} else if (ng) {
 		snprintf(
 			msg, sizeof(msg),
 			"step '%s' generates an SBOM that is never attested to the pushed image (cosign attest --type spdxjson, actions/attest-sbom)",
-			evt_label(w, &gen[0]));
+			evt_label(ctx, w, &gen[0]));
 		report_step(ctx, w, &w->jobs[gen[0].job], gen[0].st, "sbom", msg);
 	} else {
 		snprintf(
 			msg, sizeof(msg),
 			"step '%s' pushes a container image without an SBOM generated and attested to it",
-			evt_label(w, &push[0]));
+			evt_label(ctx, w, &push[0]));
 		report_step(ctx, w, &w->jobs[push[0].job], push[0].st, "sbom", msg);
 	}
 }
@@ -294,7 +302,7 @@ static void check_secret_scan(struct bh_ctx *ctx, const void *subject)
 	snprintf(
 		msg, sizeof(msg),
 		"step '%s' builds a container image, but neither this workflow nor another in its directory scans the repository for secrets (gitleaks, trufflehog, bulkhead secrets)",
-		evt_label(w, a));
+		evt_label(ctx, w, a));
 	report_step(ctx, w, &w->jobs[a->job], a->st, "secret-scan", msg);
 }
 
@@ -387,7 +395,7 @@ static void check_no_permissions(struct bh_ctx *ctx, const void *subject)
 	for (size_t j = 0; j < w->njobs; j++) {
 		const struct bh_ci_job *jb = &w->jobs[j];
 
-		if (jb->permissions || !jb->key)
+		if (jb->permissions || !jb->key || !bh_node_is_map(jb->node))
 			continue;
 		ctx->object = jb->ref;
 		bh_report(
@@ -767,25 +775,47 @@ static void key_env_literals(struct bh_ctx *ctx, const struct bh_node *env, cons
 	}
 }
 
-/* Whether an earlier step of the job (or this one) writes path from a secret. */
+/* Whether the script writes path: `> path`, `>> path`, `tee path`, `-o path`. */
+static int writes_file(const char *run, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *p = run; (p = strstr(p, path)); p += n) {
+		const char *q = p;
+
+		while (q > run && (q[-1] == ' ' || q[-1] == '"' || q[-1] == '\''))
+			q--;
+		if (q > run && q[-1] == '>')
+			return 1;
+		if ((q - run >= 3 && strncmp(q - 3, "tee", 3) == 0) ||
+		    (q - run >= 2 && strncmp(q - 2, "-o", 2) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int env_has_secret(const struct bh_node *env)
+{
+	if (!bh_node_is_map(env))
+		return 0;
+	for (size_t i = 0; i < env->map.n; i++)
+		if (secret_source(bh_node_str(env->map.pairs[i].value)))
+			return 1;
+	return 0;
+}
+
+/* Whether a step of the job up to this one writes path from a secret. */
 static int key_file_from_secret(const struct bh_ci_workflow *w, const struct bh_ci_job *jb,
 				size_t upto, const char *path)
 {
 	for (size_t k = 0; k <= upto && k < jb->nsteps; k++) {
 		const struct bh_ci_step *st = &jb->steps[k];
 		const char *run = bh_node_str(st->run);
-		int env_secret = 0;
 
-		if (!run || !strstr(run, path))
+		if (!run || !writes_file(run, path))
 			continue;
-		if (bh_node_is_map(st->env))
-			for (size_t i = 0; i < st->env->map.n; i++)
-				env_secret |=
-					secret_source(bh_node_str(st->env->map.pairs[i].value));
-		if (strstr(run, "secrets.") || env_secret || secret_source(bh_node_str(jb->env)))
-			return 1;
-		/* Written from a variable that the job or workflow takes from a secret. */
-		if (bh_node_is_map(jb->env) || bh_node_is_map(w->env))
+		if (strstr(run, "secrets.") || env_has_secret(st->env) || env_has_secret(jb->env) ||
+		    env_has_secret(w->env))
 			return 1;
 	}
 	return 0;
