@@ -14,7 +14,6 @@
  *
  * Also unit tests of the expression scanner and the shell splitter, and hostile shapes.
  */
-#include <cmocka.h>
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* cmocka needs the headers above first. */
+#include <cmocka.h>
 
 #include "core/buf.h"
 #include "core/fs.h"
