@@ -98,7 +98,12 @@ static bh_err finish(struct bh_scan *s, struct bh_diag *diag)
 
 			if (!bh_node_str(jb->uses) || !(c = callee(st, w, bh_node_str(jb->uses))))
 				continue;
-			jb->does |= c->does & ~(BH_CI_CHECKOUT | BH_CI_PR_HEAD | BH_CI_THIRD);
+			/*
+			 * The callee's gates count for the caller; its builds do not, since the
+			 * callee is judged on its own and would otherwise be reported twice.
+			 */
+			jb->does |= c->does & ~(BH_CI_CHECKOUT | BH_CI_PR_HEAD | BH_CI_THIRD |
+						BH_CI_BUILD | BH_CI_PUSH);
 			w->does |= jb->does;
 		}
 	}

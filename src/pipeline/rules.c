@@ -342,6 +342,13 @@ static void unpinned_one(struct bh_ctx *ctx, const struct bh_node *uses, const c
 		return;
 	}
 	at = strrchr(u, '@');
+	/*
+	 * SLSA's generators verify their own ref and only run from a release tag: pinning them by
+	 * SHA breaks them, so their documented vX.Y.Z references are accepted.
+	 */
+	if (at && strncasecmp(u, "slsa-framework/slsa-github-generator/", 37) == 0 && at[1] == 'v' &&
+	    strchr(at, '.'))
+		goto out;
 	n = at ? (size_t)(at - u) : strlen(u);
 	if (n >= sizeof(action))
 		n = sizeof(action) - 1;
@@ -358,6 +365,7 @@ static void unpinned_one(struct bh_ctx *ctx, const struct bh_node *uses, const c
 			bh_report(ctx, uses, u, "'%s' has no version: pin it to a full commit SHA",
 				  u);
 	}
+out:
 	ctx->object = saved;
 }
 
