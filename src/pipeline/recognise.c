@@ -695,7 +695,9 @@ static void recognise_cmd(struct rc *r, const struct bh_ci_cmd *cmds, size_t n, 
 			break;
 		}
 	}
-	if (!(before & (BH_CI_BUILD | BH_CI_PUSH)) && (r->st->does & (BH_CI_BUILD | BH_CI_PUSH))) {
+	/* Where gate findings point: the first push command, else the first build command. */
+	if ((!(before & (BH_CI_BUILD | BH_CI_PUSH)) && (r->st->does & (BH_CI_BUILD | BH_CI_PUSH))) ||
+	    (!(before & BH_CI_PUSH) && (r->st->does & BH_CI_PUSH))) {
 		r->st->img_off = c->woff[t];
 		r->st->img_len = strlen(c->argv[t]);
 	}
