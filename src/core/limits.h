@@ -51,6 +51,9 @@
 /* Jobs of one workflow; GitHub caps a workflow run at 256 jobs (matrix included). */
 #define BH_LIMIT_CI_JOBS 1024
 
+/* needs: entries of one workflow; real ones have tens, and each costs a job lookup. */
+#define BH_LIMIT_CI_NEEDS 65536
+
 /* Steps of one job; GitHub's own limit is far below this, more is hostile input. */
 #define BH_LIMIT_CI_STEPS 4096
 

@@ -1,6 +1,7 @@
 /*
  * The CI/CD layer's registration with the scan driver. Workflows and actions are claimed by
- * content (a mapping with `on` and `jobs`, or with `runs.using`), modelled as they arrive and
+ * content (a mapping with `on` and `jobs`, or with `runs.using`), GitLab CI files by name or
+ * shape (gitlab.c), modelled as they arrive and
  * judged in finish(), when every workflow of the scan is known: a secret scan in a sibling
  * workflow satisfies CI-005, and a job that calls a local reusable workflow counts as doing
  * what that workflow does.
@@ -19,7 +20,7 @@ struct ci_state {
 
 static int claims_doc(const char *path, const struct bh_doc *doc)
 {
-	return bh_ci_doc_kind(doc->root) != 0;
+	return bh_ci_doc_kind(doc->root) != 0 || bh_ci_gitlab_doc(path, doc->root);
 }
 
 static const char *dir_of(struct bh_arena *a, const char *path)
@@ -42,7 +43,10 @@ static bh_err scan_doc(struct bh_scan *s, const struct bh_input *in, const struc
 			return BH_ERR_NOMEM;
 		s->layer_state[BH_LAYER_CI] = st;
 	}
-	err = bh_ci_model(&s->arena, in->path, in->src, doc, &w, diag);
+	if (bh_ci_doc_kind(doc->root))
+		err = bh_ci_model(&s->arena, in->path, in->src, doc, &w, diag);
+	else
+		err = bh_ci_gitlab_model(&s->arena, in->path, in->src, doc, &w, diag);
 	if (err)
 		return err;
 	w.dir = dir_of(&s->arena, in->path);
@@ -74,7 +78,7 @@ static const struct bh_ci_workflow *callee(const struct ci_state *st,
 		const struct bh_ci_workflow *w = &st->wfs[i];
 		size_t fl = strlen(w->file), bl = strlen(base);
 
-		if (w->is_action || strcmp(w->dir, caller->dir) != 0 || fl < bl ||
+		if (w->is_action || w->gitlab || strcmp(w->dir, caller->dir) != 0 || fl < bl ||
 		    strcmp(w->file + fl - bl, base) != 0)
 			continue;
 		return w;

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "pipeline.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "core/banned.h"
@@ -241,16 +242,67 @@ static size_t job_index(const struct bh_ci_workflow *w, const char *id)
 	return (size_t)-1;
 }
 
-/* Resolve needs and compute, per job, which jobs finish before it starts. */
-static bh_err order_jobs(struct bh_arena *a, struct bh_ci_workflow *w)
+/*
+ * Depth-first over needs with one bitset per job: a job's set is the union of its needs and
+ * their sets. Cost O(edges * jobs / 64), so even a hostile workflow where every job needs every
+ * other stays cheap. A cycle (GitHub rejects them) just stops the walk.
+ */
+static void close_job(const struct bh_ci_workflow *w, size_t i, uint64_t *bits, size_t words,
+		      unsigned char *state)
 {
-	size_t n = w->njobs;
+	uint64_t *mine = bits + i * words;
+
+	state[i] = 1;
+	for (size_t e = 0; e < w->jobs[i].nneeds; e++) {
+		size_t k = w->jobs[i].needs_idx[e];
+
+		if (!state[k])
+			close_job(w, k, bits, words, state);
+		mine[k / 64] |= (uint64_t)1 << (k % 64);
+		if (state[k] == 2)
+			for (size_t x = 0; x < words; x++)
+				mine[x] |= bits[k * words + x];
+	}
+	state[i] = 2;
+}
+
+bh_err bh_ci_order_close(struct bh_arena *a, struct bh_ci_workflow *w)
+{
+	size_t n = w->njobs, words = (n + 63) / 64;
+	uint64_t *bits;
+	unsigned char *state;
+
+	if (!n)
+		return BH_OK;
+	bits = bh_arena_alloc(a, n * words * sizeof(*bits));
+	state = bh_arena_alloc(a, n);
+	if (!bits || !state)
+		return BH_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!state[i])
+			close_job(w, i, bits, words, state);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n; k++)
+			w->jobs[i].before[k] = (bits[i * words + k / 64] >> (k % 64)) & 1;
+	return BH_OK;
+}
+
+/* Resolve needs and compute, per job, which jobs finish before it starts. */
+static bh_err order_jobs(struct bh_arena *a, struct bh_ci_workflow *w, struct bh_diag *diag)
+{
+	size_t n = w->njobs, edges = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct bh_ci_job *j = &w->jobs[i];
 		const struct bh_node *nd = j->needs;
 		size_t cnt = bh_node_is_seq(nd) ? nd->seq.n : (bh_node_str(nd) ? 1 : 0);
 
+		edges += cnt;
+		if (edges > BH_LIMIT_CI_NEEDS)
+			return bh_diag_set(
+				diag, BH_ERR_LIMIT, w->file, nd->line, nd->col,
+				"the workflow's needs: lists exceed the limit of %u entries",
+				(unsigned)BH_LIMIT_CI_NEEDS);
 		j->before = bh_arena_alloc(a, n ? n : 1);
 		j->needs_idx = bh_arena_alloc(a, (cnt ? cnt : 1) * sizeof(size_t));
 		if (!j->before || !j->needs_idx)
@@ -263,28 +315,7 @@ static bh_err order_jobs(struct bh_arena *a, struct bh_ci_workflow *w)
 				j->needs_idx[j->nneeds++] = x;
 		}
 	}
-	/* Transitive closure by repeated relaxation; n rounds bound it even with cycles. */
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < w->jobs[i].nneeds; k++)
-			w->jobs[i].before[w->jobs[i].needs_idx[k]] = 1;
-	for (int changed = 1, round = 0; changed && (size_t)round < n; round++) {
-		changed = 0;
-		for (size_t i = 0; i < n; i++) {
-			struct bh_ci_job *j = &w->jobs[i];
-
-			for (size_t k = 0; k < n; k++) {
-				if (!j->before[k])
-					continue;
-				for (size_t m = 0; m < n; m++) {
-					if (w->jobs[k].before[m] && !j->before[m]) {
-						j->before[m] = 1;
-						changed = 1;
-					}
-				}
-			}
-		}
-	}
-	return BH_OK;
+	return bh_ci_order_close(a, w);
 }
 
 bh_err bh_ci_model(struct bh_arena *a, const char *file, struct bh_source *src,
@@ -315,7 +346,7 @@ bh_err bh_ci_model(struct bh_arena *a, const char *file, struct bh_source *src,
 		w.jobs[0].runs_on = NULL;
 		w.jobs[0].env = NULL;
 		w.does = w.jobs[0].does;
-		err = order_jobs(a, &w);
+		err = order_jobs(a, &w, diag);
 		if (!err)
 			*out = w;
 		return err;
@@ -340,7 +371,7 @@ bh_err bh_ci_model(struct bh_arena *a, const char *file, struct bh_source *src,
 		w.does |= w.jobs[w.njobs].does;
 		w.njobs++;
 	}
-	err = order_jobs(a, &w);
+	err = order_jobs(a, &w, diag);
 	if (!err)
 		*out = w;
 	return err;

@@ -170,6 +170,7 @@ struct bh_ci_job {
 	size_t nneeds;
 	unsigned char *before; /* before[k]: job k finishes before this job starts (transitive) */
 	unsigned does;	       /* union of its steps' flags (a reusable call's: its callee's) */
+	const char *soft_msg;  /* why a step-less job's scan does not gate (GitLab templates) */
 };
 
 struct bh_ci_workflow {
@@ -178,6 +179,7 @@ struct bh_ci_workflow {
 	struct bh_source *src;
 	const struct bh_node *root;
 	int is_action; /* an action.yml rather than a workflow */
+	int gitlab;    /* a .gitlab-ci.yml: only the gate rules apply */
 	const struct bh_node *on;
 	unsigned triggers; /* BH_CI_ON_* */
 	const struct bh_node *permissions;
@@ -203,6 +205,17 @@ bh_err bh_ci_model(struct bh_arena *a, const char *file, struct bh_source *src,
 void bh_ci_locate(struct bh_arena *a, struct bh_source *src, const struct bh_node *n,
 		  const char *str, size_t off, size_t len, unsigned *line, unsigned *col,
 		  unsigned *end_col);
+
+/* Fill each job's before[] (allocated, n bytes) from the needs_idx graph, transitively. */
+bh_err bh_ci_order_close(struct bh_arena *a, struct bh_ci_workflow *w);
+
+/* Whether a document is a GitLab CI configuration: by file name, or by its shape. */
+int bh_ci_gitlab_doc(const char *path, const struct bh_node *root);
+
+/* Build the model of a GitLab CI configuration (jobs, script lines, stages and needs). */
+bh_err bh_ci_gitlab_model(struct bh_arena *a, const char *file, struct bh_source *src,
+			  const struct bh_doc *doc, struct bh_ci_workflow *out,
+			  struct bh_diag *diag);
 
 /* Whether a document is a workflow (1) or an action (2); 0 otherwise. */
 int bh_ci_doc_kind(const struct bh_node *root);

@@ -696,7 +696,8 @@ static void recognise_cmd(struct rc *r, const struct bh_ci_cmd *cmds, size_t n, 
 		}
 	}
 	/* Where gate findings point: the first push command, else the first build command. */
-	if ((!(before & (BH_CI_BUILD | BH_CI_PUSH)) && (r->st->does & (BH_CI_BUILD | BH_CI_PUSH))) ||
+	if ((!(before & (BH_CI_BUILD | BH_CI_PUSH)) &&
+	     (r->st->does & (BH_CI_BUILD | BH_CI_PUSH))) ||
 	    (!(before & BH_CI_PUSH) && (r->st->does & BH_CI_PUSH))) {
 		r->st->img_off = c->woff[t];
 		r->st->img_len = strlen(c->argv[t]);
@@ -1094,7 +1095,9 @@ bh_err bh_ci_recognise_step(struct bh_arena *a, const struct bh_ci_workflow *w,
 			st->does |= BH_CI_VULN_SOFT;
 			st->soft_why = coe;
 			st->soft_msg =
-				"the scan runs with continue-on-error: true, so its failure does not stop the job";
+				w->gitlab
+					? "the scan job has allow_failure: true, so its failure does not stop the pipeline"
+					: "the scan runs with continue-on-error: true, so its failure does not stop the job";
 		}
 	}
 	return BH_OK;

@@ -145,6 +145,15 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 	if (!img || !scans || !soft || !rel || ni == 0)
 		return;
 	if (ns == 0) {
+		if (nsoft && !soft[0].st) {
+			const struct bh_ci_job *jb = &w->jobs[soft[0].job];
+
+			snprintf(msg, sizeof(msg),
+				 "the vulnerability scan '%s' does not gate the image: %s", jb->id,
+				 jb->soft_msg ? jb->soft_msg : "it cannot fail the job");
+			report_step(ctx, w, jb, NULL, "vuln-gate", msg);
+			return;
+		}
 		if (nsoft) {
 			const struct bh_ci_step *st = soft[0].st;
 			const char *saved = ctx->object;
@@ -346,8 +355,8 @@ static void unpinned_one(struct bh_ctx *ctx, const struct bh_node *uses, const c
 	 * SLSA's generators verify their own ref and only run from a release tag: pinning them by
 	 * SHA breaks them, so their documented vX.Y.Z references are accepted.
 	 */
-	if (at && strncasecmp(u, "slsa-framework/slsa-github-generator/", 37) == 0 && at[1] == 'v' &&
-	    strchr(at, '.'))
+	if (at && strncasecmp(u, "slsa-framework/slsa-github-generator/", 37) == 0 &&
+	    at[1] == 'v' && strchr(at, '.'))
 		goto out;
 	n = at ? (size_t)(at - u) : strlen(u);
 	if (n >= sizeof(action))
@@ -398,7 +407,7 @@ static void check_no_permissions(struct bh_ctx *ctx, const void *subject)
 	const char *saved = ctx->object;
 
 	/* A reusable workflow runs with its caller's token, which only the caller can widen. */
-	if (w->is_action || w->permissions || w->triggers == BH_CI_ON_WORKFLOW_CALL)
+	if (w->is_action || w->gitlab || w->permissions || w->triggers == BH_CI_ON_WORKFLOW_CALL)
 		return;
 	for (size_t j = 0; j < w->njobs; j++) {
 		const struct bh_ci_job *jb = &w->jobs[j];
@@ -764,7 +773,8 @@ static int key_env_name(const char *n)
 		     !strcasecmp(n, "COSIGN_KEY"));
 }
 
-static void key_env_literals(struct bh_ctx *ctx, const struct bh_node *env, const char *object)
+static void key_env_literals(struct bh_ctx *ctx, const struct bh_node *env, const char *object,
+			     int gitlab)
 {
 	if (!bh_node_is_map(env))
 		return;
@@ -772,7 +782,8 @@ static void key_env_literals(struct bh_ctx *ctx, const struct bh_node *env, cons
 		const struct bh_pair *p = &env->map.pairs[i];
 		const char *v = bh_node_str(p->value);
 
-		if (!key_env_name(bh_node_str(p->key)) || !v || !*v || secret_source(v))
+		if (!key_env_name(bh_node_str(p->key)) || !v || !*v || secret_source(v) ||
+		    (gitlab && strchr(v, '$')))
 			continue;
 		ctx->object = object;
 		bh_report(
@@ -823,7 +834,7 @@ static int key_file_from_secret(const struct bh_ci_workflow *w, const struct bh_
 		if (!run || !writes_file(run, path))
 			continue;
 		if (strstr(run, "secrets.") || env_has_secret(st->env) || env_has_secret(jb->env) ||
-		    env_has_secret(w->env))
+		    env_has_secret(w->env) || (w->gitlab && strchr(run, '$')))
 			return 1;
 	}
 	return 0;
@@ -834,15 +845,15 @@ static void check_signing_key(struct bh_ctx *ctx, const void *subject)
 	const struct bh_ci_workflow *w = subject;
 	const char *saved = ctx->object;
 
-	key_env_literals(ctx, w->env, NULL);
+	key_env_literals(ctx, w->env, NULL, w->gitlab);
 	for (size_t j = 0; j < w->njobs; j++) {
 		const struct bh_ci_job *jb = &w->jobs[j];
 
-		key_env_literals(ctx, jb->env, jb->ref);
+		key_env_literals(ctx, jb->env, jb->ref, w->gitlab);
 		for (size_t s = 0; s < jb->nsteps; s++) {
 			const struct bh_ci_step *st = &jb->steps[s];
 
-			key_env_literals(ctx, st->env, jb->ref);
+			key_env_literals(ctx, st->env, jb->ref, w->gitlab);
 			for (size_t k = 0; k < st->nkeys; k++) {
 				const struct bh_ci_key *key = &st->keys[k];
 				const char *v = key->value;
@@ -856,6 +867,10 @@ static void check_signing_key(struct bh_ctx *ctx, const void *subject)
 				    secret_source(v))
 					continue; /* KMS, Vault, hardware keys */
 				if (key_file_from_secret(w, jb, s, v))
+					continue;
+				/* GitLab file-type CI/CD variables hold keys outside the
+				 * repository. */
+				if (w->gitlab && strchr(v, '$'))
 					continue;
 				bh_report_at(
 					ctx, key->line, key->col, key->line, key->end_col, v,
