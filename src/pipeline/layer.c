@@ -86,12 +86,66 @@ static const struct bh_ci_workflow *callee(const struct ci_state *st,
 	return NULL;
 }
 
+/*
+ * The action.yml a step's `uses: ./path` names, among the scanned ones: paths are relative to the
+ * repository root, the directory holding .github/workflows/.
+ */
+static const struct bh_ci_workflow *
+local_action(const struct ci_state *st, const struct bh_ci_workflow *caller, const char *uses)
+{
+	const char *gh = strstr(caller->file, ".github/workflows/");
+	size_t rootlen;
+	const char *rel = uses + 2;
+
+	if (strncmp(uses, "./", 2) != 0 || !gh || (gh != caller->file && gh[-1] != '/'))
+		return NULL;
+	rootlen = (size_t)(gh - caller->file);
+	while (*rel == '/')
+		rel++;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct bh_ci_workflow *w = &st->wfs[i];
+		const char *f = w->file;
+		size_t rl = strlen(rel);
+
+		if (!w->is_action || strncmp(f, caller->file, rootlen) != 0)
+			continue;
+		f += rootlen;
+		if (strncmp(f, rel, rl) == 0 && f[rl] == '/' &&
+		    (!strcmp(f + rl + 1, "action.yml") || !strcmp(f + rl + 1, "action.yaml")))
+			return w;
+	}
+	return NULL;
+}
+
 static bh_err finish(struct bh_scan *s, struct bh_diag *diag)
 {
 	struct ci_state *st = s->layer_state[BH_LAYER_CI];
 
 	if (!st)
 		return BH_OK;
+	/* Local composite actions: the step does what the action's steps do. */
+	for (size_t i = 0; i < st->n; i++) {
+		struct bh_ci_workflow *w = &st->wfs[i];
+
+		if (w->is_action || w->gitlab)
+			continue;
+		for (size_t j = 0; j < w->njobs; j++) {
+			struct bh_ci_job *jb = &w->jobs[j];
+
+			for (size_t k = 0; k < jb->nsteps; k++) {
+				struct bh_ci_step *sp = &jb->steps[k];
+				const struct bh_ci_workflow *act;
+
+				if (!sp->uses ||
+				    !(act = local_action(st, w, bh_node_str(sp->uses))))
+					continue;
+				sp->does |=
+					act->does & ~(BH_CI_CHECKOUT | BH_CI_PR_HEAD | BH_CI_THIRD);
+				jb->does |= sp->does;
+			}
+			w->does |= jb->does;
+		}
+	}
 	/* Local reusable workflows: the calling job does what its callee does. */
 	for (size_t i = 0; i < st->n; i++) {
 		struct bh_ci_workflow *w = &st->wfs[i];

@@ -740,6 +740,25 @@ static int self_hosted(const struct bh_node *n)
 	return 0;
 }
 
+/* Any scalar "self-hosted" in a matrix (its axes, include and exclude entries). */
+static int matrix_self_hosted(const struct bh_node *n, int depth)
+{
+	if (!n || depth > 8)
+		return 0;
+	if (bh_node_is_scalar(n))
+		return bh_node_str(n) && strcasecmp(bh_node_str(n), "self-hosted") == 0;
+	if (bh_node_is_seq(n)) {
+		for (size_t i = 0; i < n->seq.n; i++)
+			if (matrix_self_hosted(n->seq.items[i], depth + 1))
+				return 1;
+	} else {
+		for (size_t i = 0; i < n->map.n; i++)
+			if (matrix_self_hosted(n->map.pairs[i].value, depth + 1))
+				return 1;
+	}
+	return 0;
+}
+
 static void check_self_hosted(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_ci_workflow *w = subject;
@@ -750,7 +769,9 @@ static void check_self_hosted(struct bh_ctx *ctx, const void *subject)
 	for (size_t j = 0; j < w->njobs; j++) {
 		const struct bh_ci_job *jb = &w->jobs[j];
 
-		if (!self_hosted(jb->runs_on))
+		if (!self_hosted(jb->runs_on) &&
+		    !(bh_node_str(jb->runs_on) && strstr(bh_node_str(jb->runs_on), "matrix.") &&
+		      matrix_self_hosted(bh_node_path(jb->node, "strategy.matrix"), 0)))
 			continue;
 		ctx->object = jb->ref;
 		bh_report(
