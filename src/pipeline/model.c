@@ -162,7 +162,14 @@ static bh_err build_step(struct bh_arena *a, const struct bh_ci_workflow *w,
 		st->label = id;
 	else if (st->uses)
 		st->label = bh_node_str(st->uses);
-	else
+	else if (st->run) {
+		/* As GitHub names an unnamed step in its log: "Run" and the script's first line. */
+		const char *r = bh_node_str(st->run);
+		size_t first = strcspn(r, "\n");
+
+		st->label = first > 48 ? bh_arena_printf(a, "Run %.45s...", r)
+				   : bh_arena_printf(a, "Run %.*s", (int)first, r);
+	} else
 		st->label = bh_arena_printf(a, "step %zu", idx + 1);
 	if (!st->label)
 		return BH_ERR_NOMEM;
