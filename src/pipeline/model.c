@@ -168,7 +168,7 @@ static bh_err build_step(struct bh_arena *a, const struct bh_ci_workflow *w,
 		size_t first = strcspn(r, "\n");
 
 		st->label = first > 48 ? bh_arena_printf(a, "Run %.45s...", r)
-				   : bh_arena_printf(a, "Run %.*s", (int)first, r);
+				       : bh_arena_printf(a, "Run %.*s", (int)first, r);
 	} else
 		st->label = bh_arena_printf(a, "step %zu", idx + 1);
 	if (!st->label)
