@@ -173,6 +173,10 @@ static int sbom_type(const char *t)
 
 /* ---- tools ---- */
 
+/* Why a scan of the source tree is not the image's gate. */
+#define SOURCE_SCAN \
+	"it scans the source tree, not the built image, so the base image's packages are never checked"
+
 static void tool_trivy(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 {
 	size_t s = subcmd(c, t + 1);
@@ -180,10 +184,12 @@ static void tool_trivy(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 		   *sev = NULL, *cfg = NULL;
 	int fs;
 
-	if (!strcmp(sub, "image") || !strcmp(sub, "i") || !strcmp(sub, "sbom"))
+	/* rootfs is an image's extracted filesystem; fs and repo are the source tree. */
+	if (!strcmp(sub, "image") || !strcmp(sub, "i") || !strcmp(sub, "sbom") ||
+	    !strcmp(sub, "rootfs"))
 		fs = 0;
 	else if (!strcmp(sub, "fs") || !strcmp(sub, "filesystem") || !strcmp(sub, "repo") ||
-		 !strcmp(sub, "repository") || !strcmp(sub, "rootfs"))
+		 !strcmp(sub, "repository"))
 		fs = 1;
 	else
 		return;
@@ -205,7 +211,9 @@ static void tool_trivy(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 	if (!opt2(c, s, "--severity", "-s", &sev))
 		sev = env_str(r, "TRIVY_SEVERITY");
 	opt2(c, s, "--config", "-c", &cfg);
-	if (!exit && cfg)
+	if (fs)
+		vuln_result(r, 0, NULL, SOURCE_SCAN);
+	else if (!exit && cfg)
 		vuln_result(r, 1, sev, NULL); /* the config file may set exit-code */
 	else if (!exit)
 		vuln_result(r, 0, NULL,
@@ -226,6 +234,10 @@ static void tool_grype(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 	for (size_t i = 0; i < sizeof(not_scan) / sizeof(*not_scan); i++)
 		if (strcmp(sub, not_scan[i]) == 0)
 			return;
+	if (!strncmp(sub, "dir:", 4) || !strcmp(sub, ".") || !strncmp(sub, "file:", 5)) {
+		vuln_result(r, 0, NULL, SOURCE_SCAN);
+		return;
+	}
 	if (!opt2(c, t + 1, "--fail-on", "-f", &fail))
 		fail = env_str(r, "GRYPE_FAIL_ON_SEVERITY");
 	if (!fail) {
@@ -826,10 +838,10 @@ static void act_trivy(struct rc *r)
 	const char *sc = with_str(st, "scanners"), *sev = with_str(st, "severity");
 	const struct bh_node *exit = bh_node_get(st->with, "exit-code");
 	const char *ex = bh_node_str(exit);
-	int fs = type && (!strcmp(type, "fs") || !strcmp(type, "repo") || !strcmp(type, "rootfs") ||
-			  !strcmp(type, "filesystem"));
+	int fs = type &&
+		 (!strcmp(type, "fs") || !strcmp(type, "repo") || !strcmp(type, "filesystem"));
 
-	if (type && !fs && strcmp(type, "image") && strcmp(type, "sbom"))
+	if (type && !fs && strcmp(type, "image") && strcmp(type, "sbom") && strcmp(type, "rootfs"))
 		return; /* config, k8s... */
 	if (fmt &&
 	    (strcasestr(fmt, "spdx") || strcasestr(fmt, "cyclonedx") || !strcmp(fmt, "github"))) {
@@ -846,7 +858,9 @@ static void act_trivy(struct rc *r)
 		ex = env_str(r, "TRIVY_EXIT_CODE");
 	if (!sev)
 		sev = env_str(r, "TRIVY_SEVERITY");
-	if (!ex && with_str(st, "trivy-config"))
+	if (fs)
+		vuln_result(r, 0, NULL, SOURCE_SCAN);
+	else if (!ex && with_str(st, "trivy-config"))
 		vuln_result(r, 1, sev, NULL);
 	else if (!ex)
 		vuln_result(r, 0, NULL,
