@@ -328,6 +328,14 @@ static void tool_syft(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 		r->st->does |= BH_CI_SBOM_ATTEST | BH_CI_OIDC;
 }
 
+/* Whether BuildKit outputs name an image (rather than local files or a tarball). */
+static int image_output(const char *out)
+{
+	return out &&
+	       (strstr(out, "type=image") || strstr(out, "type=registry") ||
+		strstr(out, "type=docker") || strstr(out, "type=oci") || strstr(out, "push=true"));
+}
+
 /* docker, podman, nerdctl: builds, pushes, scout, sbom. */
 static void tool_docker(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 {
@@ -364,10 +372,14 @@ static void tool_docker(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 		sub = sub2;
 	}
 	if (!strcmp(sub, "build")) {
+		int has_out = opt2(c, s, "--output", "-o", &o) && o;
+
+		/* --output type=local or a plain path builds files, not an image. */
+		if (has_out && !image_output(o) && !flag(c, s, "--push") && !flag(c, s, "--load"))
+			return;
 		r->st->does |= BH_CI_BUILD;
 		if (flag(c, s, "--push") ||
-		    (opt2(c, s, "--output", "-o", &o) && o &&
-		     (strstr(o, "type=registry") || strstr(o, "push=true"))))
+		    (has_out && (strstr(o, "type=registry") || strstr(o, "push=true"))))
 			r->st->does |= BH_CI_PUSH;
 		if (flag(c, s, "--sbom"))
 			r->st->does |= BH_CI_SBOM;
@@ -924,11 +936,22 @@ static void act_build_push(struct rc *r)
 {
 	struct bh_ci_step *st = r->st;
 	const char *out = with_str(st, "outputs");
+	const char *set = with_str(st, "set");
 	const struct bh_node *sb = bh_node_get(st->with, "sbom");
+	int push = truthy(bh_node_get(st->with, "push")) || (out && strstr(out, "type=registry")) ||
+		   (out && strstr(out, "push=true")) || (set && strstr(set, "push=true"));
+	int bake = action_is(st->action, "docker/bake-action");
 
+	/*
+	 * build-push-action without outputs loads the image into Docker; with only local or tar
+	 * outputs it builds files. bake-action's outputs live in the bake file, so only push, load
+	 * or an image output in set: say that it builds an image.
+	 */
+	if (!push && !truthy(bh_node_get(st->with, "load")) && !image_output(set) &&
+	    (bake ? 1 : (out && !image_output(out))))
+		return;
 	st->does |= BH_CI_BUILD;
-	if (truthy(bh_node_get(st->with, "push")) ||
-	    (out && (strstr(out, "type=registry") || strstr(out, "push=true"))))
+	if (push)
 		st->does |= BH_CI_PUSH;
 	if (sb && (truthy(sb) || (bh_node_str(sb) && strstr(bh_node_str(sb), "generator"))))
 		st->does |= BH_CI_SBOM;
