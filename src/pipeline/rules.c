@@ -1063,7 +1063,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Secret in the environment of a third-party action",
 		.attack =
 			"Every line of the third-party action, and every process it starts, can read and exfiltrate the secret from its environment.",
-		.fix = "Give the action only the inputs it documents (with:), and only the secrets it needs.",
+		.fix = "Pass secrets as with: inputs where the action takes them; where it only reads env (SONAR_TOKEN, SNYK_TOKEN), keep that env on its step alone, pin the action to a reviewed commit SHA, and scope the secret to that one service.",
 		.refs = "GitHub security hardening: using secrets",
 		.check = check_secrets_env,
 	},
