@@ -33,6 +33,10 @@ struct splitter {
 	char heredoc[64];
 	int heredoc_tabs;
 	struct bh_buf word;
+	/* Open ( and $( : 1 when the $( was inside double quotes, to go back into them at ). */
+	unsigned char subst[32];
+	size_t nsubst;
+	int in_dq;
 };
 
 static bh_err add_word(struct splitter *sp, size_t off)
@@ -225,6 +229,55 @@ static bh_err split(struct splitter *sp)
 		char c = sp->s[sp->i];
 		char d = sp->i + 1 < sp->len ? sp->s[sp->i + 1] : '\0';
 
+		if (c == '"' || sp->in_dq) {
+			int left = 0;
+
+			if (!sp->in_dq) {
+				START();
+				sp->i++;
+				sp->in_dq = 1;
+			}
+			while (sp->i < sp->len && sp->s[sp->i] != '"') {
+				char e = sp->s[sp->i];
+
+				if (e == '$' && sp->i + 1 < sp->len && sp->s[sp->i + 1] == '(' &&
+				    sp->nsubst < sizeof(sp->subst)) {
+					/* "$(cmd)": split cmd, then come back into the quotes at
+					 * ')'. */
+					sp->subst[sp->nsubst++] = 1;
+					sp->in_dq = 0;
+					FLUSH();
+					sp->i += 2;
+					if ((err = end_cmd(sp, BH_CI_SEP_END)))
+						return err;
+					left = 1;
+					break;
+				}
+				if (e == '$' && sp->i + 2 < sp->len && sp->s[sp->i + 1] == '{' &&
+				    sp->s[sp->i + 2] == '{') {
+					if ((err = copy_expr(sp)))
+						return err;
+					continue;
+				}
+				if (e == '\\' && sp->i + 1 < sp->len &&
+				    strchr("\"\\$`\n", sp->s[sp->i + 1])) {
+					sp->i++;
+					e = sp->s[sp->i];
+					if (e == '\n') {
+						sp->i++;
+						continue;
+					}
+				}
+				if ((err = bh_buf_addc(&sp->word, e)))
+					return err;
+				sp->i++;
+			}
+			if (!left) {
+				sp->i++;
+				sp->in_dq = 0;
+			}
+			continue;
+		}
 		if (c == '\\' && d == '\n') {
 			sp->i += 2;
 			continue;
@@ -252,10 +305,25 @@ static bh_err split(struct splitter *sp)
 				skip_heredoc(sp);
 			continue;
 		}
+		if (c == ')' && sp->nsubst) {
+			int back = sp->subst[--sp->nsubst];
+
+			FLUSH();
+			sp->i++;
+			if ((err = end_cmd(sp, BH_CI_SEP_END)))
+				return err;
+			if (back) {
+				sp->in_dq = 1; /* the rest of "...$(cmd)..." is one more word */
+				START();
+			}
+			continue;
+		}
 		if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '`') {
 			enum bh_ci_sep sep = BH_CI_SEP_END;
 
 			FLUSH();
+			if (c == '(' && sp->nsubst < sizeof(sp->subst))
+				sp->subst[sp->nsubst++] = 0;
 			if (c == '&' && d == '&')
 				sep = BH_CI_SEP_AND;
 			else if (c == '|' && d == '|')
@@ -295,34 +363,6 @@ static bh_err split(struct splitter *sp)
 			sp->i++;
 			continue;
 		}
-		if (c == '"') {
-			START();
-			sp->i++;
-			while (sp->i < sp->len && sp->s[sp->i] != '"') {
-				char e = sp->s[sp->i];
-
-				if (e == '$' && sp->i + 2 < sp->len && sp->s[sp->i + 1] == '{' &&
-				    sp->s[sp->i + 2] == '{') {
-					if ((err = copy_expr(sp)))
-						return err;
-					continue;
-				}
-				if (e == '\\' && sp->i + 1 < sp->len &&
-				    strchr("\"\\$`\n", sp->s[sp->i + 1])) {
-					sp->i++;
-					e = sp->s[sp->i];
-					if (e == '\n') {
-						sp->i++;
-						continue;
-					}
-				}
-				if ((err = bh_buf_addc(&sp->word, e)))
-					return err;
-				sp->i++;
-			}
-			sp->i++;
-			continue;
-		}
 		if (c == '$' && d == '{' && sp->i + 2 < sp->len && sp->s[sp->i + 2] == '{') {
 			START();
 			if ((err = copy_expr(sp)))
@@ -333,6 +373,8 @@ static bh_err split(struct splitter *sp)
 			/* Command substitution: its command is split like any other. */
 			FLUSH();
 			sp->i += 2;
+			if (sp->nsubst < sizeof(sp->subst))
+				sp->subst[sp->nsubst++] = 0;
 			if ((err = end_cmd(sp, BH_CI_SEP_END)))
 				return err;
 			continue;

@@ -385,6 +385,40 @@ static void test_shell(void **state)
 	bh_arena_release(&a);
 }
 
+/* Command substitutions, quoted or not, are split into their own commands. */
+static void test_shell_substitution(void **state)
+{
+	const char *script =
+		"D=\"$(docker push \"a:${{ github.sha }}\" | tail -1)\"; echo \"x$(cosign sign \"$D\")y\" z\n"
+		"( cd sub && grype img --fail-on high )\n";
+	struct bh_arena a;
+	struct bh_ci_cmd *c;
+	size_t n, seen = 0;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	assert_int_equal(bh_ci_shell_split(&a, script, strlen(script), &c, &n), BH_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(c[i].argv[0], "docker")) {
+			assert_string_equal(c[i].argv[2], "a:${{ github.sha }}");
+			assert_int_equal(c[i].sep, BH_CI_SEP_PIPE);
+			seen |= 1;
+		} else if (!strcmp(c[i].argv[0], "cosign")) {
+			assert_int_equal(c[i].argc, 3);
+			assert_string_equal(c[i].argv[2], "$D");
+			seen |= 2;
+		} else if (!strcmp(c[i].argv[0], "echo")) {
+			assert_string_equal(c[i].argv[1], "x");
+			seen |= 4;
+		} else if (!strcmp(c[i].argv[0], "grype")) {
+			assert_int_equal(c[i].argc, 4);
+			seen |= 8;
+		}
+	}
+	assert_int_equal(seen, 15);
+	bh_arena_release(&a);
+}
+
 /* Malformed shapes are modelled as far as they go, never crash, never error. */
 static void test_hostile_shapes(void **state)
 {
@@ -437,6 +471,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expressions),
 		cmocka_unit_test(test_shell),
+		cmocka_unit_test(test_shell_substitution),
 		cmocka_unit_test(test_hostile_shapes),
 		cmocka_unit_test(test_script_limit),
 		cmocka_unit_test(test_every_rule_has_fixtures),
