@@ -852,6 +852,8 @@ static int key_file_from_secret(const struct bh_ci_workflow *w, const struct bh_
 		const struct bh_ci_step *st = &jb->steps[k];
 		const char *run = bh_node_str(st->run);
 
+		if (run && strstr(run, "generate-key-pair"))
+			return 1; /* a key made in the job: ephemeral, not from the repository */
 		if (!run || !writes_file(run, path))
 			continue;
 		if (strstr(run, "secrets.") || env_has_secret(st->env) || env_has_secret(jb->env) ||
