@@ -182,8 +182,7 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 			snprintf(
 				msg, sizeof(msg),
 				"step '%s' %s a container image, but no vulnerability scan that fails on CRITICAL and HIGH runs before it is %s",
-				evt_label(ctx, w, a),
-				(w->does & BH_CI_PUSH) ? "builds or pushes" : "builds",
+				evt_label(ctx, w, a), (a->does & BH_CI_PUSH) ? "pushes" : "builds",
 				(w->does & BH_CI_PUSH) ? "released" : "used");
 			report_step(ctx, w, &w->jobs[a->job], a->st, "vuln-gate", msg);
 		}
