@@ -18,7 +18,8 @@
  *  - CI-003: a workflow that pushes must sign after some push.
  *  - CI-004: a workflow that pushes must attest an SBOM after some push (generation alone is
  *    reported at the generating step).
- *  - CI-005: a secret scan in the workflow, or in another workflow of the same directory.
+ *  - CI-005: a secret scan in the workflow, or in another workflow of the same directory;
+ *    judged only for a repository's active workflows (.github/workflows/, .gitlab-ci.yml).
  */
 #define _GNU_SOURCE
 #include "pipeline.h"
@@ -301,7 +302,13 @@ static void check_secret_scan(struct bh_ctx *ctx, const void *subject)
 	const struct evt *a;
 	char msg[512];
 
-	if (!image_workflow(w) || (w->does & BH_CI_SECRETS) || w->dir_secret_scan)
+	/*
+	 * Whether the repository scans for secrets is a property of the workflows it runs: those
+	 * under .github/workflows/ (or its .gitlab-ci.yml). A template or a single file elsewhere
+	 * says nothing about the repository, so it is not judged.
+	 */
+	if (!image_workflow(w) || (w->does & BH_CI_SECRETS) || w->dir_secret_scan ||
+	    !(w->gitlab || strstr(w->file, ".github/workflows/")))
 		return;
 	ni = events(ctx, w, BH_CI_BUILD | BH_CI_PUSH, &img);
 	a = img ? image_anchor(img, ni) : NULL;
@@ -309,8 +316,8 @@ static void check_secret_scan(struct bh_ctx *ctx, const void *subject)
 		return;
 	snprintf(
 		msg, sizeof(msg),
-		"step '%s' builds a container image, but neither this workflow nor another in its directory scans the repository for secrets (gitleaks, trufflehog, bulkhead secrets)",
-		evt_label(ctx, w, a));
+		"step '%s' %s a container image, but neither this workflow nor another in its directory scans the repository for secrets (gitleaks, trufflehog, bulkhead secrets)",
+		evt_label(ctx, w, a), (a->does & BH_CI_PUSH) ? "pushes" : "builds");
 	report_step(ctx, w, &w->jobs[a->job], a->st, "secret-scan", msg);
 }
 
