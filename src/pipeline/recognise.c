@@ -466,6 +466,24 @@ static void tool_pack(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 		r->st->does |= BH_CI_PUSH;
 }
 
+/*
+ * skaffold build and run build the images and push them unless told not to or aimed at a local
+ * cluster; a --default-repo or --push says the images go to a registry.
+ */
+static void tool_skaffold(struct rc *r, const struct bh_ci_cmd *c, size_t t)
+{
+	size_t s = subcmd(c, t + 1);
+	const char *push = NULL;
+
+	if (!sub_is(c, s, "build") && !sub_is(c, s, "run"))
+		return;
+	r->st->does |= BH_CI_BUILD;
+	if (opt(c, s, "--push", &push) && push && !strcmp(push, "false"))
+		return;
+	if (flag(c, s, "--push") || opt(c, s, "--default-repo", &push) || opt(c, s, "-d", &push))
+		r->st->does |= BH_CI_PUSH;
+}
+
 static void tool_copy(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 {
 	size_t s = subcmd(c, t + 1);
@@ -576,6 +594,7 @@ static const struct {
 	{ "gradle", tool_jvm },
 	{ "gradlew", tool_jvm },
 	{ "pack", tool_pack },
+	{ "skaffold", tool_skaffold },
 	{ "skopeo", tool_copy },
 	{ "crane", tool_copy },
 	{ "depot", tool_depot },
