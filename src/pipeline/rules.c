@@ -621,7 +621,9 @@ static void scan_script(struct inj *in)
 		bh_ci_locate(&in->ctx->scan->arena, in->w->src, in->n, s, e.off, e.len, &l, &c,
 			     &ec);
 		bh_report_at(
-			in->ctx, l, c, l, ec, in->hit_path,
+			in->ctx, l, c, l, ec,
+			bh_arena_printf(&in->ctx->scan->arena, "%s:%s", in->st->label,
+					in->hit_path),
 			in->via_env
 				? "%s interpolates an env value that holds %s: whoever writes it can inject commands (pass it as an environment variable and quote \"$VAR\" instead)"
 				: "%s interpolates %s, which an outside attacker controls: pass it through env: and use \"$VAR\"",
@@ -691,7 +693,9 @@ static void check_secrets_env(struct bh_ctx *ctx, const void *subject)
 
 				if (secret_value(bh_node_str(p->value)))
 					bh_report(
-						ctx, p->value, bh_node_str(p->key),
+						ctx, p->value,
+						bh_arena_printf(&ctx->scan->arena, "%s:%s",
+								st->label, bh_node_str(p->key)),
 						"a secret is placed in the environment of third-party action '%s', where all of its code (and anything it runs) can read it: pass it as a with: input if the action needs it",
 						bh_node_str(st->uses));
 			}
