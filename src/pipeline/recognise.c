@@ -496,6 +496,7 @@ static void tool_depot(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 {
 	size_t s = subcmd(c, t + 1);
 
+	r->st->does |= BH_CI_OIDC; /* depot authenticates with the job's OIDC token */
 	if (!sub_is(c, s, "build") && !sub_is(c, s, "bake"))
 		return;
 	r->st->does |= BH_CI_BUILD;
@@ -1074,7 +1075,8 @@ static int oidc_action(const char *a)
 					     "sigstore", "cosign", "attest",	 "slsa",
 					     "publish",	 "deploy", "release",	 "vault",
 					     "sts",	 "token",  "chainctl",	 "upload",
-					     "codecov",	 "pages" };
+					     "codecov",	 "pages",  "depot",	 "jfrog",
+					     "identity", "federat" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strstr(a, words[i]))
