@@ -109,6 +109,7 @@ bh_err bh_ci_shell_split(struct bh_arena *a, const char *s, size_t len, struct b
 #define BH_CI_RUNS_CODE	  0x1000u /* runs commands or local code */
 #define BH_CI_VULN_NOHIGH 0x2000u /* its blocking threshold is above HIGH */
 #define BH_CI_SIGN_BLOB	  0x4000u /* signs something, for id-token purposes */
+#define BH_CI_DEPLOY	  0x8000u /* deploys: kubectl apply, helm upgrade, a deploy action */
 
 /* A triggering event. */
 #define BH_CI_ON_PUSH	       0x0001u

@@ -475,6 +475,8 @@ static void tool_skaffold(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 	size_t s = subcmd(c, t + 1);
 	const char *push = NULL;
 
+	if (sub_is(c, s, "run") || sub_is(c, s, "deploy") || sub_is(c, s, "apply"))
+		r->st->does |= BH_CI_DEPLOY;
 	if (!sub_is(c, s, "build") && !sub_is(c, s, "run"))
 		return;
 	r->st->does |= BH_CI_BUILD;
@@ -561,9 +563,50 @@ static void tool_notation(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 		add_key(r, key);
 }
 
+/* Whether any word from from on is one of the words in list (NULL-terminated). */
+static int has_word(const struct bh_ci_cmd *c, size_t from, const char *const *list)
+{
+	for (size_t i = from; i < c->argc; i++)
+		for (size_t k = 0; list[k]; k++)
+			if (!strcmp(c->argv[i], list[k]))
+				return 1;
+	return 0;
+}
+
+/* Cloud CLIs authenticate (possibly through OIDC) and deploy: gcloud run deploy, az webapp... */
+static void tool_cloud(struct rc *r, const struct bh_ci_cmd *c, size_t t)
+{
+	static const char *const deploy[] = { "deploy", "update-service", "create-deployment",
+					      NULL };
+	static const char *const az_verbs[] = { "update", "create", "up", "set", NULL };
+	int az = !strcmp(basename_of(c->argv[t]), "az");
+
+	r->st->does |= BH_CI_OIDC;
+	if (has_word(c, t + 1, deploy) ||
+	    (az && (sub_is(c, t + 1, "webapp") || sub_is(c, t + 1, "containerapp")) &&
+	     has_word(c, t + 2, az_verbs)))
+		r->st->does |= BH_CI_DEPLOY;
+}
+
 static void tool_oidc(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 {
 	r->st->does |= BH_CI_OIDC;
+}
+
+/* kubectl apply/create/replace/set/rollout, helm install/upgrade, argocd app sync. */
+static void tool_deploy(struct rc *r, const struct bh_ci_cmd *c, size_t t)
+{
+	static const char *const verbs[] = { "apply",	"create",  "replace", "set", "rollout",
+					     "install", "upgrade", "deploy",  NULL };
+	size_t s = subcmd(c, t + 1);
+
+	if (s >= c->argc)
+		return;
+	for (size_t k = 0; verbs[k]; k++)
+		if (sub_is(c, s, verbs[k]))
+			r->st->does |= BH_CI_DEPLOY;
+	if (sub_is(c, s, "app") && sub_is(c, s + 1, "sync"))
+		r->st->does |= BH_CI_DEPLOY;
 }
 
 static void tool_npm(struct rc *r, const struct bh_ci_cmd *c, size_t t)
@@ -610,9 +653,13 @@ static const struct {
 	{ "gh", tool_gh },
 	{ "git", tool_git },
 	{ "notation", tool_notation },
-	{ "gcloud", tool_oidc },
-	{ "aws", tool_oidc },
-	{ "az", tool_oidc },
+	{ "gcloud", tool_cloud },
+	{ "aws", tool_cloud },
+	{ "az", tool_cloud },
+	{ "kubectl", tool_deploy },
+	{ "oc", tool_deploy },
+	{ "helm", tool_deploy },
+	{ "argocd", tool_deploy },
 	{ "vault", tool_oidc },
 	{ "npm", tool_npm },
 };
@@ -1101,6 +1148,9 @@ static void recognise_uses(struct rc *r)
 		st->does |= BH_CI_THIRD;
 	if (oidc_action(a))
 		st->does |= BH_CI_OIDC;
+	/* Deploy actions: azure/k8s-deploy, deploy-cloudrun, amazon-ecs-deploy-task-definition. */
+	if (strstr(a, "deploy") && !strstr(a, "pages"))
+		st->does |= BH_CI_DEPLOY;
 	if (strstr(a, "/subaction/"))
 		return; /* docker/bake-action/subaction/...: helpers that print, never build */
 	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {

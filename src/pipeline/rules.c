@@ -7,13 +7,15 @@
  * "A before B" means: an earlier step of the same job, or any step of a job that B's job
  * needs (directly or transitively). A reusable-workflow job counts as one step doing what its
  * callee does, when the callee is a local workflow in the scan.
- *  - CI-001: the release points are the signing steps when the workflow signs, else its push
- *    steps. Every release point needs a blocking vulnerability scan before it. Signing after a
- *    push-then-scan is accepted: until the scan has passed there is no signature, and an
- *    admission policy that verifies signatures (bulkhead webhook, policy-controller) will not
- *    run the image. A build-only workflow needs one blocking scan anywhere. A scan that cannot
- *    fail the step (exit code 0, continue-on-error, `|| true`, a pipe without pipefail) does
- *    not count, and the finding says why at that scan.
+ *  - CI-001: the release points are the signing steps when the workflow signs, else its
+ *    deploy steps (kubectl apply, helm upgrade, a deploy action) when it deploys, else its push
+ *    steps. Every release point needs a blocking vulnerability scan before it. A push before
+ *    the scan is accepted when the scan precedes the signature or the deployment: until the
+ *    scan has passed there is no signature, so an admission policy that verifies signatures
+ *    (bulkhead webhook, policy-controller) will not run the image, and nothing deploys it. A
+ * build-only workflow needs one blocking scan anywhere. A scan that cannot fail the step (exit code
+ * 0, continue-on-error, `|| true`, a pipe without pipefail) does not count, and the finding says
+ * why at that scan.
  *  - CI-002: a blocking scan whose threshold leaves out HIGH.
  *  - CI-003: a workflow that pushes must sign after some push.
  *  - CI-004: a workflow that pushes must attest an SBOM after some push (generation alone is
@@ -140,6 +142,8 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 	ni = events(ctx, w, BH_CI_BUILD | BH_CI_PUSH, &img);
 	nr = events(ctx, w, BH_CI_SIGN, &rel);
 	if (!nr)
+		nr = events(ctx, w, BH_CI_DEPLOY, &rel);
+	if (!nr)
 		nr = events(ctx, w, BH_CI_PUSH, &rel);
 	ns = events(ctx, w, BH_CI_VULN, &scans);
 	nsoft = events(ctx, w, BH_CI_VULN_SOFT, &soft);
@@ -189,7 +193,7 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 		}
 		return;
 	}
-	if (!(w->does & (BH_CI_PUSH | BH_CI_SIGN)))
+	if (!(w->does & (BH_CI_PUSH | BH_CI_SIGN | BH_CI_DEPLOY)))
 		return; /* build only: a blocking scan anywhere is the gate */
 	for (size_t r = 0; r < nr; r++) {
 		int ok = 0;
@@ -202,7 +206,9 @@ static void check_vuln_gate(struct bh_ctx *ctx, const void *subject)
 			msg, sizeof(msg),
 			"the vulnerability scan '%s' does not finish before step '%s' %s the image (it runs later, or in a job that job does not need), so a vulnerable image is released before the scan can stop it",
 			evt_label(ctx, w, &scans[0]), evt_label(ctx, w, &rel[r]),
-			(rel[r].does & BH_CI_SIGN) ? "signs" : "pushes");
+			(rel[r].does & BH_CI_SIGN)     ? "signs"
+			: (rel[r].does & BH_CI_DEPLOY) ? "deploys"
+						       : "pushes");
 		report_step(ctx, w, &w->jobs[scans[0].job], scans[0].st, "vuln-gate-order", msg);
 		return;
 	}
