@@ -2,11 +2,13 @@
  * The CI/CD layer: the GitHub Actions workflow model and the CI rules.
  *
  * A workflow is a YAML document with `on` (the YAML 1.1 reading "true" is accepted too) and
- * `jobs`; an action is a document with `runs.using` (action.yml). Both are turned into one
- * model: triggers, permissions, jobs, steps, and for every step what it does to a container
- * image (build, push, scan, sign, SBOM) as recognised from its `uses:` action and inputs or
- * from the commands of its `run:` script. The CI rules judge that model; the gate rules also
- * look across the workflows of one directory in finish().
+ * `jobs`; an action is a document with `runs.using` (action.yml); a GitLab CI configuration is
+ * a .gitlab-ci.yml (gitlab.c, for the gate rules only). All are turned into one model:
+ * triggers, permissions, jobs, steps, and for every step what it does to a container image
+ * (build, push, scan, sign, SBOM, deploy) as recognised from its `uses:` action and inputs or
+ * from the commands of its `run:` script. The CI rules judge that model; finish() first links
+ * workflows of one directory (local reusable workflows and composite actions, a sibling's
+ * secret scan). Findings are reported in finish(), once every file has been read.
  *
  * The expression scanner (${{ }}) and the shell command splitter are exposed for the fuzz
  * target and the unit tests; both are bounded by the BH_LIMIT_CI_* limits.
