@@ -42,4 +42,19 @@
 /* Entries of a baseline file; each is one accepted finding fingerprint. */
 #define BH_LIMIT_BASELINE_ENTRIES 1000000
 
+/* Simple commands in one run: script; CI scripts hold tens, thousands mean generated junk. */
+#define BH_LIMIT_CI_SHELL_COMMANDS 20000
+
+/* Words of one shell command; long argument lists are file lists, not options we judge. */
+#define BH_LIMIT_CI_SHELL_WORDS 4096
+
+/* Jobs of one workflow; GitHub caps a workflow run at 256 jobs (matrix included). */
+#define BH_LIMIT_CI_JOBS 1024
+
+/* needs: entries of one workflow; real ones have tens, and each costs a job lookup. */
+#define BH_LIMIT_CI_NEEDS 65536
+
+/* Steps of one job; GitHub's own limit is far below this, more is hostile input. */
+#define BH_LIMIT_CI_STEPS 4096
+
 #endif
