@@ -184,6 +184,50 @@ static int req_add(struct bh_arena *a, struct np_selector *s, const char *key, e
 	return 0;
 }
 
+static int alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A label value or key name: at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends. */
+static int valid_label_name(const char *s, int allow_empty)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return allow_empty;
+	if (n > 63 || !alnum(s[0]) || !alnum(s[n - 1]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* A label key: an optional DNS-subdomain prefix and '/', then a name. */
+static int valid_label_key(const char *k)
+{
+	const char *slash = strchr(k, '/');
+
+	if (slash) {
+		size_t pl = (size_t)(slash - k);
+
+		if (pl == 0 || pl > 253)
+			return 0;
+		for (size_t i = 0; i < pl; i++) {
+			char c = k[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			      c == '.'))
+				return 0;
+		}
+		if (!alnum(k[0]) || !alnum(k[pl - 1]))
+			return 0;
+		k = slash + 1;
+	}
+	return valid_label_name(k, 0);
+}
+
 /* Parse a LabelSelector; a NULL or null node is the empty selector. Returns -1 on NOMEM. */
 static int selector_parse(struct np_model *m, const char *file, const char *ref,
 			  const struct bh_node *node, struct np_selector *out, int *bad)
@@ -214,6 +258,18 @@ static int selector_parse(struct np_model *m, const char *file, const char *ref,
 				*bad = 1;
 				return problem(m, file, ml->map.pairs[i].value, ref,
 					       "matchLabels values must be strings");
+			}
+			if (!valid_label_key(k)) {
+				*bad = 1;
+				return problem(m, file, ml->map.pairs[i].key, ref,
+					       "invalid label key '%s' in selector", k);
+			}
+			if (!valid_label_name(v, 1)) {
+				*bad = 1;
+				return problem(
+					m, file, ml->map.pairs[i].value, ref,
+					"invalid label value '%s' in selector (at most 63 of A-Z a-z 0-9 - _ ., alphanumeric at both ends)",
+					v);
 			}
 			vals = bh_arena_alloc(m->arena, sizeof(*vals));
 			if (!vals)
@@ -259,8 +315,19 @@ static int selector_parse(struct np_model *m, const char *file, const char *ref,
 					"unknown selector operator '%s' (In, NotIn, Exists or DoesNotExist)",
 					op);
 			}
+			if (!valid_label_key(key)) {
+				*bad = 1;
+				return problem(m, file, bh_node_get(e, "key"), ref,
+					       "invalid label key '%s' in selector", key);
+			}
 			for (size_t k = 0; k < nv; k++) {
 				vals[k] = bh_node_str(vs->seq.items[k]);
+				if (vals[k] && !valid_label_name(vals[k], 1)) {
+					*bad = 1;
+					return problem(m, file, vs->seq.items[k], ref,
+						       "invalid label value '%s' in selector",
+						       vals[k]);
+				}
 				if (!vals[k]) {
 					*bad = 1;
 					return problem(m, file, vs->seq.items[k], ref,
@@ -401,7 +468,7 @@ static int add_workload(struct np_model *m, const char *file, const struct bh_no
 	if (!name)
 		name = bh_node_str(bh_node_get(o.metadata, "generateName"));
 	if (!name)
-		return problem(m, file, root, kind, "%s without metadata.name", kind);
+		return problem(m, file, root, NULL, "%s without metadata.name", kind);
 	ns = bh_node_str(bh_node_get(o.metadata, "namespace"));
 	if (!ns || !*ns)
 		ns = "default";
@@ -677,6 +744,16 @@ static int parse_rules(struct np_model *m, struct np_policy *p, const struct bh_
 					return 0;
 			}
 		}
+		for (size_t k = 0; k < r->nports; k++)
+			for (size_t q = 0;
+			     r->ports[k].named && !strcmp(peers_key, "to") && q < r->npeers; q++)
+				if (r->peers[q].kind == NP_PEER_IP) {
+					*bad = 1;
+					return problem(
+						m, p->file, r->ports[k].node, p->id,
+						"named port '%s' cannot apply to an ipBlock peer in the same rule (IP destinations have no named ports)",
+						r->ports[k].named);
+				}
 		(*nout)++;
 	}
 	return 0;

@@ -108,6 +108,9 @@ static void mark_agents(const struct bh_scan *s, struct np_model *m)
 				w->agent = 1;
 		if (!ag && (contains(w->name, "agent") || contains(w->ns, "agent")))
 			w->agent = 1;
+		/* The declared orchestrator drives agents; it is not one of them. */
+		if (cfg_labels_match(bh_node_get(ag, "orchestrator"), &w->labels))
+			w->agent = 0;
 		w->agent_class = cls ? cls : (a && strcmp(a, "true") && *a) ? a : NULL;
 	}
 }
@@ -295,33 +298,43 @@ static void check_metadata(struct bh_ctx *ctx, const void *subject)
 {
 	const struct np_model *m = subject;
 	struct np_conn c = { 0 };
+	struct bh_buf list;
 
+	bh_buf_init(&list, 0);
+	/* One finding per workload, listing every metadata endpoint it can reach. */
 	for (size_t w = 0; w < m->nreal; w++) {
 		const struct np_wl *wl = &m->wl[w];
+		const struct bh_node *at = NULL;
+		const char *file = wl->file, *at_file = wl->file;
 
+		bh_buf_reset(&list);
 		for (size_t k = 0; k < sizeof(metadata_ips) / sizeof(*metadata_ips); k++) {
 			struct np_ep d = { .is_ip = 1 };
-			const struct bh_node *at;
-			const char *file = wl->file;
 
 			if (egress_to_ip(m, w, metadata_ips[k], &c) || np_conn_is_empty(&c))
 				continue;
-			ctx_wl(ctx, wl);
 			np_ip_parse(metadata_ips[k], &d.ip);
-			at = wl->neg ? granting_node(m, wl, &d, &file) : NULL;
-			ctx->file = file;
-			if (at)
-				bh_report(
-					ctx, at, metadata_ips[k],
-					"'%s' can reach the cloud metadata endpoint %s (this peer allows it; add it to except)",
-					wl->id, metadata_ips[k]);
-			else
-				bh_report(
-					ctx, wl_node(wl), metadata_ips[k],
-					"'%s' can reach the cloud metadata endpoint %s: no NetworkPolicy restricts its egress",
-					wl->id, metadata_ips[k]);
+			if (!at && wl->neg && (at = granting_node(m, wl, &d, &file)))
+				at_file = file;
+			if (bh_buf_printf(&list, "%s%s", list.len ? ", " : "", metadata_ips[k]))
+				break;
 		}
+		if (!list.len)
+			continue;
+		ctx_wl(ctx, wl);
+		ctx->file = at_file;
+		if (at)
+			bh_report(
+				ctx, at, "metadata",
+				"'%s' can reach the cloud metadata endpoint %s (this peer allows it; add the address to except)",
+				wl->id, bh_buf_str(&list));
+		else
+			bh_report(
+				ctx, wl_node(wl), "metadata",
+				"'%s' can reach the cloud metadata endpoint %s: no NetworkPolicy restricts its egress",
+				wl->id, bh_buf_str(&list));
 	}
+	bh_buf_release(&list);
 	np_conn_free(&c);
 }
 
@@ -681,10 +694,13 @@ static void check_invalid(struct bh_ctx *ctx, const void *subject)
 		const struct np_problem *p = &m->prob[i];
 
 		ctx->file = p->file;
-		ctx->object = p->ref;
+		ctx->object =
+			p->ref ? bh_arena_printf(&ctx->scan->arena, "NetworkPolicy/%s", p->ref)
+			       : NULL;
 		ctx->container = NULL;
 		ctx->ignore = NULL;
-		bh_report(ctx, p->node, p->msg, "invalid NetworkPolicy: %s", p->msg);
+		bh_report(ctx, p->node, p->msg, "invalid %s: %s",
+			  p->ref ? "NetworkPolicy" : "object", p->msg);
 	}
 }
 
