@@ -15,10 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/banned.h"
 #include "core/fs.h"
 #include "engine/engine.h"
 #include "network/np.h"
+
+#include "core/banned.h"
 
 static const struct bh_opt_doc netpol_options[] = {
 	{ "-f, --format FORMAT",

@@ -42,4 +42,17 @@
 /* Entries of a baseline file; each is one accepted finding fingerprint. */
 #define BH_LIMIT_BASELINE_ENTRIES 1000000
 
+/* Network layer. Reachability is quadratic in workloads (every ordered pair is evaluated), so
+ * the model is capped where a list still takes seconds; real clusters analysed at once hold a
+ * few thousand workloads. */
+#define BH_LIMIT_NP_WORKLOADS 20000
+
+/* NetworkPolicies in one model; each adds per-workload selector work, and large clusters hold
+ * a few thousand. */
+#define BH_LIMIT_NP_POLICIES 20000
+
+/* except entries of one ipBlock; each costs a pass over the peer's IP set, and real policies
+ * carve out a handful of ranges. */
+#define BH_LIMIT_NP_EXCEPTS 1024
+
 #endif

@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 #include "np.h"
+
+#include "core/banned.h"
 
 struct np_state {
 	const struct bh_doc **docs;
@@ -104,10 +105,9 @@ static bh_err finish(struct bh_scan *s, struct bh_diag *diag)
 	struct np_model *m;
 	bh_err err;
 
-	(void)diag;
 	if (!st || !st->n)
 		return BH_OK;
-	if ((err = np_model_build(s, &m)))
+	if ((err = np_model_build(s, &m, diag)))
 		return err;
 	st->model = m;
 	if ((err = add_probes(m)) || (err = np_model_index(m)))

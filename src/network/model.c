@@ -21,10 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "core/limits.h"
 #include "kube/kube.h"
 #include "network.h"
+
+#include "core/banned.h"
 
 #define GROW(a, arr, n, cap) ((n) < (cap) ? 0 : grow((a), (void **)&(arr), &(cap), sizeof(*(arr))))
 
@@ -487,6 +488,10 @@ static int add_workload(struct np_model *m, const char *file, const struct bh_no
 	for (size_t i = 0; i < m->nwl; i++)
 		if (strcmp(m->wl[i].id, id) == 0)
 			return 0; /* the first one seen supplies labels and ports */
+	if (m->nwl >= BH_LIMIT_NP_WORKLOADS) {
+		m->over_limit = "workloads";
+		return 0;
+	}
 	if (GROW(m->arena, m->wl, m->nwl, m->wl_cap))
 		return -1;
 	w = &m->wl[m->nwl];
@@ -608,6 +613,11 @@ static int parse_ipblock(struct np_model *m, struct np_policy *p, const struct b
 	if (ex && !bh_node_is_null(ex) && !bh_node_is_seq(ex)) {
 		*bad = 1;
 		return problem(m, p->file, ex, p->id, "except must be a list of CIDRs");
+	}
+	if (bh_node_is_seq(ex) && ex->seq.n > BH_LIMIT_NP_EXCEPTS) {
+		*bad = 1;
+		return problem(m, p->file, ex, p->id, "more than %u except entries in one ipBlock",
+			       BH_LIMIT_NP_EXCEPTS);
 	}
 	if (np_ipset_add(&tmp, &r))
 		goto out;
@@ -767,6 +777,10 @@ static int add_policy(struct np_model *m, const char *file, const struct bh_node
 	struct np_policy *p;
 	int bad = 0;
 
+	if (m->npol >= BH_LIMIT_NP_POLICIES) {
+		m->over_limit = "NetworkPolicies";
+		return 0;
+	}
 	if (GROW(m->arena, m->pol, m->npol, m->pol_cap))
 		return -1;
 	p = &m->pol[m->npol];
@@ -992,7 +1006,7 @@ static int add_object(struct np_model *m, const char *file, const struct bh_node
 	return 0;
 }
 
-bh_err np_model_build(struct bh_scan *s, struct np_model **out)
+bh_err np_model_build(struct bh_scan *s, struct np_model **out, struct bh_diag *diag)
 {
 	struct np_model *m = bh_arena_alloc(&s->arena, sizeof(*m));
 	const struct bh_doc *const *docs;
@@ -1007,6 +1021,11 @@ bh_err np_model_build(struct bh_scan *s, struct np_model **out)
 			return BH_ERR_NOMEM;
 		}
 	m->nreal = m->nwl;
+	if (m->over_limit)
+		return bh_diag_set(
+			diag, BH_ERR_LIMIT, n ? docs[0]->file : "", 0, 0,
+			"more %s than the network analysis limit (%u workloads, %u policies)",
+			m->over_limit, BH_LIMIT_NP_WORKLOADS, BH_LIMIT_NP_POLICIES);
 	*out = m;
 	return BH_OK;
 }

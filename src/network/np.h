@@ -232,11 +232,12 @@ struct np_model {
 	/* IP atoms per side (section 5.2). */
 	struct np_iprange *src_atoms, *dst_atoms;
 	size_t nsrc_atoms, ndst_atoms;
-	size_t words; /* uint64 words per workload bitset */
+	size_t words;		/* uint64 words per workload bitset */
+	const char *over_limit; /* what exceeded a limit while building, or NULL */
 };
 
 /* Build the model from the scan's Kubernetes objects (and kind-less lists the layer kept). */
-bh_err np_model_build(struct bh_scan *s, struct np_model **out);
+bh_err np_model_build(struct bh_scan *s, struct np_model **out, struct bh_diag *diag);
 /* Add a synthetic workload (a probe) after build; returns its index. */
 bh_err np_model_add_probe(struct np_model *m, const char *ns, const char *const *labels,
 			  size_t nlabels, const struct np_cport *ports, size_t nports, size_t *idx);

@@ -19,10 +19,11 @@
 
 #include <string.h>
 
-#include "core/banned.h"
 #include "core/rule.h"
 #include "core/scan.h"
 #include "network.h"
+
+#include "core/banned.h"
 
 #define AGENT_ANNOTATION  "bulkhead.dev/agent"
 #define CLASS_LABEL	  "bulkhead.dev/agent-class"
