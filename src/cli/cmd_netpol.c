@@ -23,7 +23,7 @@
 
 static const struct bh_opt_doc netpol_options[] = {
 	{ "-f, --format FORMAT",
-	  "list: txt (default; netpol-analyzer's connlist), json, dot, md (table and Mermaid graph) or svg (needs Graphviz)." },
+	  "list: txt (default; netpol-analyzer's connlist), json, csv, dot, md (table and Mermaid graph) or svg (needs Graphviz)." },
 	{ "-o, --output FILE", "Write to FILE atomically instead of standard output." },
 	{ "--port P/PROTO", "explain: judge one port, e.g. 8080/TCP (protocol defaults to TCP)." },
 	{ "-c, --config FILE",
@@ -162,6 +162,8 @@ static int list(const char *config, const char *fmt, const char *output, char **
 		f = NP_FMT_DOT;
 	else if (!strcmp(fmt, "md"))
 		f = NP_FMT_MD;
+	else if (!strcmp(fmt, "csv"))
+		f = NP_FMT_CSV;
 	else if (!strcmp(fmt, "svg"))
 		f = NP_FMT_DOT, svg = 1;
 	else if (strcmp(fmt, "txt") && strcmp(fmt, "text"))

@@ -277,6 +277,8 @@ enum np_format {
 	NP_FMT_JSON,
 	NP_FMT_DOT,
 	NP_FMT_MD,
+	NP_FMT_CSV,
+	NP_FMT_MERMAID, /* the graph part of md alone */
 };
 
 /* The connlist (section 5) in the given format. */

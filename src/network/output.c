@@ -76,134 +76,200 @@ static bh_err json_str(struct bh_buf *o, const char *s)
 	return err ? err : bh_buf_addc(o, '"');
 }
 
-/* Mermaid node ids must be plain words. */
-static bh_err mermaid_id(struct bh_buf *o, const char *s)
+/* The names of both sides merged, each once, sorted: the graph's nodes. */
+static struct ep_name *unique_names(const struct ep_name *a, size_t na, const struct ep_name *b,
+				    size_t nb, size_t *n)
 {
-	bh_err err = bh_buf_adds(o, "n_");
+	struct ep_name *v = calloc(na + nb + 1, sizeof(*v));
+	size_t i = 0, j = 0, k = 0;
 
-	for (; *s && !err; s++) {
-		char c = *s;
+	if (!v)
+		return NULL;
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i].name, b[j].name);
 
-		err = bh_buf_addc(o, ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				      (c >= '0' && c <= '9'))
-					     ? c
-					     : '_');
+		v[k++] = c <= 0 ? a[i] : b[j];
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
 	}
+	*n = k;
+	return v;
+}
+
+static size_t name_index(const struct ep_name *v, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].name, name);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * netpol-analyzer's dot layout: one cluster per namespace (sorted by name) holding its
+ * workloads, then the IP ranges; the edges follow in connlist order.
+ */
+static bh_err dot_nodes(const struct np_model *m, const struct ep_name *names, size_t n,
+			struct bh_buf *out)
+{
+	const char **nss = calloc(m->nns + 1, sizeof(*nss));
+	bh_err err;
+
+	if (!nss)
+		return BH_ERR_NOMEM;
+	err = bh_buf_adds(out, "digraph {\n");
+	for (size_t i = 0; i < m->nns; i++)
+		nss[i] = m->ns[i].name;
+	qsort(nss, m->nns, sizeof(*nss), str_cmp);
+	for (size_t i = 0; i < m->nns && !err; i++) {
+		int any = 0;
+
+		for (size_t k = 0; k < n && !err; k++) {
+			const struct np_wl *w;
+
+			if (names[k].ep.is_ip)
+				continue;
+			w = &m->wl[names[k].ep.wl];
+			if (strcmp(w->ns, nss[i]) != 0)
+				continue;
+			if (!any)
+				err = bh_buf_printf(out, "\tsubgraph \"cluster_%s\" {\n", nss[i]);
+			any = 1;
+			if (!err)
+				err = bh_buf_printf(
+					out,
+					"\t\t\"%s\" [label=\"%s[%s]\" color=\"blue\" fontcolor=\"blue\"]\n",
+					w->id, w->name, w->kind);
+		}
+		if (any && !err)
+			err = bh_buf_printf(out, "\t\tlabel=\"%s\"\n\t}\n", nss[i]);
+	}
+	for (size_t k = 0; k < n && !err; k++)
+		if (names[k].ep.is_ip)
+			err = bh_buf_printf(
+				out, "\t\"%s\" [label=\"%s\" color=\"red2\" fontcolor=\"red2\"]\n",
+				names[k].name, names[k].name);
+	free(nss);
 	return err;
 }
 
-static const char *wl_ns_of(const struct np_model *m, const struct ep_name *e)
+/* One allowed pair in the chosen format. */
+static bh_err emit_pair(enum np_format fmt, const char *src, const char *dst, const char *conn,
+			size_t idx, const struct ep_name *names, size_t nnames, struct bh_buf *out)
 {
-	return e->ep.is_ip ? NULL : m->wl[e->ep.wl].ns;
+	bh_err err;
+
+	switch (fmt) {
+	case NP_FMT_TXT:
+		return bh_buf_printf(out, "%s => %s : %s\n", src, dst, conn);
+	case NP_FMT_CSV:
+		/* RFC 4180: a field holding a comma is quoted ("TCP 80,UDP 53"). */
+		return bh_buf_printf(out, strchr(conn, ',') ? "%s,%s,\"%s\"\n" : "%s,%s,%s\n", src,
+				     dst, conn);
+	case NP_FMT_MD:
+		return bh_buf_printf(out, "| %s | %s | %s |\n", src, dst, conn);
+	case NP_FMT_DOT:
+		return bh_buf_printf(
+			out,
+			"\t\"%s\" -> \"%s\" [label=\"%s\" color=\"gold2\" fontcolor=\"darkgreen\"]\n",
+			src, dst, conn);
+	case NP_FMT_JSON:
+		err = bh_buf_adds(out, idx ? ",\n  {\n    \"src\": " : "\n  {\n    \"src\": ");
+		if (!err)
+			err = json_str(out, src);
+		if (!err)
+			err = bh_buf_adds(out, ",\n    \"dst\": ");
+		if (!err)
+			err = json_str(out, dst);
+		if (!err)
+			err = bh_buf_adds(out, ",\n    \"conn\": ");
+		if (!err)
+			err = json_str(out, conn);
+		return err ? err : bh_buf_adds(out, "\n  }");
+	case NP_FMT_MERMAID:
+		return bh_buf_printf(out, "  n%zu -->|\"%s\"| n%zu\n",
+				     name_index(names, nnames, src), conn,
+				     name_index(names, nnames, dst));
+	}
+	return BH_OK;
+}
+
+/* Every allowed pair, in connlist order (sources, then destinations, by name). */
+static bh_err pairs(const struct np_model *m, enum np_format fmt, const struct ep_name *srcs,
+		    size_t ns, const struct ep_name *dsts, size_t nd, const struct ep_name *names,
+		    size_t nnames, struct bh_buf *out, size_t *nlines)
+{
+	struct np_conn c = { 0 };
+	struct bh_buf cb;
+	bh_err err = BH_OK;
+
+	bh_buf_init(&cb, 0);
+	for (size_t i = 0; i < ns && !err; i++)
+		for (size_t j = 0; j < nd && !err; j++) {
+			const struct np_ep *s = &srcs[i].ep, *d = &dsts[j].ep;
+
+			if ((s->is_ip && d->is_ip) || (!s->is_ip && !d->is_ip && s->wl == d->wl))
+				continue;
+			if ((err = np_allowed(m, s, d, &c)) || np_conn_is_empty(&c))
+				continue;
+			bh_buf_reset(&cb);
+			if (!(err = np_conn_format(&c, &cb)))
+				err = emit_pair(fmt, srcs[i].name, dsts[j].name, bh_buf_str(&cb),
+						(*nlines)++, names, nnames, out);
+		}
+	np_conn_free(&c);
+	bh_buf_release(&cb);
+	return err;
 }
 
 bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *out)
 {
-	struct ep_name *srcs = NULL, *dsts = NULL;
-	size_t ns = 0, nd = 0, nlines = 0;
-	struct np_conn c = { 0 };
-	struct bh_buf cb;
+	struct ep_name *srcs = NULL, *dsts = NULL, *names = NULL;
+	size_t ns = 0, nd = 0, nnames = 0, nlines = 0;
 	bh_err err;
 
-	bh_buf_init(&cb, 0);
 	if ((err = side(m, 1, &srcs, &ns)) || (err = side(m, 0, &dsts, &nd)))
 		goto out;
+	names = unique_names(srcs, ns, dsts, nd, &nnames);
+	if (!names) {
+		err = BH_ERR_NOMEM;
+		goto out;
+	}
 	switch (fmt) {
 	case NP_FMT_JSON:
 		err = bh_buf_adds(out, "[");
 		break;
 	case NP_FMT_DOT:
-		err = bh_buf_adds(
-			out,
-			"digraph {\n\trankdir=LR\n\tnode [shape=box fontname=\"Helvetica\"]\n");
-		/* Workloads grouped per namespace, IP ranges on their own. */
-		for (size_t i = 0; i < m->nns && !err; i++) {
-			int any = 0;
-
-			for (size_t w = 0; w < m->nreal && !err; w++) {
-				if (m->wl[w].nsi != i)
-					continue;
-				if (!any)
-					err = bh_buf_printf(
-						out,
-						"\tsubgraph \"cluster_%s\" {\n\t\tlabel=\"%s\"\n\t\tcolor=\"black\"\n",
-						m->ns[i].name, m->ns[i].name);
-				any = 1;
-				if (!err)
-					err = bh_buf_printf(
-						out,
-						"\t\t\"%s\" [label=\"%s[%s]\" color=\"blue\" fontcolor=\"blue\"]\n",
-						m->wl[w].id, m->wl[w].name, m->wl[w].kind);
-			}
-			if (any && !err)
-				err = bh_buf_adds(out, "\t}\n");
-		}
-		for (size_t i = 0; i < ns + nd && !err; i++) {
-			const struct ep_name *e = i < ns ? &srcs[i] : &dsts[i - ns];
-
-			if (e->ep.is_ip)
-				err = bh_buf_printf(
-					out,
-					"\t\"%s\" [label=\"%s\" shape=ellipse color=\"red2\" fontcolor=\"red2\"]\n",
-					e->name, e->name);
-		}
+		err = dot_nodes(m, names, nnames, out);
 		break;
 	case NP_FMT_MD:
 		err = bh_buf_adds(out, "| src | dst | conn |\n|-----|-----|------|\n");
 		break;
+	case NP_FMT_CSV:
+		err = bh_buf_adds(out, "src,dst,conn\n");
+		break;
 	case NP_FMT_TXT:
+	case NP_FMT_MERMAID:
 		break;
 	}
-	for (size_t i = 0; i < ns && !err; i++) {
-		for (size_t j = 0; j < nd && !err; j++) {
-			const struct np_ep *s = &srcs[i].ep, *d = &dsts[j].ep;
-
-			if (s->is_ip && d->is_ip)
-				continue;
-			if (!s->is_ip && !d->is_ip && s->wl == d->wl)
-				continue;
-			if ((err = np_allowed(m, s, d, &c)))
-				break;
-			if (np_conn_is_empty(&c))
-				continue;
-			bh_buf_reset(&cb);
-			if ((err = np_conn_format(&c, &cb)))
-				break;
-			switch (fmt) {
-			case NP_FMT_TXT:
-				err = bh_buf_printf(out, "%s => %s : %s\n", srcs[i].name,
-						    dsts[j].name, bh_buf_str(&cb));
-				break;
-			case NP_FMT_JSON:
-				err = bh_buf_adds(out, nlines ? ",\n  {\n    \"src\": "
-							      : "\n  {\n    \"src\": ");
-				if (!err)
-					err = json_str(out, srcs[i].name);
-				if (!err)
-					err = bh_buf_adds(out, ",\n    \"dst\": ");
-				if (!err)
-					err = json_str(out, dsts[j].name);
-				if (!err)
-					err = bh_buf_adds(out, ",\n    \"conn\": ");
-				if (!err)
-					err = json_str(out, bh_buf_str(&cb));
-				if (!err)
-					err = bh_buf_adds(out, "\n  }");
-				break;
-			case NP_FMT_DOT:
-				err = bh_buf_printf(
-					out,
-					"\t\"%s\" -> \"%s\" [label=\"%s\" color=\"gold2\" fontcolor=\"darkgreen\"]\n",
-					srcs[i].name, dsts[j].name, bh_buf_str(&cb));
-				break;
-			case NP_FMT_MD:
-				err = bh_buf_printf(out, "| %s | %s | %s |\n", srcs[i].name,
-						    dsts[j].name, bh_buf_str(&cb));
-				break;
-			}
-			nlines++;
-		}
-	}
+	if (!err)
+		err = pairs(m, fmt, srcs, ns, dsts, nd, names, nnames, out, &nlines);
 	if (err)
 		goto out;
 	switch (fmt) {
@@ -216,52 +282,26 @@ bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *
 	case NP_FMT_MD:
 		/* The same graph for renderers that draw Mermaid (GitHub, GitLab). */
 		err = bh_buf_adds(out, "\n```mermaid\nflowchart LR\n");
-		for (size_t i = 0; i < ns + nd && !err; i++) {
-			const struct ep_name *e = i < ns ? &srcs[i] : &dsts[i - ns];
-
-			if (!e->ep.is_ip && i >= ns)
-				continue; /* workloads appear on both sides; declare them once */
-			err = bh_buf_adds(out, "  ");
-			if (!err)
-				err = mermaid_id(out, e->name);
-			if (!err)
-				err = bh_buf_printf(
-					out, e->ep.is_ip ? "([\"%s\"])\n" : "[\"%s\"]\n", e->name);
-			(void)wl_ns_of;
-		}
-		for (size_t i = 0; i < ns && !err; i++)
-			for (size_t j = 0; j < nd && !err; j++) {
-				const struct np_ep *s = &srcs[i].ep, *d = &dsts[j].ep;
-
-				if ((s->is_ip && d->is_ip) ||
-				    (!s->is_ip && !d->is_ip && s->wl == d->wl))
-					continue;
-				if ((err = np_allowed(m, s, d, &c)) || np_conn_is_empty(&c))
-					continue;
-				bh_buf_reset(&cb);
-				if ((err = np_conn_format(&c, &cb)))
-					break;
-				err = bh_buf_adds(out, "  ");
-				if (!err)
-					err = mermaid_id(out, srcs[i].name);
-				if (!err)
-					err = bh_buf_printf(out, " -->|\"%s\"| ", bh_buf_str(&cb));
-				if (!err)
-					err = mermaid_id(out, dsts[j].name);
-				if (!err)
-					err = bh_buf_addc(out, '\n');
-			}
+		for (size_t i = 0; i < nnames && !err; i++)
+			err = bh_buf_printf(
+				out, names[i].ep.is_ip ? "  n%zu([\"%s\"])\n" : "  n%zu[\"%s\"]\n",
+				i, names[i].name);
+		nlines = 0;
+		if (!err)
+			err = pairs(m, NP_FMT_MERMAID, srcs, ns, dsts, nd, names, nnames, out,
+				    &nlines);
 		if (!err)
 			err = bh_buf_adds(out, "```\n");
 		break;
 	case NP_FMT_TXT:
+	case NP_FMT_CSV:
+	case NP_FMT_MERMAID:
 		break;
 	}
 out:
-	np_conn_free(&c);
-	bh_buf_release(&cb);
 	free(srcs);
 	free(dsts);
+	free(names);
 	return err;
 }
 

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bh_engine_finish(&s, NULL);
 	m = np_scan_model(&s);
 	if (m && !m->nprob) {
-		for (int f = NP_FMT_TXT; f <= NP_FMT_MD; f++) {
+		for (int f = NP_FMT_TXT; f <= NP_FMT_MERMAID; f++) {
 			struct bh_buf out;
 
 			bh_buf_init(&out, 0);
