@@ -942,6 +942,25 @@ static int add_peerauth(struct np_model *m, const struct bh_node *root)
 	return mtls_add(m, ns);
 }
 
+static int add_service(struct np_model *m, const struct bh_node *root)
+{
+	const struct bh_node *meta = bh_node_get(root, "metadata");
+	struct np_svc *v;
+
+	if (GROW(m->arena, m->svc, m->nsvc, m->svc_cap))
+		return -1;
+	v = &m->svc[m->nsvc++];
+	v->name = bh_node_str(bh_node_get(meta, "name"));
+	v->ns = bh_node_str(bh_node_get(meta, "namespace"));
+	if (!v->name)
+		v->name = "(unnamed)";
+	if (!v->ns || !*v->ns)
+		v->ns = "default";
+	v->selector = bh_node_path(root, "spec.selector");
+	v->ports = bh_node_path(root, "spec.ports");
+	return 0;
+}
+
 static int has_prefix(const char *s, const char *p)
 {
 	return s && strncmp(s, p, strlen(p)) == 0;
@@ -995,8 +1014,17 @@ static int add_object(struct np_model *m, const char *file, const struct bh_node
 		m->uses_cilium = 1;
 	if (!strcmp(kind, "NetworkPolicy") && (!api || !strcmp(api, "networking.k8s.io/v1")))
 		return add_policy(m, file, root);
-	if (!strcmp(kind, "Namespace"))
+	if (!strcmp(kind, "Namespace")) {
+		const struct bh_node *l = bh_node_path(root, "metadata.labels");
+
+		/* Sidecar injection by namespace label means the set uses Istio. */
+		if (bh_node_is(bh_node_get(l, "istio-injection"), "enabled") ||
+		    bh_node_get(l, "istio.io/rev"))
+			m->uses_istio = 1;
 		return add_namespace(m, file, root);
+	}
+	if (!strcmp(kind, "Service"))
+		return add_service(m, root);
 	if (!strcmp(kind, "CiliumNetworkPolicy") || !strcmp(kind, "CiliumClusterwideNetworkPolicy"))
 		return add_cilium(m, file, root);
 	if (!strcmp(kind, "PeerAuthentication"))

@@ -204,6 +204,13 @@ struct np_problem {
 	const char *msg;
 };
 
+/* A Service: which pods it selects and how its ports map to container ports (for NP-010). */
+struct np_svc {
+	const char *name, *ns;
+	const struct bh_node *selector; /* spec.selector mapping, or NULL */
+	const struct bh_node *ports;	/* spec.ports */
+};
+
 /* A CiliumNetworkPolicy's toFQDNs allow-list, for the FQDN rule. */
 struct np_fqdn {
 	const char *file, *ref, *ns;
@@ -229,6 +236,8 @@ struct np_model {
 	const char **mtls_ns; /* namespaces with STRICT PeerAuthentication or Cilium mutual auth */
 	size_t nmtls, mtls_cap;
 	int mtls_mesh_wide; /* a STRICT PeerAuthentication in the root namespace */
+	struct np_svc *svc;
+	size_t nsvc, svc_cap;
 	/* IP atoms per side (section 5.2). */
 	struct np_iprange *src_atoms, *dst_atoms;
 	size_t nsrc_atoms, ndst_atoms;

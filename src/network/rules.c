@@ -562,6 +562,44 @@ static int wl_has_port(const struct np_wl *w, const struct np_port *p)
 	return 0;
 }
 
+/*
+ * The classic Service mistake: the rule names the Service port, but policies see the pod's
+ * port after DNAT. When a Service selecting the policy's pods maps this port elsewhere, say so.
+ */
+static int service_hint(struct bh_ctx *ctx, const struct np_model *m, const struct np_policy *p,
+			const struct np_port *port)
+{
+	for (size_t i = 0; i < m->nsvc; i++) {
+		const struct np_svc *v = &m->svc[i];
+		int selects = 0;
+
+		if (strcmp(v->ns, p->ns) != 0 || !bh_node_is_map(v->selector) ||
+		    !v->selector->map.n || !bh_node_is_seq(v->ports))
+			continue;
+		for (size_t w = 0; w < m->nreal && !selects; w++)
+			selects = !strcmp(m->wl[w].ns, p->ns) &&
+				  np_selector_match(&p->sel, &m->wl[w].labels) &&
+				  cfg_labels_match(v->selector, &m->wl[w].labels);
+		if (!selects)
+			continue;
+		for (size_t k = 0; k < v->ports->seq.n; k++) {
+			const struct bh_node *sp = v->ports->seq.items[k];
+			const struct bh_node *tp = bh_node_get(sp, "targetPort");
+			long long num;
+
+			if (!bh_node_int(bh_node_get(sp, "port"), &num) || num < port->lo ||
+			    num > port->hi || !tp || !bh_node_str(tp))
+				continue;
+			bh_report(
+				ctx, port->node, NULL,
+				"port %lld is the port of Service %s, which forwards to targetPort %s: policies see the pod's port after DNAT, so allow %s",
+				num, v->name, bh_node_str(tp), bh_node_str(tp));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void check_ports_rule(struct bh_ctx *ctx, const struct np_model *m,
 			     const struct np_policy *p, const struct np_rule *r, int ingress)
 {
@@ -590,6 +628,8 @@ static void check_ports_rule(struct bh_ctx *ctx, const struct np_model *m,
 		if (!targets || hit)
 			continue;
 		ctx_pol(ctx, p);
+		if (!port->named && ingress && service_hint(ctx, m, p, port))
+			continue;
 		if (port->named)
 			bh_report(
 				ctx, port->node, port->named,
@@ -718,6 +758,75 @@ static void check_ignored_egress(struct bh_ctx *ctx, const void *subject)
 		ctx_pol(ctx, p);
 		bh_report(ctx, bh_node_get_key(spec, "egress"), "egress",
 			  "policyTypes does not list Egress, so these egress rules are ignored");
+	}
+}
+
+static void check_host_network(struct bh_ctx *ctx, const void *subject)
+{
+	const struct np_model *m = subject;
+
+	for (size_t w = 0; w < m->nreal; w++) {
+		const struct np_wl *wl = &m->wl[w];
+		const struct bh_node *hn = bh_node_get(wl->pod_spec, "hostNetwork");
+		int b;
+
+		if (!bh_node_bool(hn, &b) || !b || (!wl->ning && !wl->neg))
+			continue;
+		ctx_wl(ctx, wl);
+		bh_report(
+			ctx, hn, "hostNetwork",
+			"'%s' uses hostNetwork, so the NetworkPolicies that select it (%s) do not govern its traffic",
+			wl->id, m->pol[wl->ning ? wl->ing[0] : wl->eg[0]].id);
+	}
+}
+
+/* Default pod and Service CIDRs of common distributions (kubeadm, k3s, EKS). */
+static const char *const cluster_cidrs[] = {
+	"10.96.0.0/12", "10.244.0.0/16", "10.42.0.0/16",
+	"10.43.0.0/16", "10.100.0.0/16", "172.20.0.0/16",
+};
+
+static void check_ipblock_cluster(struct bh_ctx *ctx, const void *subject)
+{
+	const struct np_model *m = subject;
+
+	for (size_t i = 0; i < m->npol; i++) {
+		const struct np_policy *p = &m->pol[i];
+
+		for (int dir = 0; dir < 2 && p->valid; dir++) {
+			const struct np_rule *rs = dir ? p->eg : p->in;
+			size_t nr = dir ? p->neg : p->nin;
+
+			for (size_t r = 0; r < nr; r++)
+				for (size_t k = 0; k < rs[r].npeers; k++) {
+					const struct np_peer *peer = &rs[r].peers[k];
+					const struct bh_node *cidr =
+						bh_node_path(peer->node, "ipBlock.cidr");
+					struct np_iprange blk, c;
+					char why[128];
+
+					if (peer->kind != NP_PEER_IP || !bh_node_str(cidr) ||
+					    np_cidr_parse(bh_node_str(cidr), &blk, why,
+							  sizeof(why)))
+						continue;
+					for (size_t q = 0;
+					     q < sizeof(cluster_cidrs) / sizeof(*cluster_cidrs);
+					     q++) {
+						struct np_ipset one = { &c, 1, 1 };
+
+						np_cidr_parse(cluster_cidrs[q], &c, why,
+							      sizeof(why));
+						if (!np_ipset_covers(&one, &blk))
+							continue;
+						ctx_pol(ctx, p);
+						bh_report(
+							ctx, cidr, bh_node_str(cidr),
+							"ipBlock %s lies in a typical pod or Service range (%s): ipBlock is for addresses outside the cluster, pod traffic is matched by selectors and a Service ClusterIP is never seen after DNAT",
+							bh_node_str(cidr), cluster_cidrs[q]);
+						break;
+					}
+				}
+		}
 	}
 }
 
@@ -874,6 +983,28 @@ const struct bh_rule bh_np_rules[] = {
 		.fix = "Add Egress to policyTypes, or remove the egress rules.",
 		.refs = "NETPOL_SEMANTICS 1.1",
 		.check = check_ignored_egress,
+	},
+	{
+		.id = "NP-015",
+		.layer = BH_LAYER_NP,
+		.severity = BH_SEV_MEDIUM,
+		.title = "NetworkPolicy selects a hostNetwork pod",
+		.attack =
+			"The pod shares the node's network namespace; the policy that seems to isolate it does not apply.",
+		.fix = "Drop hostNetwork: true, or protect the node with host firewalling (Calico HostEndpoint, Cilium host policies).",
+		.refs = "NETPOL_SEMANTICS 4.3, 6.13",
+		.check = check_host_network,
+	},
+	{
+		.id = "NP-016",
+		.layer = BH_LAYER_NP,
+		.severity = BH_SEV_LOW,
+		.title = "ipBlock targets a pod or Service address range",
+		.attack =
+			"The rule silently does nothing (Service IPs are translated before policy) or depends on pod IPs that change.",
+		.fix = "Select pods with podSelector/namespaceSelector; keep ipBlock for addresses outside the cluster.",
+		.refs = "NETPOL_SEMANTICS 3.3, 6.3",
+		.check = check_ipblock_cluster,
 	},
 };
 const size_t bh_np_nrules = sizeof(bh_np_rules) / sizeof(*bh_np_rules);

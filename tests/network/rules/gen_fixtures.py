@@ -77,6 +77,22 @@ spec:
     - matchName: api.openai.com
 '''
 BOT = dep('bot', ns='ai', ann=AG)
+HOSTNET = '''---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  hostNetwork: true
+  containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]
+'''
+SVC = '''---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+'''
 CLS = (dep('coder', ns='ai', labels={'app': 'coder', 'bulkhead.dev/agent-class': 'coder'}) +
        dep('browser', ns='ai', labels={'app': 'browser', 'bulkhead.dev/agent-class': 'browser'}))
 cases = {
@@ -103,6 +119,10 @@ cases = {
                dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- to:\n  - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.1.0/24]}\n')),
     'NP-014': (dep('web') + pol('web', 'default', 'app: web', 'ingress: [{}]\negress:\n- ports: [{port: 443}]\n', '[Ingress]'),
                dep('web') + pol('web', 'default', 'app: web', 'ingress: [{}]\negress:\n- ports: [{port: 443}]\n')),
+    'NP-015': (HOSTNET + pol('web-in', 'default', 'app: web', 'ingress:\n- ports: [{port: 8080}]\n', '[Ingress]'),
+               HOSTNET),
+    'NP-016': (dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- to:\n  - ipBlock: {cidr: 10.96.0.10/32}\n  ports: [{port: 53, protocol: UDP}]\n'),
+               dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- to:\n  - ipBlock: {cidr: 203.0.113.0/24}\n  ports: [{port: 443}]\n')),
 }
 
 
@@ -118,6 +138,9 @@ for rid, (fail, ok) in cases.items():
         verb = 'report' if kind == 'fail' else 'not report'
         write(f'{here}/{rid}/{kind}/manifests.yaml',
               f'# {rid} {kind}ing fixture: bulkhead scan must {verb} {rid} here.\n' + text)
+write(f'{here}/NP-010/fail-service/manifests.yaml',
+      '# NP-010 failing fixture: the rule names the Service port, not the targetPort.\n' +
+      dep('web') + SVC + pol('web-in', 'default', 'app: web', 'ingress:\n- ports: [{port: 80}]\n', '[Ingress]'))
 write(f'{here}/NP-007/pass/.bulkhead.yaml', 'agents:\n  namespaces: [ai]\n  orchestrator: {app: orchestrator}\n')
 write(f'{here}/NP-012/fail-host/manifests.yaml',
       '# NP-012 failing fixture: a declared egress host that a standard NetworkPolicy cannot express.\n' + BOT)
