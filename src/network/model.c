@@ -463,8 +463,14 @@ static int add_workload(struct np_model *m, const char *file, const struct bh_no
 	o.root = root;
 	o.kind = kind;
 	o.metadata = bh_node_get(root, "metadata");
-	if (!bh_kube_pod_spec(&o, &meta, &spec, &path))
-		return 0;
+	/*
+	 * A workload object without a pod template (or a Pod without a spec) is still a peer, as
+	 * netpol-analyzer counts it: its pods exist, with no labels or ports known.
+	 */
+	if (!bh_kube_pod_spec(&o, &meta, &spec, &path)) {
+		meta = !strcmp(kind, "Pod") ? o.metadata : NULL;
+		spec = NULL;
+	}
 	name = bh_node_str(bh_node_get(o.metadata, "name"));
 	if (!name)
 		name = bh_node_str(bh_node_get(o.metadata, "generateName"));
