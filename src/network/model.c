@@ -888,6 +888,7 @@ static int add_cilium(struct np_model *m, const char *file, const struct bh_node
 	const struct bh_node *one = bh_node_get(root, "spec");
 	const struct bh_node *many = bh_node_get(root, "specs");
 	size_t nspecs = (one ? 1 : 0) + (bh_node_is_seq(many) ? many->seq.n : 0);
+	const char *ref = NULL;
 	int mutual = 0;
 
 	if (!ns)
@@ -918,10 +919,14 @@ static int add_cilium(struct np_model *m, const char *file, const struct bh_node
 				q->ns = ns;
 				q->node = e;
 				q->pattern = pat;
-				q->ref = bh_arena_printf(m->arena, "CiliumNetworkPolicy/%s/%s", ns,
-							 name ? name : "");
-				if (!q->ref)
+				if (!ref)
+					ref = bh_arena_printf(
+						m->arena, "%s/%s/%s",
+						bh_node_str(bh_node_get(root, "kind")), ns,
+						name ? name : "");
+				if (!ref)
 					return -1;
+				q->ref = ref;
 			}
 		}
 		for (size_t i = 0; bh_node_is_seq(in) && i < in->seq.n; i++)

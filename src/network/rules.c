@@ -697,17 +697,27 @@ static void check_fqdn(struct bh_ctx *ctx, const void *subject)
 	const struct np_model *m = subject;
 	const struct bh_node *allow = bh_node_get(ctx->scan->cfg.agents, "egress");
 
-	for (size_t i = 0; i < m->nfqdn; i++) {
+	/* One finding per Cilium policy: its effective hostname allow-list (entries are
+	 * contiguous). */
+	for (size_t i = 0; i < m->nfqdn;) {
 		const struct np_fqdn *q = &m->fqdn[i];
+		struct bh_buf b;
+		size_t j = i;
 
+		bh_buf_init(&b, 0);
+		for (; j < m->nfqdn && m->fqdn[j].ref == q->ref; j++)
+			if (bh_buf_printf(&b, "%s%s", j > i ? ", " : "", m->fqdn[j].pattern))
+				break;
 		ctx->file = q->file;
 		ctx->object = q->ref;
 		ctx->container = NULL;
 		ctx->ignore = NULL;
 		bh_report(
-			ctx, q->node, q->pattern,
-			"egress allow-list entry (CiliumNetworkPolicy toFQDNs): %s in namespace %s",
-			q->pattern, q->ns);
+			ctx, q->node, "fqdn",
+			"effective FQDN egress allow-list (CiliumNetworkPolicy toFQDNs, namespace %s): %s",
+			q->ns, bh_buf_str(&b));
+		bh_buf_release(&b);
+		i = j > i ? j : i + 1;
 	}
 	if (m->nfqdn || !ctx->scan->cfg.path)
 		return;
