@@ -229,9 +229,18 @@ static int valid_label_key(const char *k)
 	return valid_label_name(k, 0);
 }
 
-/* Parse a LabelSelector; a NULL or null node is the empty selector. Returns -1 on NOMEM. */
+/* Cilium selector keys may carry a label source ("k8s:app"); pods carry the bare key. */
+static const char *cilium_key(const char *k)
+{
+	return !strncmp(k, "k8s:", 4) ? k + 4 : !strncmp(k, "any:", 4) ? k + 4 : k;
+}
+
+/*
+ * Parse a LabelSelector; a NULL or null node is the empty selector. Returns -1 on NOMEM.
+ * cilium: an endpointSelector, whose keys may carry a source prefix and are not validated here.
+ */
 static int selector_parse(struct np_model *m, const char *file, const char *ref,
-			  const struct bh_node *node, struct np_selector *out, int *bad)
+			  const struct bh_node *node, struct np_selector *out, int *bad, int cilium)
 {
 	const struct bh_node *ml, *me;
 
@@ -260,12 +269,14 @@ static int selector_parse(struct np_model *m, const char *file, const char *ref,
 				return problem(m, file, ml->map.pairs[i].value, ref,
 					       "matchLabels values must be strings");
 			}
-			if (!valid_label_key(k)) {
+			if (cilium)
+				k = cilium_key(k);
+			else if (!valid_label_key(k)) {
 				*bad = 1;
 				return problem(m, file, ml->map.pairs[i].key, ref,
 					       "invalid label key '%s' in selector", k);
 			}
-			if (!valid_label_name(v, 1)) {
+			if (!cilium && !valid_label_name(v, 1)) {
 				*bad = 1;
 				return problem(
 					m, file, ml->map.pairs[i].value, ref,
@@ -316,14 +327,16 @@ static int selector_parse(struct np_model *m, const char *file, const char *ref,
 					"unknown selector operator '%s' (In, NotIn, Exists or DoesNotExist)",
 					op);
 			}
-			if (!valid_label_key(key)) {
+			if (cilium)
+				key = cilium_key(key);
+			else if (!valid_label_key(key)) {
 				*bad = 1;
 				return problem(m, file, bh_node_get(e, "key"), ref,
 					       "invalid label key '%s' in selector", key);
 			}
 			for (size_t k = 0; k < nv; k++) {
 				vals[k] = bh_node_str(vs->seq.items[k]);
-				if (vals[k] && !valid_label_name(vals[k], 1)) {
+				if (vals[k] && !cilium && !valid_label_name(vals[k], 1)) {
 					*bad = 1;
 					return problem(m, file, vs->seq.items[k], ref,
 						       "invalid label value '%s' in selector",
@@ -692,13 +705,13 @@ static int parse_peer(struct np_model *m, struct np_policy *p, const struct bh_n
 	out->kind = NP_PEER_POD;
 	if (ps) {
 		sel = bh_arena_alloc(m->arena, sizeof(*sel));
-		if (!sel || selector_parse(m, p->file, p->id, ps, sel, bad))
+		if (!sel || selector_parse(m, p->file, p->id, ps, sel, bad, 0))
 			return -1;
 		out->pod_sel = sel;
 	}
 	if (nss) {
 		sel = bh_arena_alloc(m->arena, sizeof(*sel));
-		if (!sel || selector_parse(m, p->file, p->id, nss, sel, bad))
+		if (!sel || selector_parse(m, p->file, p->id, nss, sel, bad, 0))
 			return -1;
 		out->ns_sel = sel;
 	}
@@ -808,7 +821,7 @@ static int add_policy(struct np_model *m, const char *file, const struct bh_node
 			       "NetworkPolicy without a spec mapping");
 	if (ns_get(m, p->ns) == (size_t)-1)
 		return -1;
-	if (selector_parse(m, file, p->id, bh_node_get(spec, "podSelector"), &p->sel, &bad))
+	if (selector_parse(m, file, p->id, bh_node_get(spec, "podSelector"), &p->sel, &bad, 0))
 		return -1;
 	if (bad)
 		return 0;
@@ -880,6 +893,85 @@ static int mtls_add(struct np_model *m, const char *ns)
 	return 0;
 }
 
+/* Add cidr (minus excepts) to set; malformed entries are skipped (Cilium validates them). */
+static int cnp_cidr(struct np_ipset *set, const char *cidr, const struct bh_node *except)
+{
+	struct np_ipset one = { 0 };
+	struct np_iprange r, x;
+	char why[128];
+	int rc = 0;
+
+	if (!cidr || np_cidr_parse(cidr, &r, why, sizeof(why)))
+		return 0;
+	if (np_ipset_add(&one, &r))
+		rc = -1;
+	for (size_t i = 0;
+	     !rc && bh_node_is_seq(except) && i < except->seq.n && i < BH_LIMIT_NP_EXCEPTS; i++) {
+		const char *e = bh_node_str(except->seq.items[i]);
+
+		if (e && !np_cidr_parse(e, &x, why, sizeof(why)) && np_ipset_sub(&one, &x))
+			rc = -1;
+	}
+	for (size_t i = 0; !rc && i < one.n; i++)
+		if (np_ipset_add(set, &one.v[i]))
+			rc = -1;
+	np_ipset_free(&one);
+	return rc;
+}
+
+static int cnp_add(struct np_model *m, const char *file, const char *ns, int clusterwide,
+		   const struct bh_node *spec)
+{
+	const struct bh_node *eg = bh_node_get(spec, "egress");
+	struct np_ipset ips = { 0 };
+	struct np_cnp *c;
+	int bad = 0, rc = -1;
+
+	if (!bh_node_is_map(spec))
+		return 0;
+	for (size_t i = 0; bh_node_is_seq(eg) && i < eg->seq.n; i++) {
+		const struct bh_node *r = eg->seq.items[i];
+		const struct bh_node *l = bh_node_get(r, "toCIDR");
+		const struct bh_node *set = bh_node_get(r, "toCIDRSet");
+		const struct bh_node *ent = bh_node_get(r, "toEntities");
+
+		for (size_t k = 0; bh_node_is_seq(l) && k < l->seq.n; k++)
+			if (cnp_cidr(&ips, bh_node_str(l->seq.items[k]), NULL))
+				goto out;
+		for (size_t k = 0; bh_node_is_seq(set) && k < set->seq.n; k++)
+			if (cnp_cidr(&ips, bh_node_str(bh_node_get(set->seq.items[k], "cidr")),
+				     bh_node_get(set->seq.items[k], "except")))
+				goto out;
+		for (size_t k = 0; bh_node_is_seq(ent) && k < ent->seq.n; k++)
+			if ((bh_node_is(ent->seq.items[k], "world") ||
+			     bh_node_is(ent->seq.items[k], "all")) &&
+			    (cnp_cidr(&ips, "0.0.0.0/0", NULL) || cnp_cidr(&ips, "::/0", NULL)))
+				goto out;
+	}
+	if (GROW(m->arena, m->cnp, m->ncnp, m->cnp_cap))
+		goto out;
+	c = &m->cnp[m->ncnp];
+	memset(c, 0, sizeof(*c));
+	c->ns = clusterwide ? NULL : ns;
+	c->ingress = bh_node_get(spec, "ingress") || bh_node_get(spec, "ingressDeny");
+	c->egress = eg || bh_node_get(spec, "egressDeny");
+	if (selector_parse(m, file, NULL, bh_node_get(spec, "endpointSelector"), &c->sel, &bad, 1))
+		goto out;
+	if (bad) {
+		/* Not a NetworkPolicy problem: Cilium's own validation covers it. */
+		m->nprob--;
+		rc = 0;
+		goto out;
+	}
+	if (ipset_to_arena(m, &ips, &c->ips))
+		goto out;
+	m->ncnp++;
+	rc = 0;
+out:
+	np_ipset_free(&ips);
+	return rc;
+}
+
 static int add_cilium(struct np_model *m, const char *file, const struct bh_node *root)
 {
 	const struct bh_node *meta = bh_node_get(root, "metadata");
@@ -899,6 +991,12 @@ static int add_cilium(struct np_model *m, const char *file, const struct bh_node
 			one ? (si == 0 ? one : many->seq.items[si - 1]) : many->seq.items[si];
 		const struct bh_node *eg = bh_node_get(spec, "egress");
 		const struct bh_node *in = bh_node_get(spec, "ingress");
+
+		if (cnp_add(m, file, ns,
+			    !strcmp(bh_node_str(bh_node_get(root, "kind")),
+				    "CiliumClusterwideNetworkPolicy"),
+			    spec))
+			return -1;
 
 		for (size_t i = 0; bh_node_is_seq(eg) && i < eg->seq.n; i++) {
 			const struct bh_node *f = bh_node_get(eg->seq.items[i], "toFQDNs");

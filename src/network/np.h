@@ -211,6 +211,19 @@ struct np_svc {
 	const struct bh_node *ports;	/* spec.ports */
 };
 
+/*
+ * What the rules need of a CiliumNetworkPolicy rule set (Cilium is not evaluated for the
+ * connlist): the endpoints it selects, whether it isolates them per direction (a present
+ * ingress or egress section does in Cilium), and the external addresses its egress allows
+ * (toCIDR, toCIDRSet minus except, toEntities world/all), at L3 only.
+ */
+struct np_cnp {
+	const char *ns; /* NULL for a cluster-wide policy */
+	struct np_selector sel;
+	int ingress, egress;
+	struct np_ipset ips;
+};
+
 /* A CiliumNetworkPolicy's toFQDNs allow-list, for the FQDN rule. */
 struct np_fqdn {
 	const char *file, *ref, *ns;
@@ -238,6 +251,8 @@ struct np_model {
 	int mtls_mesh_wide; /* a STRICT PeerAuthentication in the root namespace */
 	struct np_svc *svc;
 	size_t nsvc, svc_cap;
+	struct np_cnp *cnp;
+	size_t ncnp, cnp_cap;
 	/* IP atoms per side (section 5.2). */
 	struct np_iprange *src_atoms, *dst_atoms;
 	size_t nsrc_atoms, ndst_atoms;

@@ -11,6 +11,12 @@
  * usual layout. An agent's class is its bulkhead.dev/agent-class label, else the annotation's
  * value when it is not a plain "true".
  *
+ * CiliumNetworkPolicies are not part of the connlist, but a workload that no NetworkPolicy
+ * isolates and a Cilium policy does is judged by its Cilium rules where that is sound at L3: the
+ * metadata and internet-egress rules use the addresses its toCIDR/toCIDRSet/toEntities allow,
+ * the agent-ingress rule leaves it alone, and an all-endpoints Cilium policy counts as a
+ * namespace default deny.
+ *
  * Each check receives the model (struct np_model) as its subject and reports at the most precise
  * node it has: the ipBlock or rule that grants a connection, or the workload when no policy
  * isolates it.
@@ -125,6 +131,50 @@ static bh_err egress_to_ip(const struct np_model *m, size_t w, const char *ip, s
 	return np_egress_allowed(m, w, &d, out);
 }
 
+/* Whether a Cilium policy selects w (its namespace, or any for a cluster-wide one). */
+static int cnp_selects(const struct np_cnp *c, const struct np_wl *w)
+{
+	const struct np_labels *l = &w->labels;
+	struct np_labels ext;
+	const char *k[64], *v[64];
+
+	if (c->ns && strcmp(c->ns, w->ns) != 0)
+		return 0;
+	if (l->n >= 64)
+		return np_selector_match(&c->sel, l);
+	/* Cilium endpoints also carry their namespace as a label. */
+	memcpy(k, l->k, l->n * sizeof(*k));
+	memcpy(v, l->v, l->n * sizeof(*v));
+	k[l->n] = "io.kubernetes.pod.namespace";
+	v[l->n] = w->ns;
+	ext.k = k;
+	ext.v = v;
+	ext.n = l->n + 1;
+	return np_selector_match(&c->sel, &ext);
+}
+
+/*
+ * Cilium isolation of w in one direction; for egress, the union of the external addresses its
+ * Cilium policies allow goes to ips (when not NULL).
+ */
+static int cnp_isolated(const struct np_model *m, const struct np_wl *w, int ingress,
+			struct np_ipset *ips)
+{
+	int iso = 0;
+
+	for (size_t i = 0; i < m->ncnp; i++) {
+		const struct np_cnp *c = &m->cnp[i];
+
+		if (!(ingress ? c->ingress : c->egress) || !cnp_selects(c, w))
+			continue;
+		iso = 1;
+		for (size_t k = 0; ips && k < c->ips.n; k++)
+			if (np_ipset_add(ips, &c->ips.v[k]))
+				return iso;
+	}
+	return iso;
+}
+
 /* The first egress rule of w's policies that grants something to endpoint d. */
 static const struct bh_node *granting_node(const struct np_model *m, const struct np_wl *w,
 					   const struct np_ep *d, const char **file)
@@ -170,6 +220,14 @@ static void check_default_deny(struct bh_ctx *ctx, const struct np_model *m, int
 
 			deny = p->valid && !strcmp(p->ns, m->ns[n].name) && p->sel.n == 0 &&
 			       (ingress ? p->ingress : p->egress);
+		}
+		/* A Cilium policy selecting every endpoint with that section is a default deny too.
+		 */
+		for (size_t i = 0; i < m->ncnp && !deny; i++) {
+			const struct np_cnp *c = &m->cnp[i];
+
+			deny = (!c->ns || !strcmp(c->ns, m->ns[n].name)) && c->sel.n == 0 &&
+			       (ingress ? c->ingress : c->egress);
 		}
 		if (deny)
 			continue;
@@ -247,7 +305,7 @@ static void check_agent_internet(struct bh_ctx *ctx, const void *subject)
 		if (!wl->agent)
 			continue;
 		ctx_wl(ctx, wl);
-		if (!wl->neg) {
+		if (!wl->neg && !cnp_isolated(m, wl, 0, &reach)) {
 			bh_report(
 				ctx, wl_node(wl), "internet",
 				"agent '%s' is not egress-isolated: it can connect to any address on the internet",
@@ -255,7 +313,7 @@ static void check_agent_internet(struct bh_ctx *ctx, const void *subject)
 			continue;
 		}
 		/* The reachable external space: the atoms egress allows anything to. */
-		for (size_t a = 0; a < m->ndst_atoms && !bad; a++) {
+		for (size_t a = 0; a < m->ndst_atoms && !bad && wl->neg; a++) {
 			struct np_ep d = { .is_ip = 1, .ip = m->dst_atoms[a] };
 
 			if (np_egress_allowed(m, w, &d, &c)) {
@@ -308,23 +366,35 @@ static void check_metadata(struct bh_ctx *ctx, const void *subject)
 		const struct bh_node *at = NULL;
 		const char *file = wl->file, *at_file = wl->file;
 
+		struct np_ipset cil = { 0 };
+		int cilium = !wl->neg && cnp_isolated(m, wl, 0, &cil);
+
 		bh_buf_reset(&list);
 		for (size_t k = 0; k < sizeof(metadata_ips) / sizeof(*metadata_ips); k++) {
 			struct np_ep d = { .is_ip = 1 };
 
-			if (egress_to_ip(m, w, metadata_ips[k], &c) || np_conn_is_empty(&c))
-				continue;
 			np_ip_parse(metadata_ips[k], &d.ip);
+			/* Cilium egress (L3 only here) stands in when no NetworkPolicy isolates. */
+			if (cilium ? !np_ipset_covers(&cil, &d.ip)
+				   : (egress_to_ip(m, w, metadata_ips[k], &c) ||
+				      np_conn_is_empty(&c)))
+				continue;
 			if (!at && wl->neg && (at = granting_node(m, wl, &d, &file)))
 				at_file = file;
 			if (bh_buf_printf(&list, "%s%s", list.len ? ", " : "", metadata_ips[k]))
 				break;
 		}
+		np_ipset_free(&cil);
 		if (!list.len)
 			continue;
 		ctx_wl(ctx, wl);
 		ctx->file = at_file;
-		if (at)
+		if (cilium)
+			bh_report(
+				ctx, wl_node(wl), "metadata",
+				"'%s' can reach the cloud metadata endpoint %s: its CiliumNetworkPolicy egress allows the address",
+				wl->id, bh_buf_str(&list));
+		else if (at)
 			bh_report(
 				ctx, at, "metadata",
 				"'%s' can reach the cloud metadata endpoint %s (this peer allows it; add the address to except)",
@@ -457,6 +527,8 @@ static void check_agent_ingress(struct bh_ctx *ctx, const void *subject)
 		if (!wl->agent)
 			continue;
 		ctx_wl(ctx, wl);
+		if (!wl->ning && cnp_isolated(m, wl, 1, NULL))
+			continue; /* Cilium ingress rules are not evaluated here */
 		if (!wl->ning) {
 			bh_report(
 				ctx, wl_node(wl), "ingress",

@@ -141,6 +141,33 @@ for rid, (fail, ok) in cases.items():
 write(f'{here}/NP-010/fail-service/manifests.yaml',
       '# NP-010 failing fixture: the rule names the Service port, not the targetPort.\n' +
       dep('web') + SVC + pol('web-in', 'default', 'app: web', 'ingress:\n- ports: [{port: 80}]\n', '[Ingress]'))
+CNP_WORLD = '''---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-egress, namespace: default}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEntities: [world]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+'''
+CNP_DENY_ALL = '''---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: default-deny, namespace: default}
+spec:
+  endpointSelector: {}
+  ingress: [{}]
+  egress:
+  - toEndpoints:
+    - matchLabels: {"k8s:io.kubernetes.pod.namespace": kube-system, k8s-app: kube-dns}
+'''
+write(f'{here}/NP-004/fail-cilium/manifests.yaml',
+      '# NP-004 failing fixture: CiliumNetworkPolicy egress to the world entity includes the metadata address.\n' + dep('web') + CNP_WORLD)
+write(f'{here}/NP-004/pass-cilium/manifests.yaml',
+      '# NP-004 passing fixture: Cilium egress only to cluster DNS.\n' + dep('web') + CNP_DENY_ALL)
+write(f'{here}/NP-002/pass-cilium/manifests.yaml',
+      '# NP-002 passing fixture: a CiliumNetworkPolicy selecting every endpoint with an egress section is a default deny.\n' + dep('web') + CNP_DENY_ALL)
 write(f'{here}/NP-007/pass/.bulkhead.yaml', 'agents:\n  namespaces: [ai]\n  orchestrator: {app: orchestrator}\n')
 write(f'{here}/NP-012/fail-host/manifests.yaml',
       '# NP-012 failing fixture: a declared egress host that a standard NetworkPolicy cannot express.\n' + BOT)
