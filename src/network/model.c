@@ -606,7 +606,8 @@ static int ipset_to_arena(struct np_model *m, struct np_ipset *tmp, struct np_ip
 	out->v = bh_arena_alloc(m->arena, (tmp->n ? tmp->n : 1) * sizeof(*out->v));
 	if (!out->v)
 		return -1;
-	memcpy(out->v, tmp->v, tmp->n * sizeof(*out->v));
+	if (tmp->n)
+		memcpy(out->v, tmp->v, tmp->n * sizeof(*out->v));
 	out->n = out->cap = tmp->n;
 	return 0;
 }

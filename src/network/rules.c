@@ -143,8 +143,10 @@ static int cnp_selects(const struct np_cnp *c, const struct np_wl *w)
 	if (l->n >= 64)
 		return np_selector_match(&c->sel, l);
 	/* Cilium endpoints also carry their namespace as a label. */
-	memcpy(k, l->k, l->n * sizeof(*k));
-	memcpy(v, l->v, l->n * sizeof(*v));
+	if (l->n) {
+		memcpy(k, l->k, l->n * sizeof(*k));
+		memcpy(v, l->v, l->n * sizeof(*v));
+	}
 	k[l->n] = "io.kubernetes.pod.namespace";
 	v[l->n] = w->ns;
 	ext.k = k;
