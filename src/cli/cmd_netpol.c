@@ -187,8 +187,12 @@ static int list(const char *config, const char *fmt, const char *output, char **
 	return rc;
 }
 
-/* SRC/DST: an IP address, ns/name[Kind], ns/name or name (unique among workloads). */
-static int resolve(const struct np_model *m, const char *arg, struct np_ep *e)
+/*
+ * SRC/DST: an IP address, ns/name[Kind], ns/name or name (unique among workloads), or a Service
+ * (ns/name or name), which stands for the first workload it selects.
+ */
+static int resolve(const struct np_model *m, const char *arg, struct np_ep *e,
+		   const struct np_svc **svc)
 {
 	size_t hits = 0;
 
@@ -215,6 +219,23 @@ static int resolve(const struct np_model *m, const char *arg, struct np_ep *e)
 	}
 	if (hits == 1)
 		return 0;
+	/* A Service name stands for the workload it selects. */
+	for (size_t i = 0; !hits && i < m->nsvc; i++) {
+		const struct np_svc *v = &m->svc[i];
+		size_t nl = strlen(v->ns);
+
+		if (strcmp(arg, v->name) &&
+		    !(!strncmp(arg, v->ns, nl) && arg[nl] == '/' && !strcmp(arg + nl + 1, v->name)))
+			continue;
+		e->wl = np_svc_workload(m, v);
+		if (e->wl == (size_t)-1)
+			continue;
+		if (svc)
+			*svc = v;
+		fprintf(stderr, "note: Service %s/%s selects %s\n", v->ns, v->name,
+			m->wl[e->wl].id);
+		return 0;
+	}
 	fprintf(stderr, "bulkhead netpol explain: %s '%s'; workloads are:\n",
 		hits ? "ambiguous workload" : "no workload or IP address", arg);
 	for (size_t i = 0; i < m->nreal; i++)
@@ -227,6 +248,7 @@ static int explain(const char *config, const char *port, const char *output, cha
 	struct bh_scan s;
 	struct np_model *m = NULL;
 	struct np_ep src, dst;
+	const struct np_svc *dsvc = NULL;
 	struct bh_buf out;
 	int proto = -1, allowed = 0, rc;
 	unsigned long pnum = 0;
@@ -250,9 +272,21 @@ static int explain(const char *config, const char *port, const char *output, cha
 		bh_scan_release(&s);
 		return rc;
 	}
-	if (resolve(m, argv[0], &src) || resolve(m, argv[1], &dst)) {
+	if (resolve(m, argv[0], &src, NULL) || resolve(m, argv[1], &dst, &dsvc)) {
 		bh_scan_release(&s);
 		return 2;
+	}
+	/* Policies see the pod's port after DNAT: translate a Service port. */
+	if (dsvc && proto >= 0) {
+		uint32_t tp;
+
+		if (np_svc_target_port(dsvc, &m->wl[dst.wl], (uint32_t)pnum, (enum np_proto)proto,
+				       &tp) &&
+		    tp != pnum) {
+			fprintf(stderr, "note: Service port %lu forwards to pod port %u\n", pnum,
+				tp);
+			pnum = tp;
+		}
 	}
 	bh_buf_init(&out, 0);
 	if (np_explain(m, &src, &dst, proto, (uint32_t)pnum, &out, &allowed)) {

@@ -1205,3 +1205,59 @@ void np_model_release(struct np_model *m)
 	/* Everything lives in the scan's arena (IP sets are moved there when parsed). */
 	(void)m;
 }
+
+size_t np_svc_workload(const struct np_model *m, const struct np_svc *v)
+{
+	const struct bh_node *sel = v->selector;
+
+	if (!bh_node_is_map(sel) || !sel->map.n)
+		return (size_t)-1;
+	for (size_t w = 0; w < m->nreal; w++) {
+		const struct np_wl *wl = &m->wl[w];
+		int ok = !strcmp(wl->ns, v->ns);
+
+		for (size_t i = 0; ok && i < sel->map.n; i++) {
+			const char *k = bh_node_str(sel->map.pairs[i].key);
+			const char *val = bh_node_str(sel->map.pairs[i].value);
+			const char *have = k ? np_labels_get(&wl->labels, k) : NULL;
+
+			ok = have && val && !strcmp(have, val);
+		}
+		if (ok)
+			return w;
+	}
+	return (size_t)-1;
+}
+
+int np_svc_target_port(const struct np_svc *v, const struct np_wl *w, uint32_t port,
+		       enum np_proto proto, uint32_t *out)
+{
+	for (size_t k = 0; bh_node_is_seq(v->ports) && k < v->ports->seq.n; k++) {
+		const struct bh_node *sp = v->ports->seq.items[k];
+		const struct bh_node *tp = bh_node_get(sp, "targetPort");
+		const char *pr = bh_node_str(bh_node_get(sp, "protocol"));
+		enum np_proto p = NP_TCP;
+		long long num, t;
+
+		if ((pr && np_proto_parse(pr, &p)) || p != proto ||
+		    !bh_node_int(bh_node_get(sp, "port"), &num) || num != (long long)port)
+			continue;
+		if (!tp) {
+			*out = port; /* targetPort defaults to port */
+			return 1;
+		}
+		if (bh_node_int(tp, &t) && t >= 1 && t <= 65535) {
+			*out = (uint32_t)t;
+			return 1;
+		}
+		/* A named targetPort resolves on the pod. */
+		for (size_t q = 0; bh_node_str(tp) && q < w->nports; q++)
+			if (w->ports[q].name && !strcmp(w->ports[q].name, bh_node_str(tp)) &&
+			    w->ports[q].proto == proto) {
+				*out = w->ports[q].port;
+				return 1;
+			}
+		return 0;
+	}
+	return 0;
+}

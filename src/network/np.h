@@ -269,6 +269,11 @@ bh_err np_model_add_probe(struct np_model *m, const char *ns, const char *const 
 bh_err np_model_index(struct np_model *m);
 void np_model_release(struct np_model *m);
 size_t np_ns_find(const struct np_model *m, const char *name);
+/* The first workload a Service selects, or (size_t)-1. */
+size_t np_svc_workload(const struct np_model *m, const struct np_svc *v);
+/* The pod port a Service port forwards to on workload w; 1 when it maps. */
+int np_svc_target_port(const struct np_svc *v, const struct np_wl *w, uint32_t port,
+		       enum np_proto proto, uint32_t *out);
 
 /* ---- reachability ----------------------------------------------------------------------- */
 
