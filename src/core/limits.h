@@ -51,6 +51,10 @@
  * a few thousand. */
 #define BH_LIMIT_NP_POLICIES 20000
 
+/* Pod peers (podSelector/namespaceSelector) over all policies; each holds a bitset over the
+ * workloads, so this and BH_LIMIT_NP_WORKLOADS bound that memory to about 125 MiB. */
+#define BH_LIMIT_NP_PEERS 50000
+
 /* except entries of one ipBlock; each costs a pass over the peer's IP set, and real policies
  * carve out a handful of ranges. */
 #define BH_LIMIT_NP_EXCEPTS 1024

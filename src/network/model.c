@@ -704,6 +704,11 @@ static int parse_peer(struct np_model *m, struct np_policy *p, const struct bh_n
 		return parse_ipblock(m, p, ib, out, bad);
 	}
 	out->kind = NP_PEER_POD;
+	if (++m->npeers > BH_LIMIT_NP_PEERS) {
+		m->over_limit = "policy peers";
+		*bad = 1;
+		return 0;
+	}
 	if (ps) {
 		sel = bh_arena_alloc(m->arena, sizeof(*sel));
 		if (!sel || selector_parse(m, p->file, p->id, ps, sel, bad, 0))
@@ -1162,8 +1167,9 @@ bh_err np_model_build(struct bh_scan *s, struct np_model **out, struct bh_diag *
 	if (m->over_limit)
 		return bh_diag_set(
 			diag, BH_ERR_LIMIT, n ? docs[0]->file : "", 0, 0,
-			"more %s than the network analysis limit (%u workloads, %u policies)",
-			m->over_limit, BH_LIMIT_NP_WORKLOADS, BH_LIMIT_NP_POLICIES);
+			"more %s than the network analysis allows (%u workloads, %u policies, %u pod peers)",
+			m->over_limit, BH_LIMIT_NP_WORKLOADS, BH_LIMIT_NP_POLICIES,
+			BH_LIMIT_NP_PEERS);
 	*out = m;
 	return BH_OK;
 }

@@ -258,6 +258,7 @@ struct np_model {
 	size_t nsrc_atoms, ndst_atoms;
 	size_t words;		/* uint64 words per workload bitset */
 	const char *over_limit; /* what exceeded a limit while building, or NULL */
+	size_t npeers;		/* pod peers parsed, for BH_LIMIT_NP_PEERS */
 };
 
 /* Build the model from the scan's Kubernetes objects (and kind-less lists the layer kept). */

@@ -36,5 +36,19 @@ for dir in "$here"/conformance/bad/*/; do
 		head -5 "$tmp/err"
 	fi
 done
+# Hostile input: more pod peers than BH_LIMIT_NP_PEERS is refused with exit 2, quickly.
+python3 -c "
+print('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {}\n  ingress:\n  - from:')
+for i in range(50001): print('    - podSelector: {}')
+" >"$tmp/peers.yaml"
+"$BULKHEAD" netpol list "$tmp/peers.yaml" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "network analysis allows" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL hostile peers: rc $rc"
+	head -3 "$tmp/err"
+fi
 echo "conformance: $pass passed, $fail failed"
 [ $fail = 0 ] && [ $pass -gt 0 ]
