@@ -400,6 +400,22 @@ static unsigned node_line(const struct bh_node *n)
 	return n ? n->line : 0;
 }
 
+/* Whether a named port entry resolves on the destination (never on an IP). */
+static int named_resolves(const struct np_model *m, const struct np_ep *dst,
+			  const struct np_port *p)
+{
+	const struct np_wl *w;
+
+	if (dst->is_ip)
+		return 0;
+	w = &m->wl[dst->wl];
+	for (size_t q = 0; q < w->nports; q++)
+		if (w->ports[q].name && !strcmp(w->ports[q].name, p->named) &&
+		    w->ports[q].proto == p->proto)
+			return 1;
+	return 0;
+}
+
 /* One direction: the policies that isolate the workload and what each rule says about peer. */
 static bh_err explain_side(const struct np_model *m, size_t w, int ingress,
 			   const struct np_ep *peer, const struct np_ep *dst, struct bh_buf *o)
@@ -472,25 +488,12 @@ static bh_err explain_side(const struct np_model *m, size_t w, int ingress,
 			err = bh_buf_printf(o, " -> allows %s", bh_buf_str(&cb));
 			for (size_t k = 0; k < rule->nports && !err; k++)
 				if (rule->ports[k].named &&
-				    !np_conn_has(&tmp, rule->ports[k].proto, 0)) {
-					int resolved = 0;
-
-					if (!dst->is_ip)
-						for (size_t q = 0; q < m->wl[dst->wl].nports; q++)
-							resolved |= m->wl[dst->wl].ports[q].name &&
-								    !strcmp(m->wl[dst->wl]
-										    .ports[q]
-										    .name,
-									    rule->ports[k].named) &&
-								    m->wl[dst->wl].ports[q].proto ==
-									    rule->ports[k].proto;
-					if (!resolved)
-						err = bh_buf_printf(
-							o,
-							" (named port '%s' has no %s match on the destination)",
-							rule->ports[k].named,
-							np_proto_name(rule->ports[k].proto));
-				}
+				    !named_resolves(m, dst, &rule->ports[k]))
+					err = bh_buf_printf(
+						o,
+						" (named port '%s' has no %s match on the destination)",
+						rule->ports[k].named,
+						np_proto_name(rule->ports[k].proto));
 			if (!err)
 				err = bh_buf_addc(o, '\n');
 		}
