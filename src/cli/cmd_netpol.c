@@ -26,6 +26,8 @@ static const struct bh_opt_doc netpol_options[] = {
 	  "list: txt (default; netpol-analyzer's connlist), json, csv, dot, md (table and Mermaid graph) or svg (needs Graphviz)." },
 	{ "-o, --output FILE", "Write to FILE atomically instead of standard output." },
 	{ "--port P/PROTO", "explain: judge one port, e.g. 8080/TCP (protocol defaults to TCP)." },
+	{ "--focus-workload NAME",
+	  "list: only the connections to or from this workload (name, ns/name or ns/name[Kind])." },
 	{ "-c, --config FILE",
 	  "Use FILE instead of the .bulkhead.yaml found from the first path." },
 	{ "-h, --help", "Show this help." },
@@ -34,6 +36,7 @@ static const struct bh_opt_doc netpol_options[] = {
 
 enum {
 	OPT_PORT = CLI_OPT_FIRST_COMMAND_OPTION,
+	OPT_FOCUS,
 };
 
 /* Load the inputs; returns an exit code (0 when the model is usable). */
@@ -148,7 +151,8 @@ static int to_svg(struct bh_buf *out)
 	return rc;
 }
 
-static int list(const char *config, const char *fmt, const char *output, char **paths, int npaths)
+static int list(const char *config, const char *fmt, const char *focus, const char *output,
+		char **paths, int npaths)
 {
 	struct bh_scan s;
 	struct np_model *m = NULL;
@@ -174,7 +178,22 @@ static int list(const char *config, const char *fmt, const char *output, char **
 		return rc;
 	}
 	bh_buf_init(&out, 0);
-	if (np_connlist(m, f, &out)) {
+	if (focus) {
+		int known = 0;
+
+		for (size_t i = 0; i < m->nreal && !known; i++) {
+			struct np_ep e = { .is_ip = 0, .wl = i };
+
+			known = np_wl_is(m, &e, focus);
+		}
+		if (!known) {
+			fprintf(stderr, "bulkhead netpol: no workload '%s' in the given paths\n",
+				focus);
+			bh_scan_release(&s);
+			return 2;
+		}
+	}
+	if (np_connlist(m, f, focus, &out)) {
 		fprintf(stderr, "bulkhead netpol: out of memory\n");
 		rc = 3;
 	} else if (svg) {
@@ -308,10 +327,12 @@ static int run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "port", required_argument, NULL, OPT_PORT },
+		{ "focus-workload", required_argument, NULL, OPT_FOCUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fmt = "txt", *output = NULL, *config = NULL, *port = NULL, *sub;
+	const char *fmt = "txt", *output = NULL, *config = NULL, *port = NULL, *focus = NULL;
+	const char *sub;
 	int opt;
 
 	optind = 1;
@@ -330,6 +351,9 @@ static int run(int argc, char **argv)
 		case OPT_PORT:
 			port = optarg;
 			break;
+		case OPT_FOCUS:
+			focus = optarg;
+			break;
 		case 'h':
 			cli_help(stdout, &cmd_netpol_def);
 			return 0;
@@ -345,7 +369,7 @@ static int run(int argc, char **argv)
 			return cli_usage(&cmd_netpol_def, "list needs at least one PATH");
 		if (port)
 			return cli_usage(&cmd_netpol_def, "--port applies to explain only");
-		return list(config, fmt, output, argv + optind, argc - optind);
+		return list(config, fmt, focus, output, argv + optind, argc - optind);
 	}
 	if (!strcmp(sub, "explain"))
 		return explain(config, port, output, argv + optind, argc - optind);

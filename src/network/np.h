@@ -311,8 +311,14 @@ enum np_format {
 	NP_FMT_MERMAID, /* the graph part of md alone */
 };
 
-/* The connlist (section 5) in the given format. */
-bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *out);
+/*
+ * The connlist (section 5) in the given format; focus, when not NULL, keeps only the pairs with
+ * that workload on one side (name, ns/name or ns/name[Kind]).
+ */
+bh_err np_connlist(const struct np_model *m, enum np_format fmt, const char *focus,
+		   struct bh_buf *out);
+/* Whether endpoint e is the workload called name (name, ns/name or ns/name[Kind]). */
+int np_wl_is(const struct np_model *m, const struct np_ep *e, const char *name);
 /* Why src can or cannot reach dst; port may be 0 (all). Sets *allowed. */
 bh_err np_explain(const struct np_model *m, const struct np_ep *src, const struct np_ep *dst,
 		  int proto, uint32_t port, struct bh_buf *out, int *allowed);

@@ -76,6 +76,19 @@ static bh_err json_str(struct bh_buf *o, const char *s)
 	return err ? err : bh_buf_addc(o, '"');
 }
 
+int np_wl_is(const struct np_model *m, const struct np_ep *e, const char *name)
+{
+	const struct np_wl *w;
+	size_t nl;
+
+	if (e->is_ip)
+		return 0;
+	w = &m->wl[e->wl];
+	nl = strlen(w->ns);
+	return !strcmp(name, w->id) || !strcmp(name, w->name) ||
+	       (!strncmp(name, w->ns, nl) && name[nl] == '/' && !strcmp(name + nl + 1, w->name));
+}
+
 /* The names of both sides merged, each once, sorted: the graph's nodes. */
 static struct ep_name *unique_names(const struct ep_name *a, size_t na, const struct ep_name *b,
 				    size_t nb, size_t *n)
@@ -211,9 +224,9 @@ static bh_err emit_pair(enum np_format fmt, const char *src, const char *dst, co
 }
 
 /* Every allowed pair, in connlist order (sources, then destinations, by name). */
-static bh_err pairs(const struct np_model *m, enum np_format fmt, const struct ep_name *srcs,
-		    size_t ns, const struct ep_name *dsts, size_t nd, const struct ep_name *names,
-		    size_t nnames, struct bh_buf *out, size_t *nlines)
+static bh_err pairs(const struct np_model *m, enum np_format fmt, const char *focus,
+		    const struct ep_name *srcs, size_t ns, const struct ep_name *dsts, size_t nd,
+		    const struct ep_name *names, size_t nnames, struct bh_buf *out, size_t *nlines)
 {
 	struct np_conn c = { 0 };
 	struct bh_buf cb;
@@ -225,6 +238,8 @@ static bh_err pairs(const struct np_model *m, enum np_format fmt, const struct e
 			const struct np_ep *s = &srcs[i].ep, *d = &dsts[j].ep;
 
 			if ((s->is_ip && d->is_ip) || (!s->is_ip && !d->is_ip && s->wl == d->wl))
+				continue;
+			if (focus && !np_wl_is(m, s, focus) && !np_wl_is(m, d, focus))
 				continue;
 			if ((err = np_allowed(m, s, d, &c)) || np_conn_is_empty(&c))
 				continue;
@@ -238,7 +253,8 @@ static bh_err pairs(const struct np_model *m, enum np_format fmt, const struct e
 	return err;
 }
 
-bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *out)
+bh_err np_connlist(const struct np_model *m, enum np_format fmt, const char *focus,
+		   struct bh_buf *out)
 {
 	struct ep_name *srcs = NULL, *dsts = NULL, *names = NULL;
 	size_t ns = 0, nd = 0, nnames = 0, nlines = 0;
@@ -269,7 +285,7 @@ bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *
 		break;
 	}
 	if (!err)
-		err = pairs(m, fmt, srcs, ns, dsts, nd, names, nnames, out, &nlines);
+		err = pairs(m, fmt, focus, srcs, ns, dsts, nd, names, nnames, out, &nlines);
 	if (err)
 		goto out;
 	switch (fmt) {
@@ -288,8 +304,8 @@ bh_err np_connlist(const struct np_model *m, enum np_format fmt, struct bh_buf *
 				i, names[i].name);
 		nlines = 0;
 		if (!err)
-			err = pairs(m, NP_FMT_MERMAID, srcs, ns, dsts, nd, names, nnames, out,
-				    &nlines);
+			err = pairs(m, NP_FMT_MERMAID, focus, srcs, ns, dsts, nd, names, nnames,
+				    out, &nlines);
 		if (!err)
 			err = bh_buf_adds(out, "```\n");
 		break;

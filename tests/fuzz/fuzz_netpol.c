@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct bh_buf out;
 
 			bh_buf_init(&out, 0);
-			np_connlist(m, (enum np_format)f, &out);
+			np_connlist(m, (enum np_format)f, f == NP_FMT_TXT ? "a" : NULL, &out);
 			bh_buf_release(&out);
 		}
 		if (m->nreal) {
