@@ -221,20 +221,14 @@ static int resolve(const struct np_model *m, const char *arg, struct np_ep *e,
 		return 0;
 	}
 	for (size_t i = 0; i < m->nreal; i++) {
-		const struct np_wl *w = &m->wl[i];
-		size_t nl = strlen(w->ns), nm = strlen(w->name);
-		int ok = !strcmp(arg, w->id) || !strcmp(arg, w->name) ||
-			 (!strncmp(arg, w->ns, nl) && arg[nl] == '/' &&
-			  !strncmp(arg + nl + 1, w->name, nm) && arg[nl + 1 + nm] == 0);
+		struct np_ep c = { .is_ip = 0, .wl = i };
 
-		if (ok) {
-			if (!strcmp(arg, w->id)) {
-				e->wl = i;
-				return 0;
-			}
-			e->wl = i;
-			hits++;
-		}
+		if (!np_wl_is(m, &c, arg))
+			continue;
+		e->wl = i;
+		if (!strcmp(arg, m->wl[i].id))
+			return 0; /* the full id is never ambiguous */
+		hits++;
 	}
 	if (hits == 1)
 		return 0;
