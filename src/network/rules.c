@@ -399,7 +399,7 @@ static void check_metadata(struct bh_ctx *ctx, const void *subject)
 		else if (at)
 			bh_report(
 				ctx, at, "metadata",
-				"'%s' can reach the cloud metadata endpoint %s (this peer allows it; add the address to except)",
+				"'%s' can reach the cloud metadata endpoint %s (this rule allows it; add the address to the except list of its ipBlock)",
 				wl->id, bh_buf_str(&list));
 		else
 			bh_report(
@@ -845,6 +845,50 @@ static void check_ignored_egress(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/* Section 1.1: what the policyTypes default does that authors do not expect. */
+static void check_types_default(struct bh_ctx *ctx, const void *subject)
+{
+	const struct np_model *m = subject;
+
+	for (size_t i = 0; i < m->npol; i++) {
+		const struct np_policy *p = &m->pol[i];
+		const struct bh_node *spec = bh_node_get(p->root, "spec");
+		const struct bh_node *eg = bh_node_get(spec, "egress");
+		const char *victim = NULL;
+
+		if (!p->valid || p->types_explicit)
+			continue;
+		if (bh_node_is_seq(eg) && eg->seq.n == 0) {
+			ctx_pol(ctx, p);
+			bh_report(
+				ctx, bh_node_get_key(spec, "egress"), "egress-empty",
+				"egress: [] without policyTypes: [Egress] isolates nothing for egress (policyTypes defaults to Ingress only)");
+			continue;
+		}
+		if (!p->neg || p->nin)
+			continue;
+		/* Egress rules only: the default also isolates ingress, with no ingress rule. */
+		for (size_t w = 0; w < m->nreal && !victim; w++) {
+			const struct np_wl *wl = &m->wl[w];
+			int other = 0;
+
+			if (strcmp(wl->ns, p->ns) || !np_selector_match(&p->sel, &wl->labels))
+				continue;
+			for (size_t k = 0; k < wl->ning && !other; k++)
+				other = wl->ing[k] != i && m->pol[wl->ing[k]].nin > 0;
+			if (!other)
+				victim = wl->id;
+		}
+		if (!victim)
+			continue;
+		ctx_pol(ctx, p);
+		bh_report(
+			ctx, bh_node_get_key(spec, "egress"), "ingress-deny",
+			"this policy has only egress rules and no policyTypes, so it also isolates its pods for ingress with no ingress rule: all incoming traffic to '%s' is denied (add policyTypes: [Egress] if that is not intended)",
+			victim);
+	}
+}
+
 static void check_host_network(struct bh_ctx *ctx, const void *subject)
 {
 	const struct np_model *m = subject;
@@ -1067,6 +1111,17 @@ const struct bh_rule bh_np_rules[] = {
 		.fix = "Add Egress to policyTypes, or remove the egress rules.",
 		.refs = "NETPOL_SEMANTICS 1.1",
 		.check = check_ignored_egress,
+	},
+	{
+		.id = "NP-017",
+		.layer = BH_LAYER_NP,
+		.severity = BH_SEV_LOW,
+		.title = "policyTypes default changes what the policy does",
+		.attack =
+			"Not an attack: egress: [] without policyTypes leaves egress open, and an egress-only policy without policyTypes silently denies all ingress.",
+		.fix = "Always write policyTypes explicitly: [Egress] for egress-only policies, [Ingress, Egress] for default deny.",
+		.refs = "NETPOL_SEMANTICS 1.1, 6.2",
+		.check = check_types_default,
 	},
 	{
 		.id = "NP-015",

@@ -123,6 +123,8 @@ cases = {
                HOSTNET),
     'NP-016': (dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- to:\n  - ipBlock: {cidr: 10.96.0.10/32}\n  ports: [{port: 53, protocol: UDP}]\n'),
                dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- to:\n  - ipBlock: {cidr: 203.0.113.0/24}\n  ports: [{port: 443}]\n')),
+    'NP-017': (dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- ports: [{port: 443}]\n', '[]'),
+               dep('web') + pol('web-egress', 'default', 'app: web', 'egress:\n- ports: [{port: 443}]\n', '[Egress]')),
 }
 
 
@@ -168,6 +170,9 @@ write(f'{here}/NP-004/pass-cilium/manifests.yaml',
       '# NP-004 passing fixture: Cilium egress only to cluster DNS.\n' + dep('web') + CNP_DENY_ALL)
 write(f'{here}/NP-002/pass-cilium/manifests.yaml',
       '# NP-002 passing fixture: a CiliumNetworkPolicy selecting every endpoint with an egress section is a default deny.\n' + dep('web') + CNP_DENY_ALL)
+write(f'{here}/NP-017/fail-empty-egress/manifests.yaml',
+      '# NP-017 failing fixture: egress: [] without policyTypes does not isolate egress.\n' +
+      dep('web') + pol('web', 'default', 'app: web', 'ingress: [{}]\negress: []\n', '[]'))
 write(f'{here}/NP-007/pass/.bulkhead.yaml', 'agents:\n  namespaces: [ai]\n  orchestrator: {app: orchestrator}\n')
 write(f'{here}/NP-012/fail-host/manifests.yaml',
       '# NP-012 failing fixture: a declared egress host that a standard NetworkPolicy cannot express.\n' + BOT)
