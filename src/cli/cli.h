@@ -99,5 +99,6 @@ extern const struct bh_command cmd_version_def;
 extern const struct bh_command cmd_help_def;
 extern const struct bh_command cmd_gen_docs_def;
 extern const struct bh_command cmd_fix_def;
+extern const struct bh_command cmd_netpol_def;
 
 #endif

@@ -56,5 +56,21 @@
 
 /* Steps of one job; GitHub's own limit is far below this, more is hostile input. */
 #define BH_LIMIT_CI_STEPS 4096
+/* Network layer. Reachability is quadratic in workloads (every ordered pair is evaluated), so
+ * the model is capped where a list still takes seconds; real clusters analysed at once hold a
+ * few thousand workloads. */
+#define BH_LIMIT_NP_WORKLOADS 20000
+
+/* NetworkPolicies in one model; each adds per-workload selector work, and large clusters hold
+ * a few thousand. */
+#define BH_LIMIT_NP_POLICIES 20000
+
+/* Pod peers (podSelector/namespaceSelector) over all policies; each holds a bitset over the
+ * workloads, so this and BH_LIMIT_NP_WORKLOADS bound that memory to about 125 MiB. */
+#define BH_LIMIT_NP_PEERS 50000
+
+/* except entries of one ipBlock; each costs a pass over the peer's IP set, and real policies
+ * carve out a handful of ranges. */
+#define BH_LIMIT_NP_EXCEPTS 1024
 
 #endif
