@@ -166,9 +166,9 @@ static void check_root_user(struct bh_ctx *ctx, const void *subject)
 				     "the image config runs as User \"%s\" (uid 0)", user);
 		return;
 	}
-	if (passwd_uid(sub->img, user, ulen, &have) == 0)
+	if ((ulen == 4 && !memcmp(user, "root", 4)) || passwd_uid(sub->img, user, ulen, &have) == 0)
 		bh_report_at(ctx, 1, 1, 1, 1, "User",
-			     "the image config runs as User \"%s\", uid 0 in /etc/passwd", user);
+			     "the image config runs as User \"%s\", which is uid 0", user);
 }
 
 static void check_unknown_user(struct bh_ctx *ctx, const void *subject)

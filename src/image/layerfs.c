@@ -515,9 +515,9 @@ int bh_image_keep_path(const char *p)
 	if (!strncmp(p, "var/lib/dpkg/status.d/", 22) && !strchr(p + 22, '/') &&
 	    (n < 8 || strcmp(p + n - 8, ".md5sums")))
 		return 1;
-	if (!strcmp(base, "METADATA") && base - p > 12 && !strncmp(base - 12, ".dist-info/", 11))
+	if (!strcmp(base, "METADATA") && base - p > 11 && !strncmp(base - 11, ".dist-info/", 11))
 		return 1;
-	if (!strcmp(base, "PKG-INFO") && base - p > 11 && !strncmp(base - 11, ".egg-info/", 10))
+	if (!strcmp(base, "PKG-INFO") && base - p > 10 && !strncmp(base - 10, ".egg-info/", 10))
 		return 1;
 	if (n > 9 && !strcmp(p + n - 9, ".egg-info"))
 		return 1;

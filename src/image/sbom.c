@@ -182,7 +182,7 @@ static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, 
 		set(os, "versionInfo", pkgs->os.version_id);
 		json_object_set_new(os, "downloadLocation", json_string("NOASSERTION"));
 		json_object_set_new(os, "filesAnalyzed", json_false());
-		json_object_set_new(os, "primaryPackagePurpose", json_string("OPERATING-SYSTEM"));
+		json_object_set_new(os, "primaryPackagePurpose", json_string("OPERATING_SYSTEM"));
 		set(os, "description", pkgs->os.pretty_name);
 		json_array_append_new(packages, os);
 		json_object_set_new(r, "spdxElementId", json_string("SPDXRef-Image"));
