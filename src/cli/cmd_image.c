@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
 #include "core/fs.h"
 #include "core/suppress.h"
 #include "engine/engine.h"
 #include "image/oci.h"
-#include "core/banned.h"
 
 enum {
 	OPT_PLATFORM = CLI_OPT_FIRST_COMMAND_OPTION,
@@ -23,9 +23,12 @@ enum {
 
 static const struct bh_opt_doc image_options[] = {
 	CLI_REPORT_OPTIONS,
-	{ "--platform OS/ARCH[/VARIANT]", "Pick this platform's manifest from an image index (default linux/amd64, else the first)." },
-	{ "--sbom FORMAT", "Write the image's SBOM instead of the audit: spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON)." },
-	{ "-c, --config FILE", "Use FILE instead of the .bulkhead.yaml found from the current directory." },
+	{ "--platform OS/ARCH[/VARIANT]",
+	  "Pick this platform's manifest from an image index (default linux/amd64, else the first)." },
+	{ "--sbom FORMAT",
+	  "Write the image's SBOM instead of the audit: spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON)." },
+	{ "-c, --config FILE",
+	  "Use FILE instead of the .bulkhead.yaml found from the current directory." },
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
 #include "core/scan.h"
 #include "oci.h"
 #include "secrets/secrets.h"
-#include "core/banned.h"
 
 struct path_list {
 	const struct bh_img_node **items;
@@ -92,7 +92,8 @@ static void collect(const struct bh_img_node *n, void *ctx)
 
 	if (n->parent && in_list(n->parent->path, bin_dirs, sizeof(bin_dirs) / sizeof(*bin_dirs))) {
 		int sh = in_list(n->name, shells, sizeof(shells) / sizeof(*shells));
-		int pm = in_list(n->name, pkg_managers, sizeof(pkg_managers) / sizeof(*pkg_managers));
+		int pm = in_list(n->name, pkg_managers,
+				 sizeof(pkg_managers) / sizeof(*pkg_managers));
 		int pip = is_pip(n->name);
 
 		if ((sh || pm || pip) && exists_as_file(sub->img, n)) {
@@ -110,7 +111,6 @@ static void collect(const struct bh_img_node *n, void *ctx)
 	    !(n->type == BH_IMG_DIR && (n->mode & 01000)))
 		list_add(sub, &sub->writable, n);
 }
-
 
 /* ---- the config user ---- */
 
@@ -180,8 +180,7 @@ static void check_unknown_user(struct bh_ctx *ctx, const void *subject)
 
 	if (!ulen || strspn(user, "0123456789") >= ulen)
 		return;
-	if (passwd_uid(sub->img, user, ulen, &have) < 0 &&
-	    !(ulen == 4 && !memcmp(user, "root", 4)))
+	if (passwd_uid(sub->img, user, ulen, &have) < 0 && !(ulen == 4 && !memcmp(user, "root", 4)))
 		bh_report_at(ctx, 1, 1, 1, 1, "User", "User \"%s\" is %s", user,
 			     have ? "not in the image's /etc/passwd"
 				  : "a name, and the image has no /etc/passwd to map it");
@@ -202,20 +201,17 @@ static void report_paths(struct bh_ctx *ctx, const struct path_list *l, const ch
 
 static void check_shell(struct bh_ctx *ctx, const void *subject)
 {
-	report_paths(ctx, &((const struct im_subject *)subject)->shells,
-		     "shell");
+	report_paths(ctx, &((const struct im_subject *)subject)->shells, "shell");
 }
 
 static void check_pkg_manager(struct bh_ctx *ctx, const void *subject)
 {
-	report_paths(ctx, &((const struct im_subject *)subject)->pms,
-		     "package manager");
+	report_paths(ctx, &((const struct im_subject *)subject)->pms, "package manager");
 }
 
 static void check_pip(struct bh_ctx *ctx, const void *subject)
 {
-	report_paths(ctx, &((const struct im_subject *)subject)->pips,
-		     "pip");
+	report_paths(ctx, &((const struct im_subject *)subject)->pips, "pip");
 }
 
 static void check_suid(struct bh_ctx *ctx, const void *subject)
@@ -244,7 +240,8 @@ static void check_world_writable(struct bh_ctx *ctx, const void *subject)
 
 		if (p)
 			bh_report_at(ctx, 1, 1, 1, 1, p, "world-writable %s %s (mode %04o)",
-				     n->type == BH_IMG_DIR ? "directory without the sticky bit" : "file",
+				     n->type == BH_IMG_DIR ? "directory without the sticky bit"
+							   : "file",
 				     p, n->mode);
 	}
 }
@@ -264,38 +261,46 @@ static void report_events(struct bh_ctx *ctx, const struct bh_image *img,
 				      ev->detail ? ev->detail : "");
 		switch (kind) {
 		case BH_IMG_EV_PRIVATE_KEY:
-			bh_report_at(ctx, 1, 1, 1, 1, key, "private key in /%s:%u (layer %u)%s",
-				     ev->path, ev->line, ev->layer + 1,
-				     ev->deleted ? ", deleted by a later layer but still shipped in the image"
-						 : "");
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key, "private key in /%s:%u (layer %u)%s",
+				ev->path, ev->line, ev->layer + 1,
+				ev->deleted
+					? ", deleted by a later layer but still shipped in the image"
+					: "");
 			break;
 		case BH_IMG_EV_SECRET:
-			bh_report_at(ctx, 1, 1, 1, 1, key, "secret (%s) in /%s:%u (layer %u)%s",
-				     ev->detail ? ev->detail : "", ev->path, ev->line, ev->layer + 1,
-				     ev->deleted ? ", deleted by a later layer but still shipped in the image"
-						 : "");
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key, "secret (%s) in /%s:%u (layer %u)%s",
+				ev->detail ? ev->detail : "", ev->path, ev->line, ev->layer + 1,
+				ev->deleted
+					? ", deleted by a later layer but still shipped in the image"
+					: "");
 			break;
 		case BH_IMG_EV_DOTDOT:
-			bh_report_at(ctx, 1, 1, 1, 1, key,
-				     "layer %u has an entry '%s' that climbs out of the root with '..' "
-				     "(skipped)",
-				     ev->layer + 1, ev->path);
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key,
+				"layer %u has an entry '%s' that climbs out of the root with '..' "
+				"(skipped)",
+				ev->layer + 1, ev->path);
 			break;
 		case BH_IMG_EV_HLINK_ESCAPE:
-			bh_report_at(ctx, 1, 1, 1, 1, key,
-				     "layer %u has a hard link /%s to '%s' outside the root (skipped)",
-				     ev->layer + 1, ev->path, ev->detail ? ev->detail : "");
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key,
+				"layer %u has a hard link /%s to '%s' outside the root (skipped)",
+				ev->layer + 1, ev->path, ev->detail ? ev->detail : "");
 			break;
 		case BH_IMG_EV_ABSOLUTE:
-			bh_report_at(ctx, 1, 1, 1, 1, key,
-				     "layer %u has an entry with an absolute path '%s' (read relative "
-				     "to the root)",
-				     ev->layer + 1, ev->path);
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key,
+				"layer %u has an entry with an absolute path '%s' (read relative "
+				"to the root)",
+				ev->layer + 1, ev->path);
 			break;
 		case BH_IMG_EV_LINK_ESCAPE:
-			bh_report_at(ctx, 1, 1, 1, 1, key,
-				     "layer %u has a symlink /%s -> '%s' that points above the root",
-				     ev->layer + 1, ev->path, ev->detail ? ev->detail : "");
+			bh_report_at(
+				ctx, 1, 1, 1, 1, key,
+				"layer %u has a symlink /%s -> '%s' that points above the root",
+				ev->layer + 1, ev->path, ev->detail ? ev->detail : "");
 			break;
 		}
 	}
@@ -333,15 +338,17 @@ static void check_odd_paths(struct bh_ctx *ctx, const void *subject)
 int bh_im_secret_name(const char *key, size_t len)
 {
 	static const char *const words[] = {
-		"PASSWORD", "PASSWD",	 "PASSPHRASE", "TOKEN",	 "SECRET",
-		"SECRETS",  "APIKEY",	 "CREDENTIAL", "CREDENTIALS", "PRIVATEKEY",
+		"PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN",	   "SECRET",
+		"SECRETS",  "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATEKEY",
 	};
 	static const char *const key_prefixes[] = {
-		"API", "ACCESS", "PRIVATE", "AUTH", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "CLIENT",
+		"API",	      "ACCESS",	 "PRIVATE", "AUTH",   "SECRET",
+		"ENCRYPTION", "SIGNING", "MASTER",  "CLIENT",
 	};
 	static const char *const pointers[] = {
-		"FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HOST", "PORT", "NAME", "USER",
-		"USERNAME", "ID", "LENGTH", "SIZE", "TTL", "TIMEOUT", "EXPIRY", "TYPE", "HEADER",
+		"FILE", "PATH",	   "DIR",    "URL",	 "URI",	   "ENDPOINT", "HOST",
+		"PORT", "NAME",	   "USER",   "USERNAME", "ID",	   "LENGTH",   "SIZE",
+		"TTL",	"TIMEOUT", "EXPIRY", "TYPE",	 "HEADER",
 	};
 	char up[128], *segs[32];
 	size_t ns = 0;
@@ -365,7 +372,8 @@ int bh_im_secret_name(const char *key, size_t len)
 		if (in_list(segs[i], words, sizeof(words) / sizeof(*words)))
 			return 1;
 		if (i && !strcmp(segs[i], "KEY") &&
-		    in_list(segs[i - 1], key_prefixes, sizeof(key_prefixes) / sizeof(*key_prefixes)))
+		    in_list(segs[i - 1], key_prefixes,
+			    sizeof(key_prefixes) / sizeof(*key_prefixes)))
 			return 1;
 	}
 	return 0;
@@ -375,8 +383,10 @@ int bh_im_secret_name(const char *key, size_t len)
 int bh_im_placeholder(const char *v, size_t len)
 {
 	static const char *const words[] = {
-		"none", "null", "nil", "false", "true", "no", "yes", "0", "1", "-", "placeholder",
-		"redacted", "dummy", "example", "changeme-in-prod", "todo", "tbd", "unset", "empty",
+		"none",	       "null",	   "nil",   "false",   "true",
+		"no",	       "yes",	   "0",	    "1",       "-",
+		"placeholder", "redacted", "dummy", "example", "changeme-in-prod",
+		"todo",	       "tbd",	   "unset", "empty",
 	};
 	char low[32];
 	size_t i;
@@ -441,8 +451,8 @@ static void check_env_secrets(struct bh_ctx *ctx, const void *subject)
 		c.where = bh_arena_printf(&ctx->scan->arena, "Env %.*s", (int)klen, e);
 		if (bh_im_secret_name(e, klen) && !bh_im_placeholder(eq + 1, strlen(eq + 1))) {
 			bh_report_at(ctx, 1, 1, 1, 1, c.where,
-				     "config Env %.*s holds a secret-looking value (%s)", (int)klen, e,
-				     redact(&ctx->scan->arena, eq + 1, strlen(eq + 1)));
+				     "config Env %.*s holds a secret-looking value (%s)", (int)klen,
+				     e, redact(&ctx->scan->arena, eq + 1, strlen(eq + 1)));
 			continue;
 		}
 		bh_secrets_scan_buffer(c.where, e, strlen(e), on_cfg_secret, &c);
@@ -455,7 +465,8 @@ static void check_history_secrets(struct bh_ctx *ctx, const void *subject)
 	json_t *hist = json_object_get(sub->img->config, "history");
 
 	for (size_t i = 0; i < json_array_size(hist); i++) {
-		const char *cb = json_string_value(json_object_get(json_array_get(hist, i), "created_by"));
+		const char *cb =
+			json_string_value(json_object_get(json_array_get(hist, i), "created_by"));
 		const char *p;
 		struct cfg_secret_ctx c = { ctx, NULL };
 		int found = 0;
@@ -463,13 +474,15 @@ static void check_history_secrets(struct bh_ctx *ctx, const void *subject)
 		if (!cb)
 			continue;
 		c.where = bh_arena_printf(&ctx->scan->arena, "history[%zu].created_by", i);
-		/* NAME=value words: build arguments ("|1 TOKEN=..."), ENV and inline assignments. */
+		/* NAME=value words: build arguments ("|1 TOKEN=..."), ENV and inline assignments.
+		 */
 		for (p = cb; *p && !found;) {
 			size_t wl = strcspn(p, " \t\n;&|");
 			const char *eq = memchr(p, '=', wl);
 
 			if (eq && eq > p && (isalpha((unsigned char)*p) || *p == '_') &&
-			    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+			    strspn(p,
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
 				    (size_t)(eq - p) &&
 			    bh_im_secret_name(p, (size_t)(eq - p)) &&
 			    !bh_im_placeholder(eq + 1, wl - (size_t)(eq - p) - 1)) {
@@ -496,11 +509,13 @@ static void check_history_secrets(struct bh_ctx *ctx, const void *subject)
 static void check_ssh_port(struct bh_ctx *ctx, const void *subject)
 {
 	const struct im_subject *sub = subject;
-	json_t *ports = json_object_get(json_object_get(sub->img->config, "config"), "ExposedPorts");
+	json_t *ports =
+		json_object_get(json_object_get(sub->img->config, "config"), "ExposedPorts");
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(ports, k, v) {
+	json_object_foreach(ports, k, v)
+	{
 		if (!strcmp(k, "22") || !strcmp(k, "22/tcp"))
 			bh_report_at(ctx, 1, 1, 1, 1, "ExposedPorts",
 				     "the image exposes port %s (SSH)", k);
@@ -508,7 +523,7 @@ static void check_ssh_port(struct bh_ctx *ctx, const void *subject)
 }
 
 #define BIG_IMAGE_BYTES (1ull << 30)
-#define MANY_LAYERS 40
+#define MANY_LAYERS	40
 
 static void check_size(struct bh_ctx *ctx, const void *subject)
 {
@@ -516,8 +531,8 @@ static void check_size(struct bh_ctx *ctx, const void *subject)
 
 	if (sub->img->bytes > BIG_IMAGE_BYTES || sub->img->nlayers > MANY_LAYERS)
 		bh_report_at(ctx, 1, 1, 1, 1, "size",
-			     "the image has %zu layers and %llu MiB uncompressed", sub->img->nlayers,
-			     (unsigned long long)(sub->img->bytes >> 20));
+			     "the image has %zu layers and %llu MiB uncompressed",
+			     sub->img->nlayers, (unsigned long long)(sub->img->bytes >> 20));
 }
 
 const struct bh_rule bh_im_rules[] = {
@@ -526,7 +541,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_HIGH,
 		.title = "Image runs as root",
-		.attack = "Code execution in the agent is root in the container, one kernel bug or mount away from the node.",
+		.attack =
+			"Code execution in the agent is root in the container, one kernel bug or mount away from the node.",
 		.fix = "Set a numeric non-root USER in the final stage (USER 65532:65532) and rebuild.",
 		.refs = "CIS Docker 4.1; dockle CIS-DI-0001",
 		.check = check_root_user,
@@ -536,7 +552,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Image user is not in /etc/passwd",
-		.attack = "A user name the image cannot resolve makes the runtime fail or fall back unpredictably, and hides which uid really runs.",
+		.attack =
+			"A user name the image cannot resolve makes the runtime fail or fall back unpredictably, and hides which uid really runs.",
 		.fix = "Use a numeric USER uid:gid, or add the user to the image's /etc/passwd.",
 		.refs = "OCI image spec: config.User",
 		.check = check_unknown_user,
@@ -546,7 +563,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Shell in the final image",
-		.attack = "A prompt-injected agent turns code execution into an interactive shell and chains tools with it.",
+		.attack =
+			"A prompt-injected agent turns code execution into an interactive shell and chains tools with it.",
 		.fix = "Build the final stage on a distroless or scratch base and copy only the application.",
 		.refs = "NIST SP 800-190 4.1.1",
 		.check = check_shell,
@@ -556,7 +574,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Package manager in the final image",
-		.attack = "An attacker inside the container installs tools (scanners, compilers, netcat) with the image's own package manager.",
+		.attack =
+			"An attacker inside the container installs tools (scanners, compilers, netcat) with the image's own package manager.",
 		.fix = "Install packages in a build stage and copy the results into a final stage without apt, dpkg, apk or rpm.",
 		.refs = "dockle CIS-DI-0003",
 		.check = check_pkg_manager,
@@ -566,7 +585,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_LOW,
 		.title = "pip in the final image",
-		.attack = "An attacker installs arbitrary Python packages at runtime with the image's pip.",
+		.attack =
+			"An attacker installs arbitrary Python packages at runtime with the image's pip.",
 		.fix = "Install Python dependencies in a build stage (pip install --target) and leave pip out of the final stage.",
 		.refs = "",
 		.check = check_pip,
@@ -576,7 +596,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "SUID/SGID file or file capabilities",
-		.attack = "A setuid or capability-carrying binary lets a non-root process regain privileges inside the container.",
+		.attack =
+			"A setuid or capability-carrying binary lets a non-root process regain privileges inside the container.",
 		.fix = "Remove the file or its bits in the Dockerfile (chmod u-s,g-s) and set allowPrivilegeEscalation: false.",
 		.refs = "CIS Docker 4.8; dockle CIS-DI-0008",
 		.check = check_suid,
@@ -586,7 +607,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "World-writable path without the sticky bit",
-		.attack = "Any user in the container can replace or plant files there, including code another process runs.",
+		.attack =
+			"Any user in the container can replace or plant files there, including code another process runs.",
 		.fix = "chmod o-w the path, or make a shared directory sticky (chmod 1777) like /tmp.",
 		.refs = "CIS Docker 4",
 		.check = check_world_writable,
@@ -596,7 +618,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_CRITICAL,
 		.title = "Secret in an image layer",
-		.attack = "Anyone who can pull the image extracts the credential from its layer, even when a later layer deleted the file.",
+		.attack =
+			"Anyone who can pull the image extracts the credential from its layer, even when a later layer deleted the file.",
 		.fix = "Rotate the credential, then pass it at build time with a BuildKit secret mount (RUN --mount=type=secret) or at runtime.",
 		.refs = "CIS Docker 4.10; dockle CIS-DI-0010",
 		.check = check_layer_secrets,
@@ -606,7 +629,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_CRITICAL,
 		.title = "Private key in an image layer",
-		.attack = "Anyone who can pull the image gets the private key, even when a later layer deleted it.",
+		.attack =
+			"Anyone who can pull the image gets the private key, even when a later layer deleted it.",
 		.fix = "Revoke the key, rebuild without it (a secret mount, or a multi-stage build that never copies it) and inject keys at runtime.",
 		.refs = "CIS Docker 4.10",
 		.check = check_private_keys,
@@ -616,7 +640,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_HIGH,
 		.title = "Secret in the image config Env",
-		.attack = "The environment is readable by anyone who pulls the image or can inspect the container.",
+		.attack =
+			"The environment is readable by anyone who pulls the image or can inspect the container.",
 		.fix = "Rotate the credential and inject it at runtime from a Kubernetes Secret (secretKeyRef), not with ENV.",
 		.refs = "CIS Docker 4.10; dockle CIS-DI-0010",
 		.check = check_env_secrets,
@@ -626,7 +651,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_HIGH,
 		.title = "Secret in the image history",
-		.attack = "Build arguments and ENV values used in RUN steps are recorded in the image history that anyone who pulls it can read.",
+		.attack =
+			"Build arguments and ENV values used in RUN steps are recorded in the image history that anyone who pulls it can read.",
 		.fix = "Rotate the credential and use BuildKit secret mounts instead of ARG or ENV for credentials.",
 		.refs = "Docker docs: build secrets",
 		.check = check_history_secrets,
@@ -636,7 +662,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_MEDIUM,
 		.title = "Image exposes SSH (port 22)",
-		.attack = "An SSH daemon in an agent container is a second way in that bypasses the agent's own controls.",
+		.attack =
+			"An SSH daemon in an agent container is a second way in that bypasses the agent's own controls.",
 		.fix = "Remove EXPOSE 22 and the SSH server; use kubectl exec or ephemeral debug containers.",
 		.refs = "CIS Docker 5.7",
 		.check = check_ssh_port,
@@ -646,7 +673,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_HIGH,
 		.title = "Layer entry escapes the root",
-		.attack = "A naive extractor writes '..' entries or hard links outside the target directory, overwriting host files.",
+		.attack =
+			"A naive extractor writes '..' entries or hard links outside the target directory, overwriting host files.",
 		.fix = "Rebuild the layer with a standard tool; do not pull or extract images from this source.",
 		.refs = "CVE-2019-14271; OCI image spec: layer filesystem changeset",
 		.check = check_traversal,
@@ -656,7 +684,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_LOW,
 		.title = "Layer entry with an absolute path or a symlink above the root",
-		.attack = "Extractors that do not clamp absolute names or relative links write or read outside the target directory.",
+		.attack =
+			"Extractors that do not clamp absolute names or relative links write or read outside the target directory.",
 		.fix = "Rebuild the layer with relative names and links that stay inside the root.",
 		.refs = "OCI image spec: layer filesystem changeset",
 		.check = check_odd_paths,
@@ -666,7 +695,8 @@ const struct bh_rule bh_im_rules[] = {
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_INFO,
 		.title = "Large image or many layers",
-		.attack = "Large images carry more unused software to exploit and slow down pulls when agents scale out.",
+		.attack =
+			"Large images carry more unused software to exploit and slow down pulls when agents scale out.",
 		.fix = "Use a multi-stage build on a minimal base and squash build-only layers.",
 		.refs = "",
 		.check = check_size,

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/banned.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "secrets/secrets.h"
-#include "core/banned.h"
 
 enum entry_kind {
 	K_REG,
@@ -566,8 +566,8 @@ static int find_private_key(const char *d, size_t n, size_t *at)
 		q = memmem(p, (size_t)(eol - p), "PRIVATE KEY-----", 16);
 		if (!q)
 			continue;
-		stop = memmem(eol, (size_t)(end - eol) < 65536 ? (size_t)(end - eol) : 65536, "-----END ",
-			      9);
+		stop = memmem(eol, (size_t)(end - eol) < 65536 ? (size_t)(end - eol) : 65536,
+			      "-----END ", 9);
 		if (!stop)
 			continue;
 		for (q = eol; q < stop; q++) {
@@ -602,8 +602,9 @@ static bh_err add_event(struct bh_image *img, enum bh_img_event_kind kind, unsig
 		return BH_ERR_LIMIT;
 	if (img->nevents == img->events_cap) {
 		size_t cap = img->events_cap ? img->events_cap * 2 : 16;
-		void *p = bh_arena_realloc(&img->arena, img->events,
-					   img->events_cap * sizeof(*img->events), cap * sizeof(*ev));
+		void *p =
+			bh_arena_realloc(&img->arena, img->events,
+					 img->events_cap * sizeof(*img->events), cap * sizeof(*ev));
 
 		if (!p)
 			return BH_ERR_NOMEM;
@@ -648,8 +649,8 @@ static bh_err scan_file(struct bh_image *img, unsigned layer, const char *path, 
 	if (!len || bh_fs_looks_binary(data, len))
 		return BH_OK;
 	if (find_private_key(data, len, &at)) {
-		bh_err err = add_event(img, BH_IMG_EV_PRIVATE_KEY, layer, path, NULL,
-				       line_of(data, at));
+		bh_err err =
+			add_event(img, BH_IMG_EV_PRIVATE_KEY, layer, path, NULL, line_of(data, at));
 		if (err)
 			return err;
 	}
@@ -669,6 +670,7 @@ struct stream {
 	struct archive *raw;
 	int src_eof;
 	int padded;
+	int plain; /* no compression: the diff_id is the blob digest, hash once */
 	bh_err err;
 	char msg[200];
 	char chunk[CHUNK];
@@ -724,7 +726,8 @@ static la_ssize_t tar_cb(struct archive *a, void *p, const void **buf)
 		*buf = s->chunk;
 		return (la_ssize_t)pad;
 	}
-	EVP_DigestUpdate(s->diff_md, s->chunk, (size_t)n);
+	if (!s->plain)
+		EVP_DigestUpdate(s->diff_md, s->chunk, (size_t)n);
 	s->uncompressed += (uint64_t)n;
 	if (s->img->bytes + s->uncompressed > BH_LIMIT_IMAGE_BYTES) {
 		s->err = BH_ERR_LIMIT;
@@ -733,7 +736,8 @@ static la_ssize_t tar_cb(struct archive *a, void *p, const void **buf)
 		archive_set_error(a, EIO, "limit");
 		return -1;
 	}
-	if (s->uncompressed > (1u << 20) && s->uncompressed / BH_LIMIT_IMAGE_RATIO > s->compressed) {
+	if (s->uncompressed > (1u << 20) &&
+	    s->uncompressed / BH_LIMIT_IMAGE_RATIO > s->compressed) {
 		s->err = BH_ERR_LIMIT;
 		snprintf(s->msg, sizeof(s->msg),
 			 "compression ratio above %u:1 (a decompression bomb?) after %llu bytes",
@@ -751,7 +755,8 @@ static bh_err layer_add(struct bh_image *img, struct bh_img_layer *l, const stru
 		return BH_ERR_LIMIT;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *p = bh_arena_realloc(&img->arena, l->e, l->cap * sizeof(*l->e), cap * sizeof(*e));
+		void *p = bh_arena_realloc(&img->arena, l->e, l->cap * sizeof(*l->e),
+					   cap * sizeof(*e));
 
 		if (!p)
 			return BH_ERR_NOMEM;
@@ -822,8 +827,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 			continue;
 		if (strlen(name) > BH_LIMIT_IMAGE_PATH_BYTES) {
 			err = bh_diag_set(diag, BH_ERR_LIMIT, what, 0, 0,
-					  "layer %zu: an entry path is longer than %u bytes", idx + 1,
-					  BH_LIMIT_IMAGE_PATH_BYTES);
+					  "layer %zu: an entry path is longer than %u bytes",
+					  idx + 1, BH_LIMIT_IMAGE_PATH_BYTES);
 			goto out;
 		}
 		memcpy(path, name, strlen(name) + 1);
@@ -854,7 +859,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 			if (!strcmp(base, ".wh..wh..opq")) {
 				e.kind = K_OPAQUE;
 				e.path = bh_arena_strndup(&img->arena, path,
-							  base == path ? 0 : (size_t)(base - path - 1));
+							  base == path ? 0
+								       : (size_t)(base - path - 1));
 			} else if (!strncmp(base, ".wh..wh.", 8)) {
 				continue; /* AUFS metadata such as .wh..wh.plnk */
 			} else {
@@ -890,8 +896,10 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 				err = BH_ERR_NOMEM;
 				goto out;
 			}
-			if (strlen(t) > BH_LIMIT_IMAGE_PATH_BYTES || bh_image_path_clean(t, &habs)) {
-				err = add_event(img, BH_IMG_EV_HLINK_ESCAPE, (unsigned)idx, path, hl, 0);
+			if (strlen(t) > BH_LIMIT_IMAGE_PATH_BYTES ||
+			    bh_image_path_clean(t, &habs)) {
+				err = add_event(img, BH_IMG_EV_HLINK_ESCAPE, (unsigned)idx, path,
+						hl, 0);
 				if (err)
 					goto out;
 				continue;
@@ -910,8 +918,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 				goto out;
 			}
 			if (link_escapes(path, e.link)) {
-				err = add_event(img, BH_IMG_EV_LINK_ESCAPE, (unsigned)idx, path, e.link,
-						0);
+				err = add_event(img, BH_IMG_EV_LINK_ESCAPE, (unsigned)idx, path,
+						e.link, 0);
 				if (err)
 					goto out;
 			}
@@ -952,7 +960,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 					bufcap = (size_t)e.size + 1;
 				}
 				while (len < e.size &&
-				       (n = archive_read_data(tar, buf + len, (size_t)e.size - len)) > 0)
+				       (n = archive_read_data(tar, buf + len,
+							      (size_t)e.size - len)) > 0)
 					len += (size_t)n;
 				if (s->err)
 					goto fail;
@@ -990,7 +999,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 limit:
 	if (err == BH_ERR_LIMIT)
 		err = bh_diag_set(diag, BH_ERR_LIMIT, what, 0, 0,
-				  "more than %u entries in the image's layers", BH_LIMIT_IMAGE_ENTRIES);
+				  "more than %u entries in the image's layers",
+				  BH_LIMIT_IMAGE_ENTRIES);
 	goto out;
 fail:
 	if (s->err)
@@ -1062,6 +1072,8 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 				  idx + 1, s->err ? s->msg : archive_error_string(s->raw));
 		goto out;
 	}
+	s->plain = archive_filter_count(s->raw) == 1 &&
+		   archive_filter_code(s->raw, 0) == ARCHIVE_FILTER_NONE;
 	if (archive_read_open(tar, s, NULL, tar_cb, NULL) != ARCHIVE_OK) {
 		if (s->uncompressed == 0 && !s->err)
 			goto drained;
@@ -1085,7 +1097,8 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 		}
 		if (n == 0)
 			break;
-		EVP_DigestUpdate(s->diff_md, s->chunk, (size_t)n);
+		if (!s->plain)
+			EVP_DigestUpdate(s->diff_md, s->chunk, (size_t)n);
 		s->uncompressed += (uint64_t)n;
 	}
 drained:
@@ -1094,7 +1107,8 @@ drained:
 		ssize_t n = rd(ctx, &b);
 
 		if (n < 0) {
-			err = bh_diag_set(diag, BH_ERR_IO, what, 0, 0, "layer %zu: read error", idx + 1);
+			err = bh_diag_set(diag, BH_ERR_IO, what, 0, 0, "layer %zu: read error",
+					  idx + 1);
 			goto out;
 		}
 		if (n == 0)
@@ -1104,12 +1118,14 @@ drained:
 	}
 	md_hex(s->blob_md, got);
 	if (blob_hex && strcmp(got, blob_hex)) {
-		err = bh_diag_set(diag, BH_ERR_VERIFY, what, 0, 0,
-				  "layer %zu: blob digest mismatch: expected sha256:%s, got sha256:%s",
-				  idx + 1, blob_hex, got);
+		err = bh_diag_set(
+			diag, BH_ERR_VERIFY, what, 0, 0,
+			"layer %zu: blob digest mismatch: expected sha256:%s, got sha256:%s",
+			idx + 1, blob_hex, got);
 		goto out;
 	}
-	md_hex(s->diff_md, got);
+	if (!s->plain)
+		md_hex(s->diff_md, got); /* else got already holds the blob digest */
 	if (diff_hex && strcmp(got, diff_hex)) {
 		err = bh_diag_set(
 			diag, BH_ERR_VERIFY, what, 0, 0,

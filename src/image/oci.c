@@ -23,10 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/banned.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "layerfs.h"
-#include "core/banned.h"
 
 enum { M_REG, M_SYMLINK, M_HARDLINK, M_OTHER };
 
@@ -85,7 +85,7 @@ static const char *digest_hex(const char *d)
 /* ---- tar sources ---- */
 
 #define SMALL_MEMBER (4u * 1024 * 1024)
-#define SMALL_TOTAL (256u * 1024 * 1024)
+#define SMALL_TOTAL  (256u * 1024 * 1024)
 
 static struct archive *open_outer(const char *path)
 {
@@ -177,7 +177,8 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 			m->link = strdup(archive_entry_hardlink(ae));
 		} else if (archive_entry_filetype(ae) == AE_IFLNK) {
 			m->type = M_SYMLINK;
-			m->link = strdup(archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "");
+			m->link =
+				strdup(archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "");
 		} else if (archive_entry_filetype(ae) == AE_IFREG) {
 			m->type = M_REG;
 		} else {
@@ -187,7 +188,8 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 			err = BH_ERR_NOMEM;
 			goto out;
 		}
-		if (m->type == M_REG && m->size <= SMALL_MEMBER && src->kept + m->size <= SMALL_TOTAL) {
+		if (m->type == M_REG && m->size <= SMALL_MEMBER &&
+		    src->kept + m->size <= SMALL_TOTAL) {
 			err = read_member_data(a, m->size, &m->data, &m->len);
 			if (err) {
 				err = bh_diag_set(diag, err, src->path, 0, 0,
@@ -202,7 +204,8 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 	}
 	if (r != ARCHIVE_EOF)
 		err = bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0, "not a readable tar: %s",
-				  archive_error_string(a) ? archive_error_string(a) : "unknown error");
+				  archive_error_string(a) ? archive_error_string(a)
+							  : "unknown error");
 out:
 	archive_read_free(a);
 	return err;
@@ -280,9 +283,11 @@ static struct member *find_member(struct source *src, const char *name)
 		if (m->type != M_SYMLINK && m->type != M_HARDLINK)
 			return NULL;
 		{
-			/* Targets are matched by name, so the joined name must live as long as src. */
+			/* Targets are matched by name, so the joined name must live as long as src.
+			 */
 			static char buf[BH_LIMIT_IMAGE_PATH_BYTES * 2 + 2];
-			char *t = m->type == M_HARDLINK ? strdup(m->link) : join_rel(m->name, m->link);
+			char *t = m->type == M_HARDLINK ? strdup(m->link)
+							: join_rel(m->name, m->link);
 			int abs;
 
 			if (!t || strlen(t) >= sizeof(buf) || bh_image_path_clean(t, &abs)) {
@@ -328,7 +333,8 @@ static bh_err source_get(struct source *src, const char *name, char **out, size_
 		struct member *m = find_member(src, name);
 
 		if (!m)
-			return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0, "no member %s", name);
+			return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0, "no member %s",
+					   name);
 		if (!m->kept || m->len > BH_LIMIT_IMAGE_JSON_BYTES)
 			return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0,
 					   "member %s is larger than %u bytes", name,
@@ -463,8 +469,8 @@ static bh_err from_docker_manifest(struct bh_image *img, struct source *src, con
 			const char *t = json_string_value(json_array_get(tags, j));
 			size_t tl = t ? strlen(t) : 0, l = strlen(tag);
 
-			if (t && (!strcmp(t, tag) || (tl > l && t[tl - l - 1] == ':' &&
-						       !strcmp(t + tl - l, tag))))
+			if (t && (!strcmp(t, tag) ||
+				  (tl > l && t[tl - l - 1] == ':' && !strcmp(t + tl - l, tag))))
 				entry = e;
 		}
 	}
@@ -553,7 +559,8 @@ static int platform_match(json_t *plat, const char *want)
 
 static int is_attestation(json_t *desc)
 {
-	json_t *ann = json_object_get(desc, "annotations"), *plat = json_object_get(desc, "platform");
+	json_t *ann = json_object_get(desc, "annotations"),
+	       *plat = json_object_get(desc, "platform");
 	const char *t = jstr(ann, "vnd.docker.reference.type");
 
 	if (t && !strcmp(t, "attestation-manifest"))
@@ -567,8 +574,8 @@ static int is_index_type(const char *mt)
 		      !strcmp(mt, "application/vnd.docker.distribution.manifest.list.v2+json"));
 }
 
-static bh_err from_manifest(struct bh_image *img, struct source *src, json_t *desc,
-			    struct plan *p, struct bh_diag *diag)
+static bh_err from_manifest(struct bh_image *img, struct source *src, json_t *desc, struct plan *p,
+			    struct bh_diag *diag)
 {
 	const char *hex = digest_hex(jstr(desc, "digest")), *chex;
 	json_t *man = NULL, *cfgd, *layers, *cfgj = NULL;
@@ -623,7 +630,8 @@ static bh_err from_index(struct bh_image *img, struct source *src, json_t *index
 
 	if (depth > BH_LIMIT_IMAGE_INDEX_DEPTH)
 		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0,
-				   "image indexes nested deeper than %u", BH_LIMIT_IMAGE_INDEX_DEPTH);
+				   "image indexes nested deeper than %u",
+				   BH_LIMIT_IMAGE_INDEX_DEPTH);
 	if (n > BH_LIMIT_IMAGE_MEMBERS)
 		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0, "too many manifests");
 	for (size_t i = 0; i < n; i++) {
@@ -638,8 +646,8 @@ static bh_err from_index(struct bh_image *img, struct source *src, json_t *index
 			size_t tl = strlen(tag), cl = cn ? strlen(cn) : 0;
 
 			if (!(rn && !strcmp(rn, tag)) &&
-			    !(cn && (!strcmp(cn, tag) ||
-				     (cl > tl && cn[cl - tl - 1] == ':' && !strcmp(cn + cl - tl, tag)))))
+			    !(cn && (!strcmp(cn, tag) || (cl > tl && cn[cl - tl - 1] == ':' &&
+							  !strcmp(cn + cl - tl, tag)))))
 				continue;
 		}
 		if (plat && platform && !platform_match(plat, platform))
@@ -657,7 +665,8 @@ static bh_err from_index(struct bh_image *img, struct source *src, json_t *index
 		if (tag && depth == 0)
 			return bh_diag_set(diag, BH_ERR_USAGE, src->path, 0, 0,
 					   "no manifest tagged '%s' in index.json", tag);
-		return bh_diag_set(diag, BH_ERR_USAGE, src->path, 0, 0, "no manifest for platform %s",
+		return bh_diag_set(diag, BH_ERR_USAGE, src->path, 0, 0,
+				   "no manifest for platform %s",
 				   platform ? platform : "linux/amd64");
 	}
 	{
@@ -789,14 +798,14 @@ static bh_err read_layers_tar(struct bh_image *img, struct source *src, struct p
 
 		if (!m)
 			return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
-					   "layer %zu: no member %s in the archive", i + 1, l->member);
+					   "layer %zu: no member %s in the archive", i + 1,
+					   l->member);
 		canon[i] = bh_arena_strdup(&img->arena, m->name);
 		if (m->kept) {
 			struct mem_reader r = { m->data, m->len, 0 };
-			bh_err err = bh_layerfs_read(img, i, mem_read, &r,
-						     l->has_blob ? l->blob_hex : NULL,
-						     l->has_diff ? l->diff_hex : NULL,
-						     layer_what(img, l), diag);
+			bh_err err = bh_layerfs_read(
+				img, i, mem_read, &r, l->has_blob ? l->blob_hex : NULL,
+				l->has_diff ? l->diff_hex : NULL, layer_what(img, l), diag);
 
 			if (err)
 				return err;
@@ -873,25 +882,29 @@ static bh_err take_config(struct bh_image *img, struct plan *p, struct bh_diag *
 	cfg = json_loadb(p->config, p->config_len, 0, &je);
 	if (!cfg || !json_is_object(cfg)) {
 		json_decref(cfg);
-		return bh_diag_set(diag, BH_ERR_PARSE, img->label, 0, 0, "image config: not a JSON object");
+		return bh_diag_set(diag, BH_ERR_PARSE, img->label, 0, 0,
+				   "image config: not a JSON object");
 	}
 	img->config = cfg;
-	img->created = jstr(cfg, "created") ? bh_arena_strdup(&img->arena, jstr(cfg, "created")) : NULL;
+	img->created =
+		jstr(cfg, "created") ? bh_arena_strdup(&img->arena, jstr(cfg, "created")) : NULL;
 	img->os = bh_arena_strdup(&img->arena, jstr(cfg, "os") ? jstr(cfg, "os") : "");
 	img->arch = bh_arena_strdup(&img->arena,
 				    jstr(cfg, "architecture") ? jstr(cfg, "architecture") : "");
 	diffs = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
 	if (diffs) {
 		if (!json_is_array(diffs) || json_array_size(diffs) != p->nlayers)
-			return bh_diag_set(diag, BH_ERR_PARSE, img->label, 0, 0,
-					   "image config: rootfs.diff_ids lists %zu layers, the manifest %zu",
-					   json_array_size(diffs), p->nlayers);
+			return bh_diag_set(
+				diag, BH_ERR_PARSE, img->label, 0, 0,
+				"image config: rootfs.diff_ids lists %zu layers, the manifest %zu",
+				json_array_size(diffs), p->nlayers);
 		for (size_t i = 0; i < p->nlayers; i++) {
 			const char *h = digest_hex(json_string_value(json_array_get(diffs, i)));
 
 			if (!h)
-				return bh_diag_set(diag, BH_ERR_PARSE, img->label, 0, 0,
-						   "image config: diff_ids[%zu] is not a sha256 digest", i);
+				return bh_diag_set(
+					diag, BH_ERR_PARSE, img->label, 0, 0,
+					"image config: diff_ids[%zu] is not a sha256 digest", i);
 			memcpy(p->layers[i].diff_hex, h, 65);
 			p->layers[i].has_diff = 1;
 		}
@@ -969,7 +982,8 @@ bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platfor
 	err = bh_layerfs_init(img, p.nlayers, diag);
 	if (err)
 		goto out;
-	err = src.is_dir ? read_layers_dir(img, &src, &p, diag) : read_layers_tar(img, &src, &p, diag);
+	err = src.is_dir ? read_layers_dir(img, &src, &p, diag)
+			 : read_layers_tar(img, &src, &p, diag);
 	if (err)
 		goto out;
 	err = bh_layerfs_finish(img, diag);

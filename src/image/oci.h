@@ -47,12 +47,12 @@ struct bh_img_node {
 
 /* Something notable about the archive itself, found while reading the layers. */
 enum bh_img_event_kind {
-	BH_IMG_EV_DOTDOT,	 /* an entry with a ".." component: skipped */
-	BH_IMG_EV_ABSOLUTE,	 /* an entry with an absolute path: read relative to the root */
-	BH_IMG_EV_LINK_ESCAPE,	 /* a relative symlink that climbs above the root */
-	BH_IMG_EV_HLINK_ESCAPE,	 /* a hard link to a path outside the root: skipped */
-	BH_IMG_EV_SECRET,	 /* bh_secrets_scan_buffer() matched in a layer file */
-	BH_IMG_EV_PRIVATE_KEY,	 /* a PEM or OpenSSH private key in a layer file */
+	BH_IMG_EV_DOTDOT,	/* an entry with a ".." component: skipped */
+	BH_IMG_EV_ABSOLUTE,	/* an entry with an absolute path: read relative to the root */
+	BH_IMG_EV_LINK_ESCAPE,	/* a relative symlink that climbs above the root */
+	BH_IMG_EV_HLINK_ESCAPE, /* a hard link to a path outside the root: skipped */
+	BH_IMG_EV_SECRET,	/* bh_secrets_scan_buffer() matched in a layer file */
+	BH_IMG_EV_PRIVATE_KEY,	/* a PEM or OpenSSH private key in a layer file */
 };
 
 struct bh_img_layer;
@@ -68,10 +68,10 @@ struct bh_img_event {
 
 struct bh_image {
 	struct bh_arena arena;
-	const char *label;	/* the IMAGE argument, for messages and findings */
-	const char *name;	/* repository name or "" */
-	const char *tag;	/* tag or "" */
-	const char *digest;	/* "sha256:..." of the manifest (OCI) or the config (classic) */
+	const char *label;	 /* the IMAGE argument, for messages and findings */
+	const char *name;	 /* repository name or "" */
+	const char *tag;	 /* tag or "" */
+	const char *digest;	 /* "sha256:..." of the manifest (OCI) or the config (classic) */
 	const char *config_json; /* the config blob, NUL-terminated */
 	size_t config_len;
 	void *config;	       /* json_t * of the config */
@@ -85,7 +85,7 @@ struct bh_image {
 	size_t table_cap, nnodes, entries;
 	struct bh_img_event *events;
 	size_t nevents, events_cap;
-	uint64_t kept; /* bytes of kept file contents */
+	uint64_t kept;		     /* bytes of kept file contents */
 	struct bh_img_layer *layers; /* parsed entries per layer, applied in order by finish */
 };
 
@@ -211,7 +211,8 @@ enum bh_sbom_format {
 	BH_SBOM_CYCLONEDX,
 };
 
-/* The SBOM document for img and its packages, deterministic: the same image gives the same bytes. */
+/* The SBOM document for img and its packages, deterministic: the same image gives the same bytes.
+ */
 bh_err bh_sbom_write(const struct bh_image *img, const struct bh_pkgs *pkgs,
 		     enum bh_sbom_format fmt, struct bh_buf *out, struct bh_diag *diag);
 

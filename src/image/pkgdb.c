@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/limits.h"
 #include "core/banned.h"
+#include "core/limits.h"
 
 static bh_err add_pkg(struct bh_pkgs *out, struct bh_arena *a, const struct bh_pkg *p)
 {
@@ -96,9 +96,9 @@ static bh_err flush_dpkg(struct bh_arena *a, struct stanza *st, const char *loca
 				const char *close = strchr(paren, ')');
 
 				p.source = trimdup(a, st->source, (size_t)(paren - st->source));
-				p.source_version =
-					trimdup(a, paren + 1,
-						close ? (size_t)(close - paren - 1) : strlen(paren + 1));
+				p.source_version = trimdup(a, paren + 1,
+							   close ? (size_t)(close - paren - 1)
+								 : strlen(paren + 1));
 			} else {
 				p.source = st->source;
 			}
@@ -354,13 +354,15 @@ bh_err bh_pkgdb_rpm_header(struct bh_arena *a, const unsigned char *blob, size_t
 	const unsigned char *data;
 
 	if (len < 8)
-		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "RPM header shorter than 8 bytes");
+		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0,
+				   "RPM header shorter than 8 bytes");
 	il = be32(blob);
 	dl = be32(blob + 4);
 	if (il > BH_LIMIT_RPM_HEADER_ENTRIES || (uint64_t)il * 16 + dl + 8 > len)
-		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0,
-				   "RPM header: %u entries and %u data bytes do not fit in %zu bytes",
-				   il, dl, len);
+		return bh_diag_set(
+			diag, BH_ERR_PARSE, location, 0, 0,
+			"RPM header: %u entries and %u data bytes do not fit in %zu bytes", il, dl,
+			len);
 	data = blob + 8 + (size_t)il * 16;
 	for (uint32_t i = 0; i < il; i++) {
 		const unsigned char *e = blob + 8 + (size_t)i * 16;
@@ -374,8 +376,10 @@ bh_err bh_pkgdb_rpm_header(struct bh_arena *a, const unsigned char *blob, size_t
 
 			if (!nul)
 				return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0,
-						   "RPM header: tag %u string runs past the data", tag);
-			v = bh_arena_strndup(a, (const char *)data + off, (size_t)(nul - data - off));
+						   "RPM header: tag %u string runs past the data",
+						   tag);
+			v = bh_arena_strndup(a, (const char *)data + off,
+					     (size_t)(nul - data - off));
 			if (!v)
 				return BH_ERR_NOMEM;
 			switch (tag) {
@@ -406,7 +410,8 @@ bh_err bh_pkgdb_rpm_header(struct bh_arena *a, const unsigned char *blob, size_t
 		}
 	}
 	if (!p.name || !p.version)
-		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "RPM header without a name or version");
+		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0,
+				   "RPM header without a name or version");
 	if (!strcmp(p.name, "gpg-pubkey"))
 		return BH_OK; /* imported signing keys, not packages */
 	if (release)
@@ -457,9 +462,8 @@ bh_err bh_pkgdb_rpmdb(struct bh_arena *a, const char *data, size_t len, const ch
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
 				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
-	if (rc != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT blob FROM Packages ORDER BY hnum", -1, &st, NULL) !=
-		    SQLITE_OK) {
+	if (rc != SQLITE_OK || sqlite3_prepare_v2(db, "SELECT blob FROM Packages ORDER BY hnum", -1,
+						  &st, NULL) != SQLITE_OK) {
 		err = bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "rpm database: %s",
 				  sqlite3_errmsg(db));
 		goto out;
@@ -546,7 +550,8 @@ static void visit(const struct bh_img_node *n, void *p)
 		c->err = BH_ERR_NOMEM;
 		return;
 	}
-	if (!strcmp(n->path, "var/lib/dpkg/status") || !strncmp(n->path, "var/lib/dpkg/status.d/", 22))
+	if (!strcmp(n->path, "var/lib/dpkg/status") ||
+	    !strncmp(n->path, "var/lib/dpkg/status.d/", 22))
 		err = bh_pkgdb_dpkg(c->a, n->data, n->len, loc, c->out, &d);
 	else if (!strcmp(n->path, "lib/apk/db/installed"))
 		err = bh_pkgdb_apk(c->a, n->data, n->len, loc, c->out, &d);

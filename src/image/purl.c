@@ -38,8 +38,8 @@ static bh_err encode(struct bh_buf *out, const char *s, int keep_slash, int lowe
 
 static int lower_type(const char *type)
 {
-	static const char *const t[] = { "deb", "apk", "npm", "github", "bitbucket", "pypi",
-					 "hex", "composer", "golang" };
+	static const char *const t[] = { "deb",	 "apk", "npm",	    "github", "bitbucket",
+					 "pypi", "hex", "composer", "golang" };
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (!strcmp(type, t[i]))
@@ -125,7 +125,8 @@ bh_err bh_purl_build(struct bh_buf *out, const char *type, const char *ns, const
 		while (*p && !err) {
 			size_t l = strcspn(p, "/");
 
-			if (l && !(l == 1 && p[0] == '.') && !(l == 2 && p[0] == '.' && p[1] == '.')) {
+			if (l && !(l == 1 && p[0] == '.') &&
+			    !(l == 2 && p[0] == '.' && p[1] == '.')) {
 				char *seg = strndup(p, l);
 
 				if (!seg)
@@ -197,8 +198,8 @@ bh_err bh_pkgs_purls(struct bh_arena *a, struct bh_pkgs *pkgs)
 			if (slash) {
 				char *nsp = bh_arena_strndup(a, p->name, (size_t)(slash - p->name));
 
-				err = nsp ? bh_purl_build(&b, "npm", nsp, slash + 1, p->version, NULL,
-							  0, NULL)
+				err = nsp ? bh_purl_build(&b, "npm", nsp, slash + 1, p->version,
+							  NULL, 0, NULL)
 					  : BH_ERR_NOMEM;
 			} else {
 				err = bh_purl_build(&b, "npm", NULL, p->name, p->version, NULL, 0,

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "bh_config.h"
-#include "layerfs.h"
 #include "core/banned.h"
+#include "layerfs.h"
 
 /* "2024-01-02T03:04:05.123456789Z" or "+00:00" -> "2024-01-02T03:04:05Z". */
 static void created_time(const struct bh_image *img, char out[21])
@@ -187,7 +187,8 @@ static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, 
 		json_array_append_new(packages, os);
 		json_object_set_new(r, "spdxElementId", json_string("SPDXRef-Image"));
 		json_object_set_new(r, "relationshipType", json_string("CONTAINS"));
-		json_object_set_new(r, "relatedSpdxElement", json_string("SPDXRef-OperatingSystem"));
+		json_object_set_new(r, "relatedSpdxElement",
+				    json_string("SPDXRef-OperatingSystem"));
 		json_array_append_new(rels, r);
 	}
 	for (size_t i = 0; i < pkgs->n; i++) {
@@ -212,17 +213,18 @@ static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, 
 		}
 		json_object_set_new(o, "copyrightText", json_string("NOASSERTION"));
 		if (p->source)
-			json_object_set_new(o, "sourceInfo",
-					    json_sprintf("built package from: %s%s%s", p->source,
-							 p->source_version ? " " : "",
-							 p->source_version ? p->source_version : ""));
+			json_object_set_new(
+				o, "sourceInfo",
+				json_sprintf("built package from: %s%s%s", p->source,
+					     p->source_version ? " " : "",
+					     p->source_version ? p->source_version : ""));
 		if (p->location)
-			json_object_set_new(o, "comment",
-					    json_sprintf("found in %s", p->location));
+			json_object_set_new(o, "comment", json_sprintf("found in %s", p->location));
 		if (p->purl) {
 			json_t *refs = json_array(), *ref = json_object();
 
-			json_object_set_new(ref, "referenceCategory", json_string("PACKAGE-MANAGER"));
+			json_object_set_new(ref, "referenceCategory",
+					    json_string("PACKAGE-MANAGER"));
 			json_object_set_new(ref, "referenceType", json_string("purl"));
 			json_object_set_new(ref, "referenceLocator", json_string(p->purl));
 			json_array_append_new(refs, ref);
@@ -257,7 +259,8 @@ static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, c
 	const char *imgref = ipurl ? ipurl : "image";
 
 	doc_uuid(img, "cyclonedx", uuid);
-	json_object_set_new(doc, "$schema", json_string("http://cyclonedx.org/schema/bom-1.5.schema.json"));
+	json_object_set_new(doc, "$schema",
+			    json_string("http://cyclonedx.org/schema/bom-1.5.schema.json"));
 	json_object_set_new(doc, "bomFormat", json_string("CycloneDX"));
 	json_object_set_new(doc, "specVersion", json_string("1.5"));
 	json_object_set_new(doc, "serialNumber", json_sprintf("urn:uuid:%s", uuid));
@@ -303,8 +306,9 @@ static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, c
 		if (ref)
 			json_object_set_new(o, "bom-ref", json_string(ref));
 		else
-			json_object_set_new(o, "bom-ref",
-					    json_sprintf("%s#%zu", p->purl ? p->purl : p->name, i + 1));
+			json_object_set_new(
+				o, "bom-ref",
+				json_sprintf("%s#%zu", p->purl ? p->purl : p->name, i + 1));
 		json_array_append(imgdeps, json_object_get(o, "bom-ref"));
 		free(ref);
 		json_object_set_new(o, "type", json_string("library"));
@@ -325,8 +329,8 @@ static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, c
 		if (p->source)
 			json_array_append_new(props, prop("bulkhead:package:source", p->source));
 		if (p->source_version)
-			json_array_append_new(props,
-					      prop("bulkhead:package:source-version", p->source_version));
+			json_array_append_new(
+				props, prop("bulkhead:package:source-version", p->source_version));
 		if (p->arch)
 			json_array_append_new(props, prop("bulkhead:package:arch", p->arch));
 		json_object_set_new(o, "properties", props);

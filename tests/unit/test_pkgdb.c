@@ -5,13 +5,15 @@
  * garbage), the layer filesystem's whiteout and opaque-directory semantics on tars built here
  * with libarchive, and the IM secret-name heuristics.
  */
+#include <archive.h>
+#include <archive_entry.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
-#include <archive.h>
-#include <archive_entry.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,12 +280,9 @@ static void test_whiteouts(void **state)
 		{ "usr/bin/sh", 'l', "dash", 0777 },
 	};
 	static const struct ent l2[] = {
-		{ "app/.wh.tmp", 'f', "", 0644 },
-		{ "app/.wh.sub", 'f', "", 0644 },
-		{ "keep/new", 'f', "n", 0644 },
-		{ "keep/.wh..wh..opq", 'f', "", 0644 },
-		{ "./app/hl", 'h', "app/a", 0644 },
-		{ "/app/suid", 'f', "s", 04755 },
+		{ "app/.wh.tmp", 'f', "", 0644 },   { "app/.wh.sub", 'f', "", 0644 },
+		{ "keep/new", 'f', "n", 0644 },	    { "keep/.wh..wh..opq", 'f', "", 0644 },
+		{ "./app/hl", 'h', "app/a", 0644 }, { "/app/suid", 'f', "s", 04755 },
 	};
 	size_t len[2];
 	const void *data[2];
@@ -299,7 +298,7 @@ static void test_whiteouts(void **state)
 	assert_null(bh_image_lookup(&img, "app/tmp"));
 	assert_null(bh_image_lookup(&img, "app/sub"));
 	assert_null(bh_image_lookup(&img, "app/sub/deep"));
-	assert_null(bh_image_lookup(&img, "keep/old")); /* opaque: lower content hidden */
+	assert_null(bh_image_lookup(&img, "keep/old"));	    /* opaque: lower content hidden */
 	assert_non_null(bh_image_lookup(&img, "keep/new")); /* same layer: stays */
 	n = bh_image_lookup(&img, "app/hl");
 	assert_non_null(n);
@@ -390,10 +389,10 @@ static void test_paths_and_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dpkg_status), cmocka_unit_test(test_dpkg_removed),
-		cmocka_unit_test(test_status_d),    cmocka_unit_test(test_apk),
-		cmocka_unit_test(test_python),	    cmocka_unit_test(test_npm),
-		cmocka_unit_test(test_rpm),	    cmocka_unit_test(test_whiteouts),
+		cmocka_unit_test(test_dpkg_status),  cmocka_unit_test(test_dpkg_removed),
+		cmocka_unit_test(test_status_d),     cmocka_unit_test(test_apk),
+		cmocka_unit_test(test_python),	     cmocka_unit_test(test_npm),
+		cmocka_unit_test(test_rpm),	     cmocka_unit_test(test_whiteouts),
 		cmocka_unit_test(test_symlink_loop), cmocka_unit_test(test_paths_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

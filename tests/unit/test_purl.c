@@ -3,12 +3,14 @@
  * case that must succeed, for the types bulkhead writes (deb, apk, rpm, npm, pypi, oci) plus
  * generic and the specification's own cases, must produce the expected canonical string.
  */
+#include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
-#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +41,13 @@ static size_t run_file(const char *path, size_t *failed)
 		struct bh_buf b;
 		bh_err err;
 
-		if (strcmp(str_or_null(t, "test_type") ? str_or_null(t, "test_type") : "", "build") ||
+		if (strcmp(str_or_null(t, "test_type") ? str_or_null(t, "test_type") : "",
+			   "build") ||
 		    json_is_true(json_object_get(t, "expected_failure")))
 			continue;
 		qs = json_object_get(in, "qualifiers");
-		json_object_foreach(qs, k, v) {
+		json_object_foreach(qs, k, v)
+		{
 			if (nq < 32 && json_is_string(v))
 				q[nq++] = (struct bh_purl_qualifier){ k, json_string_value(v) };
 		}
@@ -67,8 +71,8 @@ static size_t run_file(const char *path, size_t *failed)
 static void test_vectors(void **state)
 {
 	static const char *const files[] = {
-		"spec/specification-test.json", "types/deb-test.json",	"types/apk-test.json",
-		"types/rpm-test.json",		"types/npm-test.json",	"types/pypi-test.json",
+		"spec/specification-test.json", "types/deb-test.json",	   "types/apk-test.json",
+		"types/rpm-test.json",		"types/npm-test.json",	   "types/pypi-test.json",
 		"types/oci-test.json",		"types/generic-test.json",
 	};
 	const char *shared = getenv("SHARED");
@@ -108,9 +112,11 @@ static void test_os_packages(void **state)
 	pkgs.os.id = "debian";
 	pkgs.os.version_id = "12";
 	assert_int_equal(bh_pkgs_purls(&a, &pkgs), BH_OK);
-	assert_string_equal(p[0].purl, "pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64&distro=debian-12");
-	assert_string_equal(p[1].purl,
-			    "pkg:rpm/debian/agent-hello@1.2.3-4.el9?arch=x86_64&distro=debian-12&epoch=1");
+	assert_string_equal(p[0].purl,
+			    "pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64&distro=debian-12");
+	assert_string_equal(
+		p[1].purl,
+		"pkg:rpm/debian/agent-hello@1.2.3-4.el9?arch=x86_64&distro=debian-12&epoch=1");
 	assert_string_equal(p[2].purl, "pkg:pypi/django-rest.framework@3.0");
 	bh_arena_release(&a);
 }
