@@ -521,6 +521,9 @@ int bh_image_keep_path(const char *p)
 		return 1;
 	if (n > 9 && !strcmp(p + n - 9, ".egg-info"))
 		return 1;
+	if (!strcmp(base, "copyright") && !strncmp(p, "usr/share/doc/", 14) &&
+	    strchr(p + 14, '/') == base - 1)
+		return 1; /* Debian's per-package licence file (DEP-5) */
 	if (!strcmp(base, "package.json") && strstr(p, "node_modules/")) {
 		/* Only node_modules/NAME/package.json or node_modules/@scope/NAME/package.json. */
 		const char *nm = p, *q;

@@ -152,7 +152,8 @@ struct bh_pkg {
 	const char *source;  /* source package, or NULL */
 	const char *source_version;
 	const char *arch;
-	const char *license;
+	const char *license;  /* as declared; deb: the DEP-5 licences joined with ", " */
+	const char *supplier; /* maintainer or vendor, or NULL */
 	const char *location; /* the database file it came from */
 	const char *purl;
 };
@@ -188,6 +189,9 @@ bh_err bh_pkgdb_rpm_header(struct bh_arena *a, const unsigned char *blob, size_t
 			   const char *location, struct bh_pkgs *out, struct bh_diag *diag);
 bh_err bh_pkgdb_rpmdb(struct bh_arena *a, const char *data, size_t len, const char *location,
 		      struct bh_pkgs *out, struct bh_diag *diag);
+/* The licence names of a machine-readable (DEP-5) Debian copyright file, joined with ", ", or
+ * NULL for a free-form file. */
+const char *bh_pkgdb_deb_copyright(struct bh_arena *a, const char *data, size_t len);
 void bh_pkgdb_os_release(struct bh_arena *a, const char *data, size_t len, struct bh_os_info *os);
 /* Fill every package's purl from its fields and out->os. */
 bh_err bh_pkgs_purls(struct bh_arena *a, struct bh_pkgs *pkgs);

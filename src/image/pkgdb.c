@@ -69,7 +69,7 @@ static const char *trimdup(struct bh_arena *a, const char *s, size_t n)
 /* ---- dpkg ---- */
 
 struct stanza {
-	const char *package, *version, *arch, *source, *status, *license;
+	const char *package, *version, *arch, *source, *status, *maintainer;
 };
 
 static bh_err flush_dpkg(struct bh_arena *a, struct stanza *st, const char *location,
@@ -88,6 +88,7 @@ static bh_err flush_dpkg(struct bh_arena *a, struct stanza *st, const char *loca
 		p.name = st->package;
 		p.version = st->version;
 		p.arch = st->arch;
+		p.supplier = st->maintainer;
 		p.location = location;
 		if (st->source) {
 			const char *paren = strchr(st->source, '(');
@@ -154,6 +155,8 @@ bh_err bh_pkgdb_dpkg(struct bh_arena *a, const char *data, size_t len, const cha
 					slot = &st.source;
 				else if (kl == 6 && !strncasecmp(p, "Status", 6))
 					slot = &st.status;
+				else if (kl == 10 && !strncasecmp(p, "Maintainer", 10))
+					slot = &st.maintainer;
 				if (slot)
 					*slot = v;
 			}
@@ -216,6 +219,9 @@ bh_err bh_pkgdb_apk(struct bh_arena *a, const char *data, size_t len, const char
 				break;
 			case 'L':
 				p.license = v;
+				break;
+			case 'm':
+				p.supplier = v;
 				break;
 			default:
 				break;
@@ -331,6 +337,7 @@ enum {
 	RPMTAG_VERSION = 1001,
 	RPMTAG_RELEASE = 1002,
 	RPMTAG_EPOCH = 1003,
+	RPMTAG_VENDOR = 1011,
 	RPMTAG_LICENSE = 1014,
 	RPMTAG_ARCH = 1022,
 	RPMTAG_SOURCERPM = 1044,
@@ -394,6 +401,9 @@ bh_err bh_pkgdb_rpm_header(struct bh_arena *a, const unsigned char *blob, size_t
 				break;
 			case RPMTAG_LICENSE:
 				p.license = v;
+				break;
+			case RPMTAG_VENDOR:
+				p.supplier = v;
 				break;
 			case RPMTAG_ARCH:
 				p.arch = v;
@@ -485,6 +495,49 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return err;
+}
+
+/* ---- Debian copyright files ---- */
+
+#define MAX_LICENSES 32
+
+const char *bh_pkgdb_deb_copyright(struct bh_arena *a, const char *data, size_t len)
+{
+	const char *s = data, *end = data + len, *seen[MAX_LICENSES];
+	size_t n = 0;
+	struct bh_buf b;
+	const char *out = NULL;
+
+	if (len < 7 || strncmp(data, "Format:", 7))
+		return NULL;
+	while (s < end && n < MAX_LICENSES) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+		size_t ll;
+
+		if (!eol)
+			eol = end;
+		ll = (size_t)(eol - s);
+		if (ll > 8 && !strncmp(s, "License:", 8)) {
+			const char *v = trimdup(a, s + 8, ll - 8);
+			int dup = 0;
+
+			for (size_t i = 0; v && i < n; i++)
+				dup |= !strcmp(seen[i], v);
+			if (v && *v && !dup)
+				seen[n++] = v;
+		}
+		s = eol + 1;
+	}
+	if (!n)
+		return NULL;
+	bh_buf_init(&b, 0);
+	for (size_t i = 0; i < n; i++)
+		if (bh_buf_printf(&b, "%s%s", i ? ", " : "", seen[i]))
+			goto out;
+	out = bh_arena_strdup(a, bh_buf_str(&b));
+out:
+	bh_buf_release(&b);
+	return out;
 }
 
 /* ---- os-release ---- */
@@ -609,6 +662,18 @@ bh_err bh_pkgdb_collect(const struct bh_image *img, struct bh_arena *a, struct b
 	if (c.err)
 		return bh_diag_set(diag, c.err, img->label, 0, 0, "%s",
 				   c.err == BH_ERR_LIMIT ? "too many packages" : "out of memory");
+	for (size_t i = 0; i < out->n; i++) {
+		struct bh_pkg *p = &out->items[i];
+		const struct bh_img_node *cr;
+		char *path;
+
+		if (p->type != BH_PKG_DEB || p->license)
+			continue;
+		path = bh_arena_printf(a, "usr/share/doc/%s/copyright", p->name);
+		cr = path && !strchr(p->name, '/') ? bh_image_resolve(img, path) : NULL;
+		if (cr && cr->data)
+			p->license = bh_pkgdb_deb_copyright(a, cr->data, cr->len);
+	}
 	if (out->n)
 		qsort(out->items, out->n, sizeof(*out->items), pkg_cmp);
 	err = bh_pkgs_purls(a, out);

@@ -203,7 +203,8 @@ static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, 
 		json_object_set_new(o, "downloadLocation", json_string("NOASSERTION"));
 		json_object_set_new(o, "filesAnalyzed", json_false());
 		json_object_set_new(o, "primaryPackagePurpose", json_string("LIBRARY"));
-		if (spdx_expression(p->license)) {
+		/* Debian's DEP-5 names (GPL-2+, BSD-3-clause) are not SPDX ids: comment only. */
+		if (p->type != BH_PKG_DEB && spdx_expression(p->license)) {
 			json_object_set_new(o, "licenseDeclared", json_string(p->license));
 		} else {
 			json_object_set_new(o, "licenseDeclared", json_string("NOASSERTION"));
@@ -248,6 +249,27 @@ static json_t *prop(const char *name, const char *value)
 	json_object_set_new(p, "name", json_string(name));
 	json_object_set_new(p, "value", json_string(value));
 	return p;
+}
+
+/* One entry per licence; a deb's DEP-5 list is split at ", ". Names, not ids: the SPDX id
+ * enum would reject the many non-SPDX names real packages declare. */
+static json_t *cdx_licenses(const struct bh_pkg *p)
+{
+	json_t *ls = json_array();
+	const char *s = p->license;
+
+	while (*s) {
+		size_t n = p->type == BH_PKG_DEB ? strcspn(s, ",") : strlen(s);
+		json_t *l = json_object(), *lic = json_object();
+
+		json_object_set_new(lic, "name", json_stringn(s, n));
+		json_object_set_new(l, "license", lic);
+		json_array_append_new(ls, l);
+		s += n;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+	return ls;
 }
 
 static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, const char *when)
@@ -314,14 +336,14 @@ static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, c
 		json_object_set_new(o, "type", json_string("library"));
 		json_object_set_new(o, "name", json_string(p->name));
 		set(o, "version", p->version);
-		if (p->license) {
-			json_t *ls = json_array(), *l = json_object(), *lic = json_object();
+		if (p->supplier) {
+			json_t *sup = json_object();
 
-			json_object_set_new(lic, "name", json_string(p->license));
-			json_object_set_new(l, "license", lic);
-			json_array_append_new(ls, l);
-			json_object_set_new(o, "licenses", ls);
+			json_object_set_new(sup, "name", json_string(p->supplier));
+			json_object_set_new(o, "supplier", sup);
 		}
+		if (p->license)
+			json_object_set_new(o, "licenses", cdx_licenses(p));
 		set(o, "purl", p->purl);
 		json_array_append_new(props, prop("bulkhead:package:type", type_name(p->type)));
 		if (p->location)

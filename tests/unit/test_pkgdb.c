@@ -104,6 +104,22 @@ static void test_status_d(void **state)
 	bh_arena_release(&a);
 }
 
+static void test_deb_copyright(void **state)
+{
+	static const char dep5[] = "Format: https://example.org/copyright-format/1.0/\n\n"
+				   "Files: *\nCopyright: 1999 A\nLicense: GPL-2+\n\n"
+				   "Files: x/*\nLicense: BSD-3-clause\n\nLicense: GPL-2+\n text\n";
+	static const char freeform[] = "This package was debianized by X.\nLicense: GPL\n";
+	struct bh_arena a;
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	assert_string_equal(bh_pkgdb_deb_copyright(&a, dep5, sizeof(dep5) - 1),
+			    "GPL-2+, BSD-3-clause");
+	assert_null(bh_pkgdb_deb_copyright(&a, freeform, sizeof(freeform) - 1));
+	bh_arena_release(&a);
+}
+
 static void test_apk(void **state)
 {
 	struct bh_arena a;
@@ -389,11 +405,17 @@ static void test_paths_and_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dpkg_status),  cmocka_unit_test(test_dpkg_removed),
-		cmocka_unit_test(test_status_d),     cmocka_unit_test(test_apk),
-		cmocka_unit_test(test_python),	     cmocka_unit_test(test_npm),
-		cmocka_unit_test(test_rpm),	     cmocka_unit_test(test_whiteouts),
-		cmocka_unit_test(test_symlink_loop), cmocka_unit_test(test_paths_and_names),
+		cmocka_unit_test(test_dpkg_status),
+		cmocka_unit_test(test_dpkg_removed),
+		cmocka_unit_test(test_status_d),
+		cmocka_unit_test(test_deb_copyright),
+		cmocka_unit_test(test_apk),
+		cmocka_unit_test(test_python),
+		cmocka_unit_test(test_npm),
+		cmocka_unit_test(test_rpm),
+		cmocka_unit_test(test_whiteouts),
+		cmocka_unit_test(test_symlink_loop),
+		cmocka_unit_test(test_paths_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@ are correct unless the case is about a wrong digest:
   multiarch     a nested index: amd64 (User 65532), arm64 (User 0), an attestation manifest
   zstd          a zstd-compressed layer (needs the zstd program)
   docker25.tar  Docker 25+ save layout: OCI layout + manifest.json, gzip layers
+  docker-legacy.tar  old docker save: manifest.json names <v1id>/layer.tar, a symlink to
+                the <diffid>.tar member; config <hex>.json (User "", so root)
   manylayers    41 small layers (IM-015)
   notimage      a directory with neither manifest.json nor index.json
 """
@@ -197,6 +199,30 @@ def main():
         for name in sorted(os.listdir(d)):
             t.add(f"{d}/{name}", arcname=name)
     shutil.rmtree(d)
+
+    # Old docker save: layers reached through <v1id>/layer.tar -> ../<diffid>.tar symlinks.
+    _, lt = base_layer()
+    lh = sha(lt)
+    cfg = json.dumps(config_for([lh], user="")).encode()
+    chx = sha(cfg)
+    with tarfile.open(f"{OUT}/docker-legacy.tar", "w") as t:
+        def add(name, data=None, link=None):
+            ti = tarfile.TarInfo(name)
+            ti.mtime = 0
+            if link is not None:
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = link
+                t.addfile(ti)
+            else:
+                ti.size = len(data)
+                t.addfile(ti, io.BytesIO(data))
+        add(f"{lh}.tar", lt)
+        add("v1id/VERSION", b"1.0")
+        add("v1id/layer.tar", link=f"../{lh}.tar")
+        add(f"{chx}.json", cfg)
+        add("manifest.json", json.dumps([{"Config": f"{chx}.json",
+                                          "RepoTags": ["example/legacy:1"],
+                                          "Layers": ["v1id/layer.tar"]}]).encode())
 
     layers = []
     for i in range(41):

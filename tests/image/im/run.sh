@@ -209,6 +209,13 @@ if [ -d "$H/zstd" ]; then
 fi
 audit "$H/docker25.tar"
 has IM-001 'User "root"' "docker 25+ archive"
+audit "$H/docker-legacy.tar"
+expect_rc 1 "old docker save layout (layer.tar symlinks)"
+has IM-001 'no User' "old docker save layout"
+gzip -c "$OUT/bad.docker.tar" >"$T/bad.docker.tar.gz"
+audit "$T/bad.docker.tar.gz"
+expect_rc 1 "docker save | gzip"
+has IM-009 'id_ecdsa' "docker save | gzip"
 audit "$H/manylayers"
 has IM-015 '41 layers' manylayers
 audit "$H/does-not-exist"
