@@ -314,11 +314,25 @@ static void source_release(struct source *src)
 }
 
 /* A small file of the image (JSON, blob), copied into out (malloc'd, NUL-terminated). */
+/* A name taken from the image's JSON is safe to join to a layout directory: relative, no "..". */
+static int safe_name(const char *name)
+{
+	char *c = strdup(name);
+	int abs = 0, ok = c && *name != '/' && !bh_image_path_clean(c, &abs) && *c;
+
+	free(c);
+	return ok;
+}
+
 static bh_err source_get(struct source *src, const char *name, char **out, size_t *len,
 			 struct bh_diag *diag)
 {
+	if (src->is_dir && !safe_name(name))
+		return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
+				   "the image names a file outside its directory: %s", name);
 	if (src->is_dir) {
 		char *p = malloc(strlen(src->path) + strlen(name) + 2);
+		struct stat st;
 		bh_err err;
 
 		if (!p)
@@ -326,6 +340,13 @@ static bh_err source_get(struct source *src, const char *name, char **out, size_
 		memcpy(p, src->path, strlen(src->path));
 		p[strlen(src->path)] = '/';
 		memcpy(p + strlen(src->path) + 1, name, strlen(name) + 1);
+		/* Blobs are plain files: a symlink or a FIFO in a layout is not followed. */
+		if (lstat(p, &st) || !S_ISREG(st.st_mode)) {
+			err = bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
+					  "%s is missing or not a regular file", name);
+			free(p);
+			return err;
+		}
 		err = bh_fs_read(p, BH_LIMIT_IMAGE_JSON_BYTES, out, len, diag);
 		free(p);
 		return err;
@@ -756,22 +777,27 @@ static bh_err read_layers_dir(struct bh_image *img, struct source *src, struct p
 		struct layer_ref *l = &p->layers[i];
 		char *path = bh_arena_printf(&img->arena, "%s/%s", src->path, l->member);
 		struct fd_reader *f;
+		struct stat st;
 		bh_err err;
 
 		if (!path)
 			return BH_ERR_NOMEM;
-		/* Only digest-named blobs: never a path taken from the input as is. */
-		if (!l->has_blob)
+		/* Only digest-named blobs inside the directory. */
+		if (!l->has_blob || !safe_name(l->member))
 			return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
 					   "layer %zu is not named by a digest", i + 1);
 		f = malloc(sizeof(*f));
 		if (!f)
 			return BH_ERR_NOMEM;
-		f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (f->fd >= 0 && (fstat(f->fd, &st) || !S_ISREG(st.st_mode))) {
+			close(f->fd);
+			f->fd = -1;
+		}
 		if (f->fd < 0) {
 			free(f);
-			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot open layer %zu",
-					   i + 1);
+			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0,
+					   "cannot open layer %zu as a regular file", i + 1);
 		}
 		err = bh_layerfs_read(img, i, fd_read, f, l->blob_hex,
 				      l->has_diff ? l->diff_hex : NULL, layer_what(img, l), diag);

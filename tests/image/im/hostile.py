@@ -17,6 +17,7 @@ are correct unless the case is about a wrong digest:
                 the <diffid>.tar member; config <hex>.json (User "", so root)
   manylayers    41 small layers (IM-015)
   notimage      a directory with neither manifest.json nor index.json
+  escape        an unpacked docker save whose manifest.json names ../../../../etc/passwd
 """
 import gzip
 import hashlib
@@ -229,6 +230,10 @@ def main():
         lt = tar_bytes([(f"f{i}", "file", b"x", 0o644)])
         layers.append((gz(lt), lt))
     image(f"{OUT}/manylayers", layers)
+
+    os.makedirs(f"{OUT}/escape")
+    with open(f"{OUT}/escape/manifest.json", "w") as f:
+        json.dump([{"Config": "../../../../etc/passwd", "Layers": ["../../x/" + "a" * 64 + ".tar"]}], f)
 
     os.makedirs(f"{OUT}/notimage")
     with open(f"{OUT}/notimage/readme", "w") as f:

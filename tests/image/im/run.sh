@@ -190,7 +190,8 @@ hasnt IM-014 '/ok/inside' "traversal (a link that stays inside)"
 hasnt IM-014 '/ok/abslink' "traversal (absolute links resolve inside the root)"
 if [ -e "$T/evil" ] || [ -e "$T/cwd/evil" ] || [ -e "$T/evil2" ]; then bad "traversal wrote a file"; else ok; fi
 for c in "truncated:truncated gzip" "bomb:compression ratio above" "blobdigest:blob digest mismatch" \
-	"diffid:diff_id mismatch" "mandigest:digest mismatch" "notimage:not an image"; do
+	"diffid:diff_id mismatch" "mandigest:digest mismatch" "notimage:not an image" \
+	"escape:names a file outside its directory"; do
 	audit "$H/${c%%:*}"
 	expect_rc 2 "${c%%:*}"
 	err_has "${c#*:}" "${c%%:*}"
