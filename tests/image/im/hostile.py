@@ -17,6 +17,8 @@ are correct unless the case is about a wrong digest:
                 the <diffid>.tar member; config <hex>.json (User "", so root)
   manylayers    41 small layers (IM-015)
   notimage      a directory with neither manifest.json nor index.json
+  caps          a binary with file capabilities (PAX SCHILY.xattr.security.capability)
+  rpm, alpine   package databases from ../shared/corpus/pkgdb in RHEL 9.3 and Alpine 3.18.4 roots
   escape        an unpacked docker save whose manifest.json names ../../../../etc/passwd
 """
 import gzip
@@ -37,14 +39,16 @@ def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
-def tar_bytes(entries):
-    """entries: (name, kind, data_or_target, mode)."""
+def tar_bytes(entries, pax=None):
+    """entries: (name, kind, data_or_target, mode); pax: {name: {pax header: value}}."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         for name, kind, data, mode in entries:
             ti = tarfile.TarInfo(name)
             ti.mtime = 0
             ti.mode = mode
+            if pax and name in pax:
+                ti.pax_headers = pax[name]
             if kind == "file":
                 ti.size = len(data)
                 t.addfile(ti, io.BytesIO(data))
@@ -230,6 +234,27 @@ def main():
         lt = tar_bytes([(f"f{i}", "file", b"x", 0o644)])
         layers.append((gz(lt), lt))
     image(f"{OUT}/manylayers", layers)
+
+    ct = tar_bytes([("usr", "dir", None, 0o755), ("usr/bin", "dir", None, 0o755),
+                    ("usr/bin/ping", "file", b"\x7fELF", 0o755)],
+                   pax={"usr/bin/ping": {"SCHILY.xattr.security.capability":
+                                         "\x01\x00\x00\x02\x00\x20\x00\x00"}})
+    image(f"{OUT}/caps", [(gz(ct), ct)])
+
+    pk = os.environ.get("SHARED", "../shared") + "/corpus/pkgdb"
+    rpm = open(f"{pk}/rpm/rpmdb.sqlite", "rb").read()
+    rt = tar_bytes([("etc", "dir", None, 0o755),
+                    ("etc/os-release", "file", b'ID="rhel"\nVERSION_ID="9.3"\n', 0o644),
+                    ("var/lib/rpm/rpmdb.sqlite", "file", rpm, 0o644)])
+    image(f"{OUT}/rpm", [(gz(rt), rt)])
+    apk = open(f"{pk}/apk/installed", "rb").read()
+    egg = open(f"{pk}/python/PyJWT-2.6.0.egg-info/PKG-INFO", "rb").read()
+    at = tar_bytes([("etc", "dir", None, 0o755),
+                    ("etc/os-release", "file", b"ID=alpine\nVERSION_ID=3.18.4\n", 0o644),
+                    ("lib/apk/db/installed", "file", apk, 0o644),
+                    ("usr/lib/python3.11/site-packages/PyJWT-2.6.0.egg-info/PKG-INFO", "file",
+                     egg, 0o644)])
+    image(f"{OUT}/alpine", [(gz(at), at)])
 
     os.makedirs(f"{OUT}/escape")
     with open(f"{OUT}/escape/manifest.json", "w") as f:

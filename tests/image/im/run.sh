@@ -146,6 +146,13 @@ for f in spdx cyclonedx; do
 	want_purl $f 'distro=debian-12' "good (distro from os-release)"
 done
 if jq -e '.components[] | select(.type == "operating-system" and .name == "debian" and .version == "12")' "$T/sbom.json" >/dev/null; then ok; else bad "good: no debian 12 operating-system component"; fi
+for f in spdx cyclonedx; do
+	sbom_check "$H/rpm" $f rpm
+	want_purl $f 'pkg:rpm/redhat/agent-hello@1.2.3-4.el9?arch=x86_64&distro=rhel-9.3&epoch=1' "rpm sqlite"
+	sbom_check "$H/alpine" $f alpine
+	want_purl $f 'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.18.4' "apk"
+	want_purl $f 'pkg:pypi/pyjwt@2.6.0' "egg-info"
+done
 "$BULKHEAD" image --sbom spdx -o "$T/partial.json" "$H/truncated" 2>/dev/null
 if [ -e "$T/partial.json" ]; then bad "a failed SBOM run left an output file"; else ok; fi
 
@@ -210,6 +217,8 @@ if [ -d "$H/zstd" ]; then
 fi
 audit "$H/docker25.tar"
 has IM-001 'User "root"' "docker 25+ archive"
+audit "$H/caps"
+has IM-006 '/usr/bin/ping with file capabilities' "file capabilities"
 audit "$H/docker-legacy.tar"
 expect_rc 1 "old docker save layout (layer.tar symlinks)"
 has IM-001 'no User' "old docker save layout"
