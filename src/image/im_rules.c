@@ -434,28 +434,40 @@ static void on_cfg_secret(const struct bh_secret_match *m, void *p)
 		     m->redacted ? m->redacted : "");
 }
 
+static void judge_var(struct bh_ctx *ctx, const char *field, const char *key, size_t klen,
+		      const char *value, const char *whole)
+{
+	struct cfg_secret_ctx c = { ctx, NULL };
+
+	c.where = bh_arena_printf(&ctx->scan->arena, "%s %.*s", field, (int)klen, key);
+	if (bh_im_secret_name(key, klen) && !bh_im_placeholder(value, strlen(value))) {
+		bh_report_at(ctx, 1, 1, 1, 1, c.where,
+			     "config %s holds a secret-looking value (%s)", c.where,
+			     redact(&ctx->scan->arena, value, strlen(value)));
+		return;
+	}
+	bh_secrets_scan_buffer(c.where, whole, strlen(whole), on_cfg_secret, &c);
+}
+
 static void check_env_secrets(struct bh_ctx *ctx, const void *subject)
 {
 	const struct im_subject *sub = subject;
-	json_t *env = json_object_get(json_object_get(sub->img->config, "config"), "Env");
+	json_t *cfg = json_object_get(sub->img->config, "config");
+	json_t *env = json_object_get(cfg, "Env"), *labels = json_object_get(cfg, "Labels"), *v;
+	const char *k;
 
 	for (size_t i = 0; i < json_array_size(env); i++) {
 		const char *e = json_string_value(json_array_get(env, i));
-		const char *eq;
-		size_t klen;
-		struct cfg_secret_ctx c = { ctx, NULL };
+		const char *eq = e ? strchr(e, '=') : NULL;
 
-		if (!e || !(eq = strchr(e, '=')))
-			continue;
-		klen = (size_t)(eq - e);
-		c.where = bh_arena_printf(&ctx->scan->arena, "Env %.*s", (int)klen, e);
-		if (bh_im_secret_name(e, klen) && !bh_im_placeholder(eq + 1, strlen(eq + 1))) {
-			bh_report_at(ctx, 1, 1, 1, 1, c.where,
-				     "config Env %.*s holds a secret-looking value (%s)", (int)klen,
-				     e, redact(&ctx->scan->arena, eq + 1, strlen(eq + 1)));
-			continue;
-		}
-		bh_secrets_scan_buffer(c.where, e, strlen(e), on_cfg_secret, &c);
+		if (eq)
+			judge_var(ctx, "Env", e, (size_t)(eq - e), eq + 1, e);
+	}
+	json_object_foreach(labels, k, v)
+	{
+		if (json_is_string(v))
+			judge_var(ctx, "Labels", k, strlen(k), json_string_value(v),
+				  json_string_value(v));
 	}
 }
 
@@ -639,7 +651,7 @@ const struct bh_rule bh_im_rules[] = {
 		.id = "IM-010",
 		.layer = BH_LAYER_IM,
 		.severity = BH_SEV_HIGH,
-		.title = "Secret in the image config Env",
+		.title = "Secret in the image config Env or Labels",
 		.attack =
 			"The environment is readable by anyone who pulls the image or can inspect the container.",
 		.fix = "Rotate the credential and inject it at runtime from a Kubernetes Secret (secretKeyRef), not with ENV.",

@@ -16,6 +16,9 @@ OUT=${1:-${BUILDDIR:-.}/im-images}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead
 T=2024-01-02T03:04:05Z
 mkdir -p "$OUT" "$CACHE"
+# Images are rebuilt when this script changes: the markers hold its hash.
+STAMP=$(sha256sum "$0" | cut -c1-16)
+built() { [ "$(cat "$OUT/.done-$1" 2>/dev/null)" = "$STAMP" ]; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
@@ -29,8 +32,9 @@ addlayer() { # image:tag newtag tar created_by
 		--history.created_by "$4" "$3"
 }
 
-if [ ! -f "$OUT/.done-bad" ]; then
-	rm -rf "$OUT/oci" "$OUT"/*.docker.tar "$OUT/bad.oci.tar"
+if ! built bad; then
+	# The layout holds every image: rebuilding it means rebuilding them all.
+	rm -rf "$OUT/oci" "$OUT"/*.docker.tar "$OUT/bad.oci.tar" "$OUT/.done-good" "$OUT/.done-debian"
 	umoci init --layout "$OUT/oci"
 	umoci new --image "$OUT/oci:empty"
 	umoci config --image "$OUT/oci:empty" --tag empty --created "$T" --author bulkhead \
@@ -88,6 +92,8 @@ if [ ! -f "$OUT/.done-bad" ]; then
 		--config.env 'DB_PASSWORD=${DB_PASSWORD}' --config.env 'GPG_KEY=0x1234ABCD' \
 		--config.env 'PATH=/usr/local/bin:/usr/bin:/bin' --config.exposedports 22/tcp \
 		--config.entrypoint /usr/bin/python3 --config.cmd app.py \
+		--config.label 'com.example.api-token=tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0' \
+		--config.label 'org.opencontainers.image.source=https://example.org/agent' \
 		--history.created "$T" \
 		--history.created_by '|1 GITHUB_TOKEN=ghp_R4nd0mT0k3nV4lu3F0rT3st1ngOnlyAbCdEf /bin/sh -c make'
 	umoci config --image "$OUT/oci:bad" --tag badname --created "$T" --config.user admin \
@@ -96,11 +102,11 @@ if [ ! -f "$OUT/.done-bad" ]; then
 		--history.created "$T" --history.created_by 'USER ghost'
 	skopeo copy -q oci:"$OUT/oci:bad" docker-archive:"$OUT/bad.docker.tar":example/agent:bad
 	(cd "$OUT/oci" && tar -cf "$OUT/bad.oci.tar" oci-layout index.json blobs)
-	: >"$OUT/.done-bad"
+	echo "$STAMP" >"$OUT/.done-bad"
 fi
 
 # The good image: real Debian packages, distroless style.
-if [ ! -f "$OUT/.done-good" ]; then
+if ! built good; then
 	DEBS=$CACHE/debs
 	mkdir -p "$DEBS"
 	if ! ls "$DEBS"/libc6_*.deb >/dev/null 2>&1; then
@@ -123,11 +129,11 @@ if [ ! -f "$OUT/.done-good" ]; then
 	umoci config --image "$OUT/oci:g1" --tag good --created "$T" --config.user 65532:65532 \
 		--config.entrypoint /app/agent --history.created "$T" --history.created_by 'USER 65532:65532'
 	skopeo copy -q oci:"$OUT/oci:good" docker-archive:"$OUT/good.docker.tar":example/agent:good
-	: >"$OUT/.done-good"
+	echo "$STAMP" >"$OUT/.done-good"
 fi
 
 # The Debian image: mmdebstrap minbase, cached.
-if [ ! -f "$OUT/.done-debian" ]; then
+if ! built debian; then
 	ROOTFS=$CACHE/debian-minbase.tar
 	if [ ! -f "$ROOTFS" ]; then
 		if mmdebstrap --variant=minbase --mode=root --format=tar bookworm "$ROOTFS.tmp" >"$W/mmdebstrap.log" 2>&1 ||
@@ -141,6 +147,6 @@ if [ ! -f "$OUT/.done-debian" ]; then
 	if [ -f "$ROOTFS" ]; then
 		addlayer "$OUT/oci:empty" debian "$ROOTFS" 'mmdebstrap --variant=minbase bookworm'
 		skopeo copy -q oci:"$OUT/oci:debian" docker-archive:"$OUT/debian.docker.tar":example/debian:12
-		: >"$OUT/.done-debian"
+		echo "$STAMP" >"$OUT/.done-debian"
 	fi
 fi

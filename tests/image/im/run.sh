@@ -70,6 +70,8 @@ for img in "$OUT/bad.docker.tar" "$OUT/oci:bad" "$OUT/bad.oci.tar:bad"; do
 	hasnt IM-007 /tmp "$img (sticky /tmp)"
 	has IM-009 'id_ecdsa:1 (layer 1), deleted by a later layer' "$img"
 	has IM-010 AWS_SECRET_ACCESS_KEY "$img"
+	has IM-010 'Labels com.example.api-token' "$img"
+	hasnt IM-010 'image.source' "$img"
 	hasnt IM-010 GPG_KEY "$img (GPG key ids are public)"
 	hasnt IM-010 DB_PASSWORD "$img (a \${VAR} reference is no secret)"
 	has IM-011 GITHUB_TOKEN "$img"
@@ -106,6 +108,13 @@ expect_rc 1 "--fail-on critical with a critical finding"
 "$BULKHEAD" image --fail-on none "$OUT/bad.docker.tar" >/dev/null 2>&1
 rc=$?
 expect_rc 0 "--fail-on none"
+
+# .bulkhead.yaml: disabled rules, severity overrides and path ignores apply to images too.
+printf 'disable: [IM-003]\nseverity: {IM-012: low}\nignore:\n  - {rule: IM-004, path: "*bad.docker.tar", reason: test}\n' >"$T/cfg.yaml"
+audit "$OUT/bad.docker.tar" -c "$T/cfg.yaml"
+hasnt IM-003 '' "config disable"
+hasnt IM-004 '' "config ignore"
+if jq -e '[.findings[] | select(.rule == "IM-012" and .severity == "low")] | length == 1' "$T/out.json" >/dev/null; then ok; else bad "config severity override"; fi
 
 # ---- the good, distroless-style image: nothing at all ----
 for img in "$OUT/good.docker.tar" "$OUT/oci:good"; do
