@@ -656,6 +656,19 @@ bh_err bh_pkgdb_collect(const struct bh_image *img, struct bh_arena *a, struct b
 		osr = bh_image_resolve(img, "usr/lib/os-release");
 	if (osr && osr->data)
 		bh_pkgdb_os_release(a, osr->data, osr->len, &out->os);
+	if (!out->os.id) {
+		/* Old or trimmed images without os-release: the distributions' version files. */
+		const struct bh_img_node *al = bh_image_resolve(img, "etc/alpine-release");
+		const struct bh_img_node *dv = bh_image_resolve(img, "etc/debian_version");
+
+		if (al && al->data) {
+			out->os.id = "alpine";
+			out->os.version_id = trimdup(a, al->data, strcspn(al->data, "\n"));
+		} else if (dv && dv->data) {
+			out->os.id = "debian";
+			out->os.version_id = trimdup(a, dv->data, strcspn(dv->data, ".\n"));
+		}
+	}
 	c.have_dpkg = bh_image_lookup(img, "var/lib/dpkg/status") != NULL ||
 		      bh_image_lookup(img, "var/lib/dpkg/status.d") != NULL;
 	bh_image_walk(img, visit, &c);

@@ -19,6 +19,7 @@ are correct unless the case is about a wrong digest:
   notimage      a directory with neither manifest.json nor index.json
   caps          a binary with file capabilities (PAX SCHILY.xattr.security.capability)
   rpm, alpine   package databases from ../shared/corpus/pkgdb in RHEL 9.3 and Alpine 3.18.4 roots
+  oldalpine     apk database with /etc/alpine-release but no os-release
   escape        an unpacked docker save whose manifest.json names ../../../../etc/passwd
 """
 import gzip
@@ -255,6 +256,10 @@ def main():
                     ("usr/lib/python3.11/site-packages/PyJWT-2.6.0.egg-info/PKG-INFO", "file",
                      egg, 0o644)])
     image(f"{OUT}/alpine", [(gz(at), at)])
+    ot = tar_bytes([("etc", "dir", None, 0o755),
+                    ("etc/alpine-release", "file", b"3.18.4\n", 0o644),
+                    ("lib/apk/db/installed", "file", apk, 0o644)])
+    image(f"{OUT}/oldalpine", [(gz(ot), ot)])
 
     os.makedirs(f"{OUT}/escape")
     with open(f"{OUT}/escape/manifest.json", "w") as f:

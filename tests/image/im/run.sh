@@ -161,6 +161,8 @@ for f in spdx cyclonedx; do
 	sbom_check "$H/alpine" $f alpine
 	want_purl $f 'pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.18.4' "apk"
 	want_purl $f 'pkg:pypi/pyjwt@2.6.0' "egg-info"
+	sbom_check "$H/oldalpine" $f oldalpine
+	want_purl $f 'distro=alpine-3.18.4' "alpine-release without os-release"
 done
 "$BULKHEAD" image --sbom spdx -o "$T/partial.json" "$H/truncated" 2>/dev/null
 if [ -e "$T/partial.json" ]; then bad "a failed SBOM run left an output file"; else ok; fi
