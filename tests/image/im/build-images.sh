@@ -110,8 +110,13 @@ if ! built good; then
 	DEBS=$CACHE/debs
 	mkdir -p "$DEBS"
 	if ! ls "$DEBS"/libc6_*.deb >/dev/null 2>&1; then
-		(cd "$DEBS" && apt-get download base-files netbase tzdata libc6 >/dev/null 2>&1) ||
+		# Download beside, then move: a parallel run (the sanitizer build) may race us.
+		mkdir -p "$W/debs"
+		if (cd "$W/debs" && apt-get download base-files netbase tzdata libc6 >/dev/null 2>&1); then
+			mv "$W"/debs/*.deb "$DEBS"/
+		else
 			echo "note: apt-get download failed; building the good image without packages" >&2
+		fi
 	fi
 	R=$W/good
 	mkdir -p "$R/var/lib/dpkg/status.d" "$R/etc" "$R/home/nonroot" "$R/tmp"
@@ -136,11 +141,12 @@ fi
 if ! built debian; then
 	ROOTFS=$CACHE/debian-minbase.tar
 	if [ ! -f "$ROOTFS" ]; then
-		if mmdebstrap --variant=minbase --mode=root --format=tar bookworm "$ROOTFS.tmp" >"$W/mmdebstrap.log" 2>&1 ||
-			mmdebstrap --variant=minbase --mode=unshare --format=tar bookworm "$ROOTFS.tmp" >>"$W/mmdebstrap.log" 2>&1; then
-			mv "$ROOTFS.tmp" "$ROOTFS"
+		tmp=$ROOTFS.tmp.$$
+		if mmdebstrap --variant=minbase --mode=root --format=tar bookworm "$tmp" >"$W/mmdebstrap.log" 2>&1 ||
+			mmdebstrap --variant=minbase --mode=unshare --format=tar bookworm "$tmp" >>"$W/mmdebstrap.log" 2>&1; then
+			mv "$tmp" "$ROOTFS"
 		else
-			rm -f "$ROOTFS.tmp"
+			rm -f "$tmp"
 			echo "SKIP debian image: mmdebstrap could not build bookworm minbase (offline?)" >&2
 		fi
 	fi
