@@ -167,8 +167,9 @@ const struct bh_command cmd_image_def = {
 		"in memory with their whiteouts; blob digests and diff_ids are verified. The IM rules\n"
 		"check the config user, shells, package managers, SUID/SGID and world-writable files,\n"
 		"secrets and private keys in every layer (also in files a later layer deleted), secrets\n"
-		"in Env and history, port 22 and hostile archive entries. With --sbom, the packages of\n"
-		"dpkg (status, status.d), apk, rpm (sqlite), Python and npm are written as an SBOM.\n"
+		"in Env, Labels and history, empty passwords, port 22 and hostile archive entries. With\n"
+		"--sbom, the packages of dpkg (status, status.d), apk, rpm (sqlite), Python and npm\n"
+		"are written as an SBOM.\n"
 		"Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for usage or\n"
 		"input errors (unreadable or malformed image, digest mismatch, a limit), 3 otherwise.",
 	.options = image_options,

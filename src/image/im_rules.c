@@ -186,6 +186,36 @@ static void check_unknown_user(struct bh_ctx *ctx, const void *subject)
 				  : "a name, and the image has no /etc/passwd to map it");
 }
 
+/* Accounts whose /etc/shadow password field is empty: anyone can become them with su. */
+static void check_empty_password(struct bh_ctx *ctx, const void *subject)
+{
+	const struct im_subject *sub = subject;
+	const struct bh_img_node *sh = bh_image_resolve(sub->img, "etc/shadow");
+	const char *p, *end;
+	unsigned line = 0;
+
+	if (!sh || !sh->data)
+		return;
+	for (p = sh->data, end = sh->data + sh->len; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *c1;
+
+		if (!eol)
+			eol = end;
+		line++;
+		c1 = memchr(p, ':', (size_t)(eol - p));
+		if (c1 && c1 > p && c1 + 1 < eol && c1[1] == ':') {
+			char *name = bh_arena_strndup(&ctx->scan->arena, p, (size_t)(c1 - p));
+
+			if (name)
+				bh_report_at(ctx, 1, 1, 1, 1, name,
+					     "account '%s' has an empty password in /etc/shadow:%u",
+					     name, line);
+		}
+		p = eol + 1;
+	}
+}
+
 /* ---- the filesystem ---- */
 
 static void report_paths(struct bh_ctx *ctx, const struct path_list *l, const char *what)
@@ -712,6 +742,17 @@ const struct bh_rule bh_im_rules[] = {
 		.fix = "Use a multi-stage build on a minimal base and squash build-only layers.",
 		.refs = "",
 		.check = check_size,
+	},
+	{
+		.id = "IM-016",
+		.layer = BH_LAYER_IM,
+		.severity = BH_SEV_HIGH,
+		.title = "Account with an empty password",
+		.attack =
+			"Any process in the container becomes that account (root, often) with su and no password.",
+		.fix = "Lock the account in /etc/shadow ('*' or '!' as the password) or remove it.",
+		.refs = "dockle DKL-LI-0001; CIS Docker 4",
+		.check = check_empty_password,
 	},
 };
 const size_t bh_im_nrules = sizeof(bh_im_rules) / sizeof(*bh_im_rules);

@@ -494,6 +494,7 @@ int bh_image_keep_path(const char *p)
 {
 	static const char *const exact[] = {
 		"etc/passwd",
+		"etc/shadow",
 		"etc/group",
 		"etc/os-release",
 		"usr/lib/os-release",

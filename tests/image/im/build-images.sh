@@ -3,7 +3,7 @@
 # umoci and skopeo, offline except for `apt-get download` and mmdebstrap (both cached under
 # ~/.cache/bulkhead). Each image exists as an OCI layout (OUT/oci:TAG), a docker-archive
 # (OUT/TAG.docker.tar) and, for "bad", an OCI layout packed in a tar (OUT/bad.oci.tar).
-#   bad     root, shell, apt-get, SUID, world-writable dir, a private key and credentials that a
+#   bad     root, shell, apt-get, SUID, world-writable dir, root without a password, a private key and credentials that a
 #           later layer deletes (opaque dir + whiteout), secret Env and build arg, port 22,
 #           npm and Python metadata, one sloppy `umoci insert` layer (no tar end blocks)
 #   good    distroless-style: real Debian packages (base-files, netbase, tzdata, libc6) unpacked
@@ -48,6 +48,8 @@ if ! built bad; then
 		"$R/root/.ssh" "$R/app/shared"
 	printf 'root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\nadmin:x:0:0::/root:/bin/sh\n' >"$R/etc/passwd"
 	printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n' >"$R/etc/os-release"
+	printf 'root::19000:0:99999:7:::\nnonroot:!:19000:0:99999:7:::\nadmin:*:19000:0:99999:7:::\n' >"$R/etc/shadow"
+	chmod 640 "$R/etc/shadow"
 	printf '#!/bin/true\n' >"$R/bin/sh"
 	chmod 755 "$R/bin/sh"
 	ln -s sh "$R/bin/bash"

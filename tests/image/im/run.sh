@@ -76,6 +76,8 @@ for img in "$OUT/bad.docker.tar" "$OUT/oci:bad" "$OUT/bad.oci.tar:bad"; do
 	hasnt IM-010 DB_PASSWORD "$img (a \${VAR} reference is no secret)"
 	has IM-011 GITHUB_TOKEN "$img"
 	has IM-012 22/tcp "$img"
+	has IM-016 "account 'root' has an empty password in /etc/shadow:1" "$img"
+	hasnt IM-016 "'nonroot'" "$img (a locked account)"
 	hasnt IM-013 '' "$img"
 	hasnt IM-014 '' "$img"
 	hasnt IM-015 '' "$img"
@@ -179,6 +181,7 @@ if [ -f "$OUT/.done-debian" ]; then
 		has IM-006 'unix_chkpwd setgid' "$img"
 		hasnt IM-007 '' "$img"
 		hasnt IM-009 '' "$img"
+		hasnt IM-016 '' "$img (root:* is locked)"
 	done
 	for f in spdx cyclonedx; do
 		sbom_check "$OUT/debian.docker.tar" $f debian
