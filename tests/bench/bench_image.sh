@@ -26,30 +26,32 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		rm -rf "$W/cache"
-		TRIVY_CACHE_DIR=$W/cache /usr/bin/time -f '%e %M' -o "$W/time" "$@" >/dev/null 2>"$W/err" || {
+		TRIVY_CACHE_DIR=$W/cache /usr/bin/time -f '%e %M %U %S' -o "$W/time" "$@" >/dev/null 2>"$W/err" || {
 			echo "bench_image: $name failed: $(tail -3 "$W/err")"
 			exit 1
 		}
-		read -r t m <"$W/time"
+		read -r t m u sy <"$W/time"
 		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
 			best=$t
 			rss=$m
+			cpu=$(echo "$u + $sy" | bc -l)
 		fi
 		i=$((i + 1))
 	done
-	echo "$best $rss" >"$W/$name"
-	printf '  %-10s %8.3f s  %8d KiB peak RSS  (best of %d)\n' "$name" "$best" "$rss" "$RUNS"
+	echo "$best $rss $cpu" >"$W/$name"
+	printf '  %-10s %8.3f s wall  %8.3f s CPU  %8d KiB peak RSS  (best of %d)\n' "$name" "$best" "$cpu" "$rss" "$RUNS"
 }
 
 echo "image: $(du -h "$IMG" | cut -f1) $(basename "$IMG") (Debian bookworm minbase, mmdebstrap)"
 measure bulkhead "$BULKHEAD" image --sbom cyclonedx -o "$W/bulkhead.cdx.json" "$IMG"
 measure trivy "$TRIVY" image -q --input "$IMG" --format cyclonedx --offline-scan --skip-db-update \
 	--scanners config -o "$W/trivy.cdx.json"
-read -r bt bm <"$W/bulkhead"
-read -r tt tm <"$W/trivy"
+read -r bt bm bcpu <"$W/bulkhead"
+read -r tt tm tcpu <"$W/trivy"
 # Timer resolution is 10 ms; never divide by zero.
 [ "$(echo "$bt < 0.01" | bc -l)" = 1 ] && bt=0.01
-echo "  time ratio (trivy/bulkhead): $(echo "scale=1; $tt / $bt" | bc -l)x  (target >= 10x)"
+[ "$(echo "$bcpu < 0.01" | bc -l)" = 1 ] && bcpu=0.01
+echo "  time ratio (trivy/bulkhead): $(echo "scale=1; $tt / $bt" | bc -l)x wall, $(echo "scale=1; $tcpu / $bcpu" | bc -l)x CPU  (target >= 10x)"
 echo "  memory ratio (bulkhead/trivy): $(echo "scale=3; $bm / $tm" | bc -l)  (target <= 0.200)"
 
 # Trivy writes a Debian epoch as a separate property and drops it from the version; bulkhead
