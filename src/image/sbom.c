@@ -129,6 +129,19 @@ static int spdx_expression(const char *l)
 	return 1;
 }
 
+/* "Name <mail>" -> "Person: Name (mail)", the SPDX supplier form. */
+static json_t *spdx_person(const char *who)
+{
+	const char *lt = strchr(who, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	int nl = lt ? (int)(lt - who) : (int)strlen(who);
+
+	while (nl > 0 && who[nl - 1] == ' ')
+		nl--;
+	if (lt && gt)
+		return json_sprintf("Person: %.*s (%.*s)", nl, who, (int)(gt - lt - 1), lt + 1);
+	return json_sprintf("Person: %.*s", nl, who);
+}
+
 static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, const char *when)
 {
 	json_t *doc = json_object(), *ci = json_object(), *creators = json_array();
@@ -213,6 +226,8 @@ static json_t *spdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, 
 						    json_sprintf("declared as: %s", p->license));
 		}
 		json_object_set_new(o, "copyrightText", json_string("NOASSERTION"));
+		if (p->supplier)
+			json_object_set_new(o, "supplier", spdx_person(p->supplier));
 		if (p->source)
 			json_object_set_new(
 				o, "sourceInfo",
@@ -301,6 +316,21 @@ static json_t *cdx_doc(const struct bh_image *img, const struct bh_pkgs *pkgs, c
 		json_object_set_new(comp, "version", json_string(img->digest));
 	if (ipurl)
 		json_object_set_new(comp, "purl", json_string(ipurl));
+	{
+		json_t *props = json_array();
+		char num[32];
+
+		snprintf(num, sizeof(num), "%zu", img->nlayers);
+		json_array_append_new(props, prop("bulkhead:image:layers", num));
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)img->bytes);
+		json_array_append_new(props, prop("bulkhead:image:uncompressed-bytes", num));
+		if (*img->os)
+			json_array_append_new(props, prop("bulkhead:image:os", img->os));
+		if (*img->arch)
+			json_array_append_new(props,
+					      prop("bulkhead:image:architecture", img->arch));
+		json_object_set_new(comp, "properties", props);
+	}
 	json_object_set_new(meta, "component", comp);
 	json_object_set_new(doc, "metadata", meta);
 	if (pkgs->os.id) {
