@@ -283,8 +283,7 @@ static struct member *find_member(struct source *src, const char *name)
 		if (m->type != M_SYMLINK && m->type != M_HARDLINK)
 			return NULL;
 		{
-			/* Targets are matched by name, so the joined name must live as long as src.
-			 */
+			/* The next hop's name: a static buffer, rewritten on each hop. */
 			static char buf[BH_LIMIT_IMAGE_PATH_BYTES * 2 + 2];
 			char *t = m->type == M_HARDLINK ? strdup(m->link)
 							: join_rel(m->name, m->link);
