@@ -151,12 +151,18 @@ for f in spdx cyclonedx; do
 	want_purl $f 'pkg:npm/%40scope/util@1.0.0' "bad (scoped npm)"
 	want_purl $f 'pkg:npm/left-pad@1.3.0' "bad (npm)"
 	sbom_check "$OUT/oci:good" $f good
-	for p in base-files libc6 netbase tzdata; do
-		want_purl $f "pkg:deb/debian/$p@" "good ($p)"
-	done
-	want_purl $f 'distro=debian-12' "good (distro from os-release)"
+	if ls "${XDG_CACHE_HOME:-$HOME/.cache}"/bulkhead/debs/libc6_*.deb >/dev/null 2>&1; then
+		for p in base-files libc6 netbase tzdata; do
+			want_purl $f "pkg:deb/debian/$p@" "good ($p)"
+		done
+		want_purl $f 'distro=debian-12' "good (distro from os-release)"
+	elif [ $f = spdx ]; then
+		echo "SKIP: the good image's packages (apt-get download was unavailable)"
+	fi
 done
-if jq -e '.components[] | select(.type == "operating-system" and .name == "debian" and .version == "12")' "$T/sbom.json" >/dev/null; then ok; else bad "good: no debian 12 operating-system component"; fi
+if ls "${XDG_CACHE_HOME:-$HOME/.cache}"/bulkhead/debs/libc6_*.deb >/dev/null 2>&1; then
+	if jq -e '.components[] | select(.type == "operating-system" and .name == "debian" and .version == "12")' "$T/sbom.json" >/dev/null; then ok; else bad "good: no debian 12 operating-system component"; fi
+fi
 for f in spdx cyclonedx; do
 	sbom_check "$H/rpm" $f rpm
 	want_purl $f 'pkg:rpm/redhat/agent-hello@1.2.3-4.el9?arch=x86_64&distro=rhel-9.3&epoch=1' "rpm sqlite"
