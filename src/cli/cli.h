@@ -100,5 +100,6 @@ extern const struct bh_command cmd_help_def;
 extern const struct bh_command cmd_gen_docs_def;
 extern const struct bh_command cmd_fix_def;
 extern const struct bh_command cmd_netpol_def;
+extern const struct bh_command cmd_image_def;
 
 #endif

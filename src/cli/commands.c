@@ -12,6 +12,7 @@
 const struct bh_command *const bh_commands[] = {
 	&cmd_scan_def,
 	&cmd_fix_def,
+	&cmd_image_def,
 	&cmd_netpol_def,
 	&cmd_rules_def,
 	&cmd_explain_def,

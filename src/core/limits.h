@@ -72,5 +72,35 @@
 /* except entries of one ipBlock; each costs a pass over the peer's IP set, and real policies
  * carve out a handful of ranges. */
 #define BH_LIMIT_NP_EXCEPTS 1024
+/* Built images (src/image/oci.c, layerfs.c, pkgdb.c). Images come from registries we do not
+ * control, so every count and byte total of a layer stream is bounded. */
+/* Entries across all layers; a full Debian rootfs has ~10k, node_modules-heavy images ~500k. */
+#define BH_LIMIT_IMAGE_ENTRIES 2000000
+/* Uncompressed bytes across all layers; real images stay well under 20 GiB. */
+#define BH_LIMIT_IMAGE_BYTES (32ull * 1024 * 1024 * 1024)
+/* Uncompressed/compressed ratio of a layer past 1 MiB; text compresses ~10x, zeros ~1000x (bombs). */
+#define BH_LIMIT_IMAGE_RATIO 200
+/* Layers of one image; Docker caps an image at 127 layers (overlayfs lower dirs). */
+#define BH_LIMIT_IMAGE_LAYERS 256
+/* Manifests, configs and index files we load into memory; real ones are a few KiB. */
+#define BH_LIMIT_IMAGE_JSON_BYTES (4u * 1024 * 1024)
+/* Members of an outer archive or index entries; a docker save of many images has hundreds. */
+#define BH_LIMIT_IMAGE_MEMBERS 100000
+/* Nested image indexes followed; real registries nest one level. */
+#define BH_LIMIT_IMAGE_INDEX_DEPTH 4
+/* A path inside a layer: PATH_MAX, and the component depth that keeps tree walks bounded. */
+#define BH_LIMIT_IMAGE_PATH_BYTES 4096
+#define BH_LIMIT_IMAGE_PATH_DEPTH 256
+/* Files read whole for secrets; larger files are media or binaries, not credentials. */
+#define BH_LIMIT_IMAGE_SCAN_FILE (8u * 1024 * 1024)
+/* A package database kept in memory (RHEL rpmdb.sqlite reaches ~80 MiB). */
+#define BH_LIMIT_IMAGE_KEEP_FILE (256u * 1024 * 1024)
+/* All kept package-database files together. */
+#define BH_LIMIT_IMAGE_KEEP_TOTAL (1024u * 1024 * 1024)
+/* Symlinks followed while resolving one path, as Linux's MAXSYMLINKS. */
+#define BH_LIMIT_IMAGE_SYMLINKS 40
+/* Packages in one SBOM and header entries of one RPM header. */
+#define BH_LIMIT_IMAGE_PACKAGES 1000000
+#define BH_LIMIT_RPM_HEADER_ENTRIES 65536
 
 #endif
