@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
 #include "core/fs.h"
 #include "core/suppress.h"
 #include "engine/engine.h"
 #include "image/oci.h"
+#include "core/banned.h"
 
 enum {
 	OPT_PLATFORM = CLI_OPT_FIRST_COMMAND_OPTION,
