@@ -42,4 +42,16 @@
 /* Entries of a baseline file; each is one accepted finding fingerprint. */
 #define BH_LIMIT_BASELINE_ENTRIES 1000000
 
+/* Dockerfile parser (src/image/dockerfile.c). Real Dockerfiles have tens of instructions; a
+ * generated one a few thousand. Past these the file is hostile, and each cap bounds memory. */
+#define BH_LIMIT_DF_INSTRUCTIONS 100000
+/* Heredocs in one instruction; BuildKit users write one or two. */
+#define BH_LIMIT_DF_HEREDOCS 256
+/* Nesting of ${a:-${b:-...}} during substitution; keeps the recursive expander shallow. */
+#define BH_LIMIT_DF_EXPAND_DEPTH 32
+/* Bytes one substituted word may grow to; ENV a=$a$a repeated doubles the value each line. */
+#define BH_LIMIT_DF_EXPAND_BYTES (1u * 1024 * 1024)
+/* Nesting of a JSON exec-form array; Go's decoder gives up at the same depth. */
+#define BH_LIMIT_DF_JSON_DEPTH 10000
+
 #endif

@@ -8,5 +8,3 @@ const struct bh_layer_ops bh_dockerfile_layer = {
 	.name = "dockerfile",
 	.layer = BH_LAYER_DF,
 };
-const struct bh_rule bh_df_rules[1];
-const size_t bh_df_nrules = 0;
