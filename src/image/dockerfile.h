@@ -127,4 +127,23 @@ struct bh_df_stage {
 bh_err bh_dockerfile_stages(struct bh_arena *a, const struct bh_dockerfile *df,
 			    struct bh_df_stage **out, size_t *n, struct bh_df_vars *globals);
 
+/*
+ * What the DF checks receive (struct bh_rule.check's subject): the parsed file, its stages, the
+ * global ARGs, and which stages end up in the final image. The final stage is the last one; it
+ * inherits the filesystem, USER and ENV of a stage it names in FROM, so in_final marks that
+ * whole chain.
+ */
+struct bh_df_subject {
+	const struct bh_dockerfile *df;
+	struct bh_df_stage *stages;
+	size_t nstages;
+	struct bh_df_vars globals;
+	unsigned char *in_final; /* per stage */
+	int dockerignore;	 /* 1 a .dockerignore is beside the file, 0 none, -1 unknown */
+};
+
+/* Build the subject for df (arena memory); dockerignore as above. */
+bh_err bh_df_subject_init(struct bh_arena *a, const struct bh_dockerfile *df, int dockerignore,
+			  struct bh_df_subject *out);
+
 #endif
