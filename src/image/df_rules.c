@@ -210,7 +210,70 @@ static void parse_image(const char *img, struct imgref *r)
 	}
 }
 
-enum base_class { BASE_MINIMAL, BASE_SLIM, BASE_FULL };
+enum base_class { BASE_MINIMAL, BASE_SLIM, BASE_FULL, BASE_UNKNOWN };
+
+/*
+ * Repositories known to be full distributions, or official language and server images built
+ * on one (Debian or Ubuntu unless their tag says alpine, slim or chiseled). An image we do not
+ * know is not judged: a private base may well be minimal.
+ */
+static const char *const full_repos[] = {
+	"ubuntu",
+	"debian",
+	"centos",
+	"fedora",
+	"rockylinux",
+	"almalinux",
+	"amazonlinux",
+	"oraclelinux",
+	"archlinux",
+	"opensuse",
+	"leap",
+	"tumbleweed",
+	"ubi",
+	"ubi8",
+	"ubi9",
+	"buildpack-deps",
+	"python",
+	"node",
+	"golang",
+	"openjdk",
+	"eclipse-temurin",
+	"amazoncorretto",
+	"ruby",
+	"php",
+	"perl",
+	"rust",
+	"gcc",
+	"maven",
+	"gradle",
+	"haskell",
+	"elixir",
+	"erlang",
+	"clojure",
+	"swift",
+	"julia",
+	"r-base",
+	"dotnet",
+	"sdk",
+	"aspnet",
+	"runtime",
+	"runtime-deps",
+	"nginx",
+	"httpd",
+	"tomcat",
+	"jetty",
+	"mono",
+	"kali-rolling",
+	"bitnami/minideb",
+	"docker",
+	"ubuntu-debootstrap",
+	"neurodebian",
+	"sapmachine",
+	"ibmjava",
+	"ibm-semeru-runtimes",
+	NULL,
+};
 
 static enum base_class classify(const struct imgref *r)
 {
@@ -225,7 +288,7 @@ static enum base_class classify(const struct imgref *r)
 	if (ci_strstr(r->tag, "slim") || ci_strstr(r->tag, "minimal") || strstr(repo, "minimal") ||
 	    streq(repo, "busybox"))
 		return BASE_SLIM;
-	return BASE_FULL;
+	return in_list(repo, full_repos) ? BASE_FULL : BASE_UNKNOWN;
 }
 
 /* The external image the final chain starts from, or NULL (unresolved ARG). */
@@ -266,7 +329,7 @@ static void check_base_minimal(struct bh_ctx *ctx, const void *subject)
 	parse_image(root->image, &r);
 	c = classify(&r);
 	in = &s->df->instrs[root->from];
-	if (c == BASE_MINIMAL)
+	if (c == BASE_MINIMAL || c == BASE_UNKNOWN)
 		return;
 	if (c == BASE_SLIM && ctx->rule->severity > BH_SEV_LOW)
 		return; /* reported by the -slim variant of the rule */
@@ -863,6 +926,36 @@ static int is_interp(const char *w)
 	return is_shell(w) || in_list(base_name(w), interps);
 }
 
+/*
+ * Whether interpreter command c (at index st) runs its standard input as code: no script file
+ * and no inline code (-c, -e, -m), or an explicit "-" or -s. `curl ... | python3 -c '...'`
+ * parses the download as data and is fine.
+ */
+static int reads_script_from_stdin(const struct sh_cmd *c, size_t st)
+{
+	int shell = is_shell(c->w[st].s);
+
+	for (size_t j = st + 1; j < c->n; j++) {
+		const char *w = c->w[j].s;
+
+		if (streq(w, "-"))
+			return 1;
+		if (streq(w, "--"))
+			return 1;
+		if (w[0] != '-')
+			return 0; /* a script file; stdin is its data */
+		if (w[1] == '-')
+			continue;
+		if (shell && strchr(w, 's'))
+			return 1;
+		if (shell ? strchr(w, 'c') != NULL
+			  : (streq(w, "-c") || streq(w, "-e") || streq(w, "-m") || streq(w, "-E") ||
+			     streq(w, "-r")))
+			return 0;
+	}
+	return 1;
+}
+
 static void pipe_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
 {
 	for (size_t i = 0; i < sc->sh.n; i++) {
@@ -890,7 +983,7 @@ static void pipe_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct sc
 			struct sh_cmd *d = &sc->sh.c[j];
 			size_t ds = cmd_start(d, NULL);
 
-			if (ds < d->n && is_interp(d->w[ds].s)) {
+			if (ds < d->n && is_interp(d->w[ds].s) && reads_script_from_stdin(d, ds)) {
 				char msg[300];
 
 				snprintf(
