@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/banned.h"
+#include "core/limits.h"
 #include "core/scan.h"
 #include "image.h"
 #include "secrets/secrets.h"
@@ -781,12 +782,15 @@ struct script {
 	size_t base;			/* offset of the script in in->original */
 	struct sh_script sh;
 	const char *text;
-	int exec; /* exec form: one command, no shell */
+	int exec;	   /* exec form: one command, no shell */
+	unsigned reported; /* findings of the current rule, capped */
 };
 
-static void script_report(struct bh_ctx *ctx, const struct script *sc, size_t off, size_t len,
+static void script_report(struct bh_ctx *ctx, struct script *sc, size_t off, size_t len,
 			  const char *key, const char *msg)
 {
+	if (sc->reported++ >= BH_LIMIT_DF_FINDINGS_PER_INSTR)
+		return;
 	if (sc->hd) {
 		unsigned line = sc->hd->start_line, col = 1;
 
@@ -1316,6 +1320,19 @@ static void tools_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct s
 			}
 			if (!is_tool(name))
 				continue;
+			{
+				/* One entry per tool keeps the list (and the report) bounded; a
+				 * tool installed again after its removal is live again. */
+				size_t j;
+
+				for (j = 0; j < is->n && !streq(is->v[j].pkg, name); j++)
+					;
+				if (j < is->n) {
+					if (is->v[j].removed)
+						is->v[j].removed = 0, is->v[j].virt = virt;
+					continue;
+				}
+			}
 			if (is->n == is->cap) {
 				size_t nc = is->cap ? is->cap * 2 : 16;
 				struct installed *nv = bh_arena_realloc(
@@ -1561,6 +1578,7 @@ static void secret_cb(const struct bh_secret_match *m, void *arg)
 static const char *value_shape(const char *v)
 {
 	size_t n = strlen(v);
+	int pk = strstr(v, "PRIVATE KEY") != NULL, jwt = strstr(v, ".eyJ") != NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *p = v + i;
@@ -1587,9 +1605,9 @@ static const char *value_shape(const char *v)
 		    strspn(p + 4,
 			   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") >= 36)
 			return "npm token";
-		if (!strncmp(p, "-----BEGIN", 10) && strstr(p, "PRIVATE KEY"))
+		if (!strncmp(p, "-----BEGIN", 10) && pk)
 			return "private key";
-		if (!strncmp(p, "eyJ", 3) && strstr(p, ".eyJ"))
+		if (!strncmp(p, "eyJ", 3) && jwt)
 			return "JSON web token";
 	}
 	return NULL;
@@ -1605,7 +1623,10 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 
 		if (!env && !streq(in->kw, "ARG"))
 			continue;
-		for (size_t a = 0; a < in->nargs; a += env ? 3 : 1) {
+		unsigned reported = 0;
+
+		for (size_t a = 0; a < in->nargs && reported < BH_LIMIT_DF_FINDINGS_PER_INSTR;
+		     a += env ? 3 : 1) {
 			const char *name = in->args[a], *val = NULL;
 			char nm[256], msg[600];
 			const char *eq;
@@ -1636,7 +1657,9 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 					"%s %.100s holds a credential (%.100s): it is stored in the image config and history",
 					in->kw, nm, shape);
 				report_word(ctx, in, val, nm, msg);
+				reported++;
 			} else if (secret_name(nm)) {
+				reported++;
 				if (!env && !val)
 					snprintf(
 						msg, sizeof(msg),
@@ -1698,10 +1721,13 @@ static void check_expose_ssh(struct bh_ctx *ctx, const void *subject)
 					hi = strtoul(end + 1, &end, 10);
 				if (*end && strncasecmp(end, "/tcp", 4) != 0)
 					continue;
-				if (lo <= 22 && hi >= 22)
+				if (lo <= 22 && hi >= 22) {
 					report_word(
 						ctx, in, in->args[a], "22",
 						"EXPOSE 22: an SSH server in a container is a way in that bypasses the orchestrator");
+					break; /* one finding per instruction: the key is the port
+						*/
+				}
 			}
 		}
 	}

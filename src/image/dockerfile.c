@@ -1278,6 +1278,7 @@ out:
 bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *diag)
 {
 	int seen_from = 0;
+	size_t stages = 0;
 
 	for (size_t i = 0; i < df->n; i++) {
 		const struct bh_df_instr *in = &df->instrs[i];
@@ -1291,6 +1292,9 @@ bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *di
 					diag, BH_ERR_PARSE, df->path, in->start_line, 1,
 					"FROM requires either one or three arguments (image [AS name])");
 			seen_from = 1;
+			if (++stages > BH_LIMIT_DF_STAGES)
+				return bh_diag_set(diag, BH_ERR_LIMIT, df->path, in->start_line, 1,
+						   "more than %d build stages", BH_LIMIT_DF_STAGES);
 		} else if (!seen_from && strcmp(in->kw, "ARG") != 0) {
 			return bh_diag_set(
 				diag, BH_ERR_PARSE, df->path, in->start_line, 1,
@@ -1432,8 +1436,20 @@ void bh_df_locate(const struct bh_df_instr *in, size_t off, unsigned *line, unsi
 		*col = 1;
 		return;
 	}
-	while (k + 1 < in->nsegs && in->segs[k + 1].off <= off)
-		k++;
+	{
+		/* Binary search: the last segment starting at or before off. */
+		size_t lo = 0, hi = in->nsegs;
+
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (in->segs[mid].off <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		k = lo;
+	}
 	*line = in->segs[k].line;
 	*col = in->segs[k].col + (unsigned)(off - in->segs[k].off);
 }
@@ -1463,6 +1479,9 @@ bh_err bh_df_vars_set(struct bh_arena *a, struct bh_df_vars *vars, const char *n
 			vars->v[i].value = value;
 			return BH_OK;
 		}
+	/* Past the cap later variables stay unset: substitution then reports them unresolved. */
+	if (vars->n >= BH_LIMIT_DF_VARS)
+		return BH_OK;
 	if (vars->n == vars->cap) {
 		size_t nc = vars->cap ? vars->cap * 2 : 16;
 		struct bh_df_var *nv =
@@ -1686,6 +1705,8 @@ bh_err bh_dockerfile_stages(struct bh_arena *a, const struct bh_dockerfile *df,
 
 	for (size_t i = 0; i < df->n; i++)
 		ns += !strcmp(df->instrs[i].kw, "FROM");
+	if (ns > BH_LIMIT_DF_STAGES)
+		return BH_ERR_LIMIT;
 	st = bh_arena_alloc(a, (ns ? ns : 1) * sizeof(*st));
 	if (!st)
 		return BH_ERR_NOMEM;

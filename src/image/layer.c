@@ -12,8 +12,12 @@
 #include <unistd.h>
 
 #include "core/banned.h"
+#include "core/limits.h"
 #include "core/scan.h"
 #include "dockerfile.h"
+
+#define BH_STR_(x) #x
+#define BH_STR(x)  BH_STR_(x)
 
 static int is_keyword(const char *s, size_t n)
 {
@@ -127,8 +131,12 @@ static bh_err scan_text(struct bh_scan *s, const struct bh_input *in, struct bh_
 		err = bh_df_subject_init(&s->arena, &df, dockerignore_for(&s->arena, in->src->path),
 					 &sub);
 	if (err) {
-		if (err == BH_ERR_NOMEM && diag)
-			bh_diag_set(diag, err, in->src->path, 0, 0, "out of memory");
+		if (diag && !diag->msg[0])
+			bh_diag_set(
+				diag, err, in->src->path, 0, 0, "%s",
+				err == BH_ERR_LIMIT
+					? "more than " BH_STR(BH_LIMIT_DF_STAGES) " build stages"
+					: "out of memory");
 		return err;
 	}
 	bh_rules_run(&ctx, bh_df_rules, bh_df_nrules, &sub);
