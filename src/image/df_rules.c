@@ -280,6 +280,10 @@ static enum base_class classify(const struct imgref *r)
 {
 	const char *repo = base_name(r->name);
 
+	/* Chainguard's -dev variants add apk and a busybox shell to the minimal image. */
+	if (strstr(r->name, "chainguard") && ci_strstr(r->tag, "-dev"))
+		return BASE_SLIM;
+
 	if (streq(r->name, "scratch") || strstr(r->name, "distroless") ||
 	    ci_strstr(r->tag, "distroless") || streq(repo, "alpine") ||
 	    ci_strstr(r->tag, "alpine") || strstr(r->name, "chainguard") ||
@@ -445,7 +449,10 @@ static int nonroot_image(const struct bh_df_subject *s)
 	struct imgref r;
 
 	parse_image(root_stage(s, s->nstages - 1)->image, &r);
-	return ci_strstr(r.tag, "nonroot") != NULL;
+	/* distroless :nonroot tags and Chainguard images (not their -dev variants) default to
+	 * UID 65532. */
+	return ci_strstr(r.tag, "nonroot") != NULL ||
+	       (!strncmp(r.name, "cgr.dev/chainguard/", 19) && !ci_strstr(r.tag, "dev"));
 }
 
 static void check_no_user(struct bh_ctx *ctx, const void *subject)
@@ -1514,12 +1521,15 @@ static int secret_name(const char *name)
 					      "accesskey",  "auth",	   "psw",   "pass",
 					      NULL };
 	static const char *const allow[] = {
-		"public",   "file",	   "path",   "version", "url",	   "dir",
-		"id",	    "name",	   "type",   "host",	"port",	   "user",
-		"username", "fingerprint", "server", "keyring", "mode",	   "method",
-		"size",	    "length",	   "gpg",    "pgp",	"enabled", "endpoint",
-		"arn",	    "region",	   "ref",    "sha",	"sha256",  "hash",
-		"location", "env",	   "format", "uri",	"domain",  NULL
+		"public", "file",     "path",	  "version",   "url",	  "dir",      "id",
+		"name",	  "type",     "host",	  "port",      "user",	  "username", "fingerprint",
+		"server", "keyring",  "mode",	  "method",    "size",	  "length",   "gpg",
+		"pgp",	  "enabled",  "endpoint", "arn",       "region",  "ref",      "sha",
+		"sha256", "hash",     "location", "env",       "format",  "uri",      "domain",
+		"header", "prefix",   "suffix",	  "ttl",       "timeout", "expiry",   "expires",
+		"issuer", "audience", "scope",	  "algorithm", "alg",	  "field",    "param",
+		"cookie", "count",    "max",	  "min",       "limit",	  "pattern",  "regex",
+		NULL
 	};
 	char tok[64];
 	int hit = 0;
