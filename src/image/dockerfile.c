@@ -1275,8 +1275,40 @@ out:
 
 /* ---- validation beyond the parser ---- */
 
+/* The argument counts BuildKit's instruction parser enforces (instructions/parse.go). */
+static bh_err check_args(const struct bh_dockerfile *df, const struct bh_df_instr *in,
+			 struct bh_diag *diag)
+{
+	const char *k = in->kw;
+
+	if ((!strcmp(k, "COPY") || !strcmp(k, "ADD")) && in->nargs < 2 && !in->nheredocs)
+		return bh_diag_set(diag, BH_ERR_PARSE, df->path, in->start_line, 1,
+				   "%s requires at least two arguments, but only %zu provided", k,
+				   in->nargs);
+	if ((!strcmp(k, "USER") || !strcmp(k, "WORKDIR") || !strcmp(k, "EXPOSE") ||
+	     !strcmp(k, "ARG") || !strcmp(k, "STOPSIGNAL")) &&
+	    in->nargs == 0)
+		return bh_diag_set(diag, BH_ERR_PARSE, df->path, in->start_line, 1,
+				   "%s requires at least one argument", k);
+	if (!strcmp(k, "ENV") || !strcmp(k, "LABEL")) {
+		for (size_t i = 0; i < in->nargs; i += 3)
+			if (!in->args[i][0])
+				return bh_diag_set(diag, BH_ERR_PARSE, df->path, in->start_line, 1,
+						   "%s names can not be blank", k);
+	}
+	if (!strcmp(k, "ARG")) {
+		for (size_t i = 0; i < in->nargs; i++)
+			if (in->args[i][0] == '=' || !in->args[i][0])
+				return bh_diag_set(diag, BH_ERR_PARSE, df->path, in->start_line, 1,
+						   "ARG names can not be blank");
+	}
+	return BH_OK;
+}
+
 bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *diag)
 {
+	bh_err err;
+
 	int seen_from = 0;
 	size_t stages = 0;
 
@@ -1301,6 +1333,8 @@ bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *di
 				"%s before the first FROM: no build stage in current context",
 				in->kw);
 		}
+		if ((err = check_args(df, in, diag)))
+			return err;
 		if (in->sub) {
 			const char *k = in->sub->kw;
 

@@ -210,6 +210,13 @@ static void test_validate(void **state)
 	assert_int_equal(f->d.line, 3);
 	assert_int_equal(parse(f, "FROM a\nONBUILD FROM b\n"), BH_OK);
 	assert_int_equal(bh_dockerfile_validate(&f->df, &f->d), BH_ERR_PARSE);
+	assert_int_equal(parse(f, "FROM a\nCOPY onlyone\n"), BH_OK);
+	assert_int_equal(bh_dockerfile_validate(&f->df, &f->d), BH_ERR_PARSE);
+	assert_int_equal(f->d.line, 2);
+	assert_int_equal(parse(f, "FROM a\nENV =x\n"), BH_OK);
+	assert_int_equal(bh_dockerfile_validate(&f->df, &f->d), BH_ERR_PARSE);
+	assert_int_equal(parse(f, "ARG A\nFROM a\nCOPY <<E /x\nhi\nE\nUSER 1\n"), BH_OK);
+	assert_int_equal(bh_dockerfile_validate(&f->df, &f->d), BH_OK);
 }
 
 static void test_expand(void **state)
