@@ -425,7 +425,7 @@ static void final_user(struct bh_ctx *ctx, const struct bh_df_subject *s, struct
 
 		if (!s->in_final[k])
 			continue;
-		for (size_t i = st->first + 1; i <= st->last; i++) {
+		for (size_t i = st->body; i <= st->last; i++) {
 			const struct bh_df_instr *in = &s->df->instrs[i];
 			const char *v;
 			int unres = 0;
@@ -480,10 +480,40 @@ static void check_user_root(struct bh_ctx *ctx, const void *subject)
 	if (!s->nstages)
 		return;
 	final_user(ctx, s, &us);
-	if (!us.last || !us.value || !user_is_root(us.value) || us.nonroot)
-		return;
-	snprintf(msg, sizeof(msg), "the final stage runs as root (USER %.500s)", us.value);
-	report_off(ctx, us.last, args_off(us.last), strlen(us.last->args[0]), "final", msg);
+	if (us.last && us.value && user_is_root(us.value) && !us.nonroot) {
+		snprintf(msg, sizeof(msg), "the final stage runs as root (USER %.500s)", us.value);
+		report_off(ctx, us.last, args_off(us.last), strlen(us.last->args[0]), "final", msg);
+	}
+	/*
+	 * Other stages that end on an explicit root USER: whatever is built FROM them or run
+	 * with --target inherits root (hadolint's DL3002 reads every stage the same way).
+	 */
+	for (size_t k = 0; k < s->nstages; k++) {
+		struct walk w = { .sub = s, .a = &ctx->scan->arena };
+		const struct bh_df_instr *last = NULL;
+		const char *val = NULL;
+
+		if (s->in_final[k])
+			continue;
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			int unres = 0;
+
+			vars_apply(&w, in);
+			if (!streq(in->kw, "USER") || !in->nargs)
+				continue;
+			last = in;
+			val = bh_df_expand(w.a, in->args[0], s->df->escape, &w.vars, &unres);
+			if (unres)
+				val = NULL;
+		}
+		if (!last || !val || !user_is_root(val))
+			continue;
+		snprintf(msg, sizeof(msg), "stage '%.200s' ends as root (USER %.200s)",
+			 s->stages[k].name ? s->stages[k].name : "(unnamed)", val);
+		report_off(ctx, last, args_off(last), strlen(last->args[0]),
+			   s->stages[k].name ? s->stages[k].name : "stage", msg);
+	}
 }
 
 static void check_user_back_to_root(struct bh_ctx *ctx, const void *subject)
@@ -1410,7 +1440,7 @@ static void check_shell_in_distroless(struct bh_ctx *ctx, const void *subject)
 	for (size_t k = 0; k < s->nstages; k++) {
 		if (!s->in_final[k])
 			continue;
-		for (size_t i = s->stages[k].first + 1; i <= s->stages[k].last; i++) {
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
 			const struct bh_df_instr *in = &s->df->instrs[i];
 			const char *from = bh_df_flag(in, "from");
 
@@ -1520,16 +1550,17 @@ static int secret_name(const char *name)
 					      "credential", "credentials", "key",   "privatekey",
 					      "accesskey",  "auth",	   "psw",   "pass",
 					      NULL };
+	/* Tokens that make the name describe a secret rather than hold one: where it lives, its
+	 * format or its policy. A name part like ID or USER does not: AWS_ACCESS_KEY_ID is a
+	 * credential and DB_USER_PASSWORD a password. */
 	static const char *const allow[] = {
-		"public", "file",     "path",	  "version",   "url",	  "dir",      "id",
-		"name",	  "type",     "host",	  "port",      "user",	  "username", "fingerprint",
-		"server", "keyring",  "mode",	  "method",    "size",	  "length",   "gpg",
-		"pgp",	  "enabled",  "endpoint", "arn",       "region",  "ref",      "sha",
-		"sha256", "hash",     "location", "env",       "format",  "uri",      "domain",
-		"header", "prefix",   "suffix",	  "ttl",       "timeout", "expiry",   "expires",
-		"issuer", "audience", "scope",	  "algorithm", "alg",	  "field",    "param",
-		"cookie", "count",    "max",	  "min",       "limit",	  "pattern",  "regex",
-		NULL
+		"public",    "file",	 "path",    "version",	   "url",    "dir",	 "name",
+		"type",	     "host",	 "port",    "fingerprint", "server", "keyring",	 "mode",
+		"method",    "size",	 "length",  "gpg",	   "pgp",    "enabled",	 "endpoint",
+		"region",    "location", "format",  "uri",	   "header", "prefix",	 "suffix",
+		"ttl",	     "timeout",	 "expiry",  "expires",	   "issuer", "audience", "scope",
+		"algorithm", "alg",	 "field",   "param",	   "cookie", "count",	 "max",
+		"min",	     "limit",	 "pattern", "regex",	   NULL
 	};
 	char tok[64];
 	int hit = 0;
@@ -1711,7 +1742,7 @@ static void check_expose_ssh(struct bh_ctx *ctx, const void *subject)
 	for (size_t k = 0; k < s->nstages; k++) {
 		if (!s->in_final[k])
 			continue;
-		for (size_t i = s->stages[k].first + 1; i <= s->stages[k].last; i++) {
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
 			const struct bh_df_instr *in = &s->df->instrs[i];
 
 			vars_apply(&w, in);
@@ -1826,7 +1857,7 @@ static void check_pip_cache(struct bh_ctx *ctx, const void *subject)
 	for (size_t k = 0; k < s->nstages; k++) {
 		if (!s->in_final[k])
 			continue;
-		for (size_t i = s->stages[k].first + 1; i <= s->stages[k].last; i++)
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++)
 			vars_apply(&w, &s->df->instrs[i]);
 	}
 	{

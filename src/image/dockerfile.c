@@ -1309,7 +1309,6 @@ bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *di
 {
 	bh_err err;
 
-	int seen_from = 0;
 	size_t stages = 0;
 
 	for (size_t i = 0; i < df->n; i++) {
@@ -1323,16 +1322,12 @@ bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *di
 				return bh_diag_set(
 					diag, BH_ERR_PARSE, df->path, in->start_line, 1,
 					"FROM requires either one or three arguments (image [AS name])");
-			seen_from = 1;
 			if (++stages > BH_LIMIT_DF_STAGES)
 				return bh_diag_set(diag, BH_ERR_LIMIT, df->path, in->start_line, 1,
 						   "more than %d build stages", BH_LIMIT_DF_STAGES);
-		} else if (!seen_from && strcmp(in->kw, "ARG") != 0) {
-			return bh_diag_set(
-				diag, BH_ERR_PARSE, df->path, in->start_line, 1,
-				"%s before the first FROM: no build stage in current context",
-				in->kw);
 		}
+		/* Instructions before FROM are accepted: BuildKit's parser takes them, and a
+		 * snippet (a linter test case, a fragment) is still worth judging. */
 		if ((err = check_args(df, in, diag)))
 			return err;
 		if (in->sub) {
@@ -1347,9 +1342,6 @@ bh_err bh_dockerfile_validate(const struct bh_dockerfile *df, struct bh_diag *di
 						   "%s isn't allowed as an ONBUILD trigger", k);
 		}
 	}
-	if (!seen_from)
-		return bh_diag_set(diag, BH_ERR_PARSE, df->path, df->instrs[0].start_line, 1,
-				   "no FROM instruction");
 	return BH_OK;
 }
 
@@ -1741,7 +1733,8 @@ bh_err bh_dockerfile_stages(struct bh_arena *a, const struct bh_dockerfile *df,
 		ns += !strcmp(df->instrs[i].kw, "FROM");
 	if (ns > BH_LIMIT_DF_STAGES)
 		return BH_ERR_LIMIT;
-	st = bh_arena_alloc(a, (ns ? ns : 1) * sizeof(*st));
+	/* One more for the implicit stage of a snippet whose first instructions precede FROM. */
+	st = bh_arena_alloc(a, (ns + 1) * sizeof(*st));
 	if (!st)
 		return BH_ERR_NOMEM;
 	for (size_t i = 0; i < df->n; i++) {
@@ -1771,8 +1764,18 @@ bh_err bh_dockerfile_stages(struct bh_arena *a, const struct bh_dockerfile *df,
 			continue;
 		}
 		if (strcmp(in->kw, "FROM") != 0) {
-			if (k)
-				st[k - 1].last = i;
+			if (k == 0) {
+				/* A snippet without FROM (as linters' test cases are): an implicit
+				 * stage on an unknown image, so its instructions are still judged.
+				 */
+				memset(&st[0], 0, sizeof(st[0]));
+				st[0].from = st[0].first = st[0].body = i;
+				st[0].parent_index = -1;
+				st[0].image = "";
+				st[0].implicit = 1;
+				k = 1;
+			}
+			st[k - 1].last = i;
 			continue;
 		}
 		{
@@ -1782,6 +1785,7 @@ bh_err bh_dockerfile_stages(struct bh_arena *a, const struct bh_dockerfile *df,
 			memset(s, 0, sizeof(*s));
 			s->index = k;
 			s->from = s->first = s->last = i;
+			s->body = i + 1;
 			s->parent_index = -1;
 			s->image = in->nargs ? bh_df_expand(a, in->args[0], df->escape, globals,
 							    &unres)

@@ -116,6 +116,8 @@ struct bh_df_stage {
 	size_t index;
 	size_t from;	    /* index of the FROM instruction in df->instrs */
 	size_t first, last; /* instructions of the stage, FROM included, [first, last] */
+	size_t body;	    /* the first instruction after FROM (first for an implicit stage) */
+	int implicit;	    /* instructions before any FROM, in a snippet */
 	const char *image;  /* the FROM image after ARG substitution */
 	const char *name;   /* AS name (lower-cased), or NULL */
 	const char *parent; /* when image names an earlier stage: that stage's name */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # No crash on any file of ../shared/corpus/dockerfiles: each is scanned on its own and must exit
 # 0 or 1. Exit 2 is accepted only for the files listed in corpus-invalid.txt, which BuildKit
-# itself rejects (parser test files without FROM, empty files, ENV without a value); each of
+# itself rejects (an empty file, one of only comments, ENV without a value, a nested JSON array); each of
 # those must name file:line. Anything else (3, a signal, a sanitizer abort) fails.
 set -u
 here=$(dirname "$0")
