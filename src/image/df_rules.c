@@ -133,6 +133,16 @@ static void report_word(struct bh_ctx *ctx, const struct bh_df_instr *in, const 
 	report_off(ctx, in, o, o ? strlen(word) : strlen(in->cmd), key, msg);
 }
 
+/* A COPY/ADD word as BuildKit reads it: quotes and escapes removed (no variables). */
+static const char *unq(struct bh_ctx *ctx, const struct bh_df_subject *s, const char *w)
+{
+	const char *u = strpbrk(w, "\"'\\`")
+				? bh_df_expand(&ctx->scan->arena, w, s->df->escape, NULL, NULL)
+				: w;
+
+	return u ? u : w;
+}
+
 /* ---- stage variables: ARG and ENV as BuildKit sees them at an instruction ---- */
 
 struct walk {
@@ -1453,7 +1463,7 @@ static void check_shell_in_distroless(struct bh_ctx *ctx, const void *subject)
 				continue;
 			}
 			for (size_t a = 0; a < in->nargs; a++) {
-				const char *b = base_name(in->args[a]);
+				const char *b = base_name(unq(ctx, s, in->args[a]));
 
 				if (in_list(b, shells)) {
 					char msg[300];
@@ -1506,7 +1516,7 @@ static void check_add_url(struct bh_ctx *ctx, const void *subject)
 		if (!streq(in->kw, "ADD") || in->nargs < 2 || bh_df_flag(in, "checksum"))
 			continue;
 		for (size_t a = 0; a + 1 < in->nargs; a++)
-			if (is_url(in->args[a])) {
+			if (is_url(unq(ctx, s, in->args[a]))) {
 				char msg[600];
 
 				snprintf(
@@ -1531,8 +1541,9 @@ static void check_add_local(struct bh_ctx *ctx, const void *subject)
 		if (!streq(in->kw, "ADD") || in->nargs < 2 || in->nheredocs)
 			continue;
 		for (size_t a = 0; a + 1 < in->nargs; a++)
-			if (is_url(in->args[a]) || is_archive(in->args[a]) ||
-			    strchr(in->args[a], '$') || strchr(in->args[a], '*'))
+			if (is_url(unq(ctx, s, in->args[a])) ||
+			    is_archive(unq(ctx, s, in->args[a])) || strchr(in->args[a], '$') ||
+			    strchr(in->args[a], '*'))
 				plain = 0;
 		if (plain)
 			report_off(
@@ -1789,7 +1800,7 @@ static void check_copy_context(struct bh_ctx *ctx, const void *subject)
 		    in->nargs < 2)
 			continue;
 		for (size_t a = 0; a + 1 < in->nargs; a++) {
-			const char *src = in->args[a];
+			const char *src = unq(ctx, s, in->args[a]);
 
 			if (streq(src, ".") || streq(src, "./") || streq(src, "./*") ||
 			    streq(src, "*")) {
@@ -1813,18 +1824,51 @@ static int has_cache_mount(const struct bh_df_instr *in, const char *target)
 	return 0;
 }
 
+/* pip's reading of a boolean environment value: -1 when it is not one. */
+static int env_bool(const char *v)
+{
+	static const char *const yes[] = { "1", "y", "yes", "t", "true", "on", NULL };
+	static const char *const no[] = { "0", "n", "no", "f", "false", "off", NULL };
+
+	for (size_t i = 0; yes[i]; i++)
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+	for (size_t i = 0; no[i]; i++)
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	return -1;
+}
+
+/* A PIP_NO_CACHE_DIR=value word: 1 or 0 for its setting, -1 when the word is something else. */
+static int pip_assign(const char *w)
+{
+	static const char key[] = "PIP_NO_CACHE_DIR=";
+
+	return strncmp(w, key, sizeof(key) - 1) ? -1 : env_bool(w + sizeof(key) - 1) == 1;
+}
+
 static void pip_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
 {
-	const int *no_cache_env = arg;
+	int no_cache = *(const int *)arg;
 
-	if (*no_cache_env || has_cache_mount(sc->in->sub ? sc->in->sub : sc->in, NULL))
+	if (has_cache_mount(sc->in->sub ? sc->in->sub : sc->in, NULL))
 		return;
 	for (size_t i = 0; i < sc->sh.n; i++) {
 		struct sh_cmd *c = &sc->sh.c[i];
 		size_t st = cmd_start(c, NULL), k;
 		const char *b;
-		int ok = 0;
+		int ok = no_cache;
 
+		if (c->n && streq(c->w[0].s, "export")) {
+			/* export PIP_NO_CACHE_DIR=1 holds for the rest of the script */
+			for (size_t j = 1; j < c->n; j++)
+				if (pip_assign(c->w[j].s) >= 0)
+					no_cache = pip_assign(c->w[j].s);
+			continue;
+		}
+		for (size_t j = 0; j < st; j++)
+			if (pip_assign(c->w[j].s) >= 0)
+				ok = pip_assign(c->w[j].s);
 		if (st >= c->n)
 			continue;
 		b = base_name(c->w[st].s);
@@ -1863,8 +1907,7 @@ static void check_pip_cache(struct bh_ctx *ctx, const void *subject)
 	{
 		const struct bh_df_var *v = bh_df_vars_get(&w.vars, "PIP_NO_CACHE_DIR");
 
-		no_cache = v && v->value && *v->value && strcasecmp(v->value, "0") != 0 &&
-			   strcasecmp(v->value, "false") != 0 && strcasecmp(v->value, "off") != 0;
+		no_cache = v && v->value && env_bool(v->value) == 1;
 	}
 	each_script(ctx, s, 1, pip_fn, &no_cache);
 }
