@@ -1912,12 +1912,43 @@ static void check_pip_cache(struct bh_ctx *ctx, const void *subject)
 	each_script(ctx, s, 1, pip_fn, &no_cache);
 }
 
+/* Whether a RUN --mount=type=cache has exactly this target (or a directory below it). */
+static int mount_target(const struct bh_df_instr *in, const char *dir)
+{
+	size_t dl = strlen(dir);
+
+	for (size_t i = 0; i < in->nflags; i++) {
+		const char *f = in->flags[i], *t;
+
+		if (strncmp(f, "--mount=", 8) != 0 || !strstr(f, "type=cache"))
+			continue;
+		for (t = f + 8; t && *t; t = strchr(t, ',') ? strchr(t, ',') + 1 : NULL) {
+			const char *v = NULL;
+
+			if (!strncmp(t, "target=", 7))
+				v = t + 7;
+			else if (!strncmp(t, "dst=", 4))
+				v = t + 4;
+			else if (!strncmp(t, "destination=", 12))
+				v = t + 12;
+			if (v && !strncmp(v, dir, dl) &&
+			    (v[dl] == ',' || v[dl] == '\0' || v[dl] == '/'))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static void apt_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
 {
 	size_t upd = (size_t)-1, updc = 0;
 	int cleaned = 0;
 
-	if (has_cache_mount(sc->in->sub ? sc->in->sub : sc->in, "/var/lib/apt"))
+	const struct bh_df_instr *in = sc->in->sub ? sc->in->sub : sc->in;
+
+	/* A cache mount on the lists, or on both apt directories, keeps them out of the layer. */
+	if (mount_target(in, "/var/lib/apt/lists") ||
+	    (mount_target(in, "/var/lib/apt") && mount_target(in, "/var/cache/apt")))
 		return;
 	for (size_t i = 0; i < sc->sh.n; i++) {
 		struct sh_cmd *c = &sc->sh.c[i];
@@ -1947,7 +1978,21 @@ static void apt_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct scr
 
 static void check_apt_lists(struct bh_ctx *ctx, const void *subject)
 {
-	each_script(ctx, subject, 1, apt_fn, NULL);
+	const struct bh_df_subject *s = subject;
+	struct script scs[MAX_SCRIPTS];
+
+	/* The final image's stages, and ONBUILD triggers anywhere (they run in child images). */
+	for (size_t k = 0; k < s->nstages; k++)
+		for (size_t i = s->stages[k].first; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			size_t n;
+
+			if (!s->in_final[k] && !in->sub)
+				continue;
+			n = scripts_of(&ctx->scan->arena, in, scs, MAX_SCRIPTS);
+			for (size_t j = 0; j < n; j++)
+				apt_fn(ctx, s, &scs[j], NULL);
+		}
 }
 
 /* ---- HEALTHCHECK ---- */
