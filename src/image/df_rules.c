@@ -2017,6 +2017,140 @@ static void check_healthcheck(struct bh_ctx *ctx, const void *subject)
 		"the final stage has no HEALTHCHECK (Kubernetes uses probes instead; add one for plain Docker runs)");
 }
 
+/* ---- TLS and signature verification turned off ---- */
+
+/* An environment assignment that turns verification off, or NULL. */
+static const char *insecure_env(const char *name, const char *v)
+{
+	if (!v)
+		return NULL;
+	if (!strcmp(name, "NODE_TLS_REJECT_UNAUTHORIZED") && !strcmp(v, "0"))
+		return "NODE_TLS_REJECT_UNAUTHORIZED=0";
+	if (!strcmp(name, "PYTHONHTTPSVERIFY") && !strcmp(v, "0"))
+		return "PYTHONHTTPSVERIFY=0";
+	if (!strcmp(name, "GIT_SSL_NO_VERIFY") && *v && env_bool(v) != 0)
+		return "GIT_SSL_NO_VERIFY";
+	if (!strcasecmp(name, "NPM_CONFIG_STRICT_SSL") && env_bool(v) == 0)
+		return "NPM_CONFIG_STRICT_SSL=false";
+	if (!strcmp(name, "PIP_TRUSTED_HOST") && *v)
+		return "PIP_TRUSTED_HOST";
+	return NULL;
+}
+
+static const char *insecure_word(const char *tool, const struct sh_cmd *c, size_t j)
+{
+	const char *w = c->w[j].s;
+
+	if (strchr(w, '=')) {
+		char name[64];
+		size_t n = (size_t)(strchr(w, '=') - w);
+
+		if (n < sizeof(name) && w[0] != '-') {
+			memcpy(name, w, n);
+			name[n] = '\0';
+			if (insecure_env(name, w + n + 1))
+				return insecure_env(name, w + n + 1);
+		}
+	}
+	if (ci_strstr(w, "sslverify=0") || ci_strstr(w, "sslverify=false") ||
+	    ci_strstr(w, "gpgcheck=0") || ci_strstr(w, "Verify-Peer=false") ||
+	    ci_strstr(w, "AllowInsecureRepositories=true"))
+		return w;
+	if (!tool)
+		return NULL;
+	if (streq(tool, "curl") &&
+	    (streq(w, "--insecure") || (w[0] == '-' && w[1] != '-' && strchr(w, 'k'))))
+		return "curl --insecure";
+	if (streq(tool, "wget") && streq(w, "--no-check-certificate"))
+		return "wget --no-check-certificate";
+	if (!strncmp(tool, "pip", 3) && !strncmp(w, "--trusted-host", 14))
+		return "pip --trusted-host";
+	if (streq(tool, "apk") && streq(w, "--allow-untrusted"))
+		return "apk --allow-untrusted";
+	if ((streq(tool, "apt-get") || streq(tool, "apt")) &&
+	    (streq(w, "--allow-unauthenticated") || streq(w, "--allow-insecure-repositories") ||
+	     streq(w, "--force-yes")))
+		return w;
+	if ((streq(tool, "yum") || streq(tool, "dnf") || streq(tool, "microdnf") ||
+	     streq(tool, "tdnf") || streq(tool, "zypper")) &&
+	    (streq(w, "--nogpgcheck") || streq(w, "--no-gpg-checks")))
+		return w;
+	if (streq(tool, "rpm") && streq(w, "--nosignature"))
+		return "rpm --nosignature";
+	if ((streq(tool, "npm") || streq(tool, "yarn") || streq(tool, "pnpm")) &&
+	    ((streq(w, "strict-ssl") && j + 1 < c->n && env_bool(c->w[j + 1].s) == 0) ||
+	     !strcmp(w, "--strict-ssl=false")))
+		return "strict-ssl false";
+	if (streq(tool, "git") &&
+	    (ci_strstr(w, "http.sslverify=false") ||
+	     (!strcasecmp(w, "http.sslVerify") && j + 1 < c->n && env_bool(c->w[j + 1].s) == 0)))
+		return "git http.sslVerify false";
+	return NULL;
+}
+
+static void tls_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+		const char *tool = st < c->n ? base_name(c->w[st].s) : NULL;
+
+		for (size_t j = 0; j < c->n; j++) {
+			const char *what = insecure_word(j > st ? tool : NULL, c, j);
+			char msg[300];
+
+			if (!what)
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"%.100s turns off TLS or signature verification: a network attacker can substitute what the build downloads",
+				what);
+			script_report(ctx, sc, c->w[j].off, c->w[j].len, what, msg);
+		}
+	}
+}
+
+static void check_insecure(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+
+	each_script(ctx, s, 0, tls_fn, NULL);
+	for (size_t i = 0; i < s->df->n; i++) {
+		const struct bh_df_instr *in = &s->df->instrs[i];
+
+		if (!streq(in->kw, "ENV") && !streq(in->kw, "ARG"))
+			continue;
+		for (size_t a = 0; a < in->nargs && a < BH_LIMIT_DF_FINDINGS_PER_INSTR * 3; a++) {
+			const char *name = in->args[a], *v = NULL, *what;
+			char nm[64];
+
+			if (streq(in->kw, "ENV")) {
+				if (a % 3 || a + 1 >= in->nargs)
+					continue;
+				v = in->args[a + 1];
+				snprintf(nm, sizeof(nm), "%s", name);
+			} else {
+				const char *eq = strchr(name, '=');
+
+				if (!eq)
+					continue;
+				snprintf(nm, sizeof(nm), "%.*s", (int)(eq - name), name);
+				v = eq + 1;
+			}
+			v = unq(ctx, s, v);
+			if ((what = insecure_env(nm, v))) {
+				char msg[300];
+
+				snprintf(
+					msg, sizeof(msg),
+					"%s %s turns off TLS verification for every later step and for the running container",
+					in->kw, what);
+				report_word(ctx, in, nm, what, msg);
+			}
+		}
+	}
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2121,5 +2255,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "A -slim image still ships a shell and a package manager that code execution can use.",
 	   "Build the final stage FROM a distroless, alpine, wolfi/chainguard or scratch image.",
 	   "NIST SP 800-190 4.1", check_base_slim),
+	DF("DF-023", BH_SEV_HIGH, "TLS or signature verification is turned off",
+	   "curl -k, --no-check-certificate, --trusted-host, --allow-untrusted or --nogpgcheck let anyone on the network path replace what the build installs.",
+	   "Remove the flag or variable; install the CA certificate the mirror needs, or verify downloads by checksum.",
+	   "Checkov CKV2_DOCKER_2..16; CIS Docker Benchmark 4.11", check_insecure),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
