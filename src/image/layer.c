@@ -43,12 +43,55 @@ static int name_is_dockerfile(const char *path)
 	if (!strcmp(b, "Dockerfile") || !strcmp(b, "Containerfile") || !strcmp(b, "dockerfile") ||
 	    !strcmp(b, "containerfile"))
 		return 1;
-	if ((!strncmp(b, "Dockerfile.", 11) || !strncmp(b, "Containerfile.", 14)) &&
-	    !strstr(b, ".dockerignore"))
+	if (!strncmp(b, "Dockerfile.", 11) || !strncmp(b, "Containerfile.", 14)) {
+		/* Dockerfile.dev is a Dockerfile; Dockerfile.md, .j2 or .dockerignore are not,
+		 * and are judged by content like any other file. */
+		static const char *const not_df[] = {
+			".dockerignore", ".md",	  ".txt", ".rst",      ".j2",	 ".jinja",
+			".jinja2",	 ".tmpl", ".tpl", ".template", ".erb",	 ".in",
+			".orig",	 ".bak",  ".swp", ".rej",      ".patch", ".diff",
+			".json",	 ".yaml", ".yml", ".sh",       ".lock",	 NULL
+		};
+
+		for (size_t i = 0; not_df[i]; i++) {
+			size_t l = strlen(not_df[i]);
+
+			if (n > l && !strcasecmp(b + n - l, not_df[i]))
+				return 0;
+		}
 		return 1;
+	}
 	return n > 11 &&
 	       (!strcmp(b + n - 11, ".Dockerfile") || !strcmp(b + n - 11, ".dockerfile") ||
 		(n > 14 && !strcmp(b + n - 14, ".Containerfile")));
+}
+
+/* A FROM line's rest: optional --flags, then an image, optionally "AS name"; no template. */
+static int from_line_ok(const char *s, size_t n)
+{
+	size_t i = 0, words = 0, as = 0;
+
+	while (i < n) {
+		size_t st;
+
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+			i++;
+		if (i >= n)
+			break;
+		st = i;
+		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			i++;
+		if (i - st >= 2 && s[st] == '-' && s[st + 1] == '-' && words == 0)
+			continue;
+		if (memchr(s + st, '{', i - st) &&
+		    (memchr(s + st, '%', i - st) ||
+		     (i - st >= 2 && s[st] == '{' && s[st + 1] == '{')))
+			return 0;
+		if (words == 1 && i - st == 2 && !strncasecmp(s + st, "as", 2))
+			as = 1;
+		words++;
+	}
+	return words == 1 || (words == 3 && as);
 }
 
 /*
@@ -78,8 +121,11 @@ static int content_is_dockerfile(const char *d, size_t len)
 			if (seen == 0 && !(w - s == 4 && !strncasecmp(d + s, "FROM", 4)) &&
 			    !(w - s == 3 && !strncasecmp(d + s, "ARG", 3)))
 				return 0;
-			if (w - s == 4 && !strncasecmp(d + s, "FROM", 4))
+			if (w - s == 4 && !strncasecmp(d + s, "FROM", 4) && !from) {
+				if (!from_line_ok(d + w, e - w))
+					return 0;
 				from = 1;
+			}
 			seen++;
 		}
 		if (s < e && d[s] != '#') {
