@@ -2151,6 +2151,135 @@ static void check_insecure(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/* ---- COPY --from=stage / / ---- */
+
+/* The stage named by a COPY --from value (a name or an index), or NULL for an image. */
+static const struct bh_df_stage *stage_named(const struct bh_df_subject *s, const char *from)
+{
+	for (size_t k = 0; k < s->nstages; k++)
+		if (s->stages[k].name && !strcasecmp(s->stages[k].name, from))
+			return &s->stages[k];
+	if (all_digits(from, strlen(from)) && strlen(from) < 6 &&
+	    (size_t)strtoul(from, NULL, 10) < s->nstages)
+		return &s->stages[strtoul(from, NULL, 10)];
+	return NULL;
+}
+
+/*
+ * Judged on the final image only: a builder stage that imports a toolchain image whole
+ * (COPY --from=tonistiigi/xx / /) ships nothing, and a scratch stage holds only what was
+ * copied into it, so importing it whole is the usual way to collect artifacts.
+ */
+static void check_copy_rootfs(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+
+	for (size_t k = 0; k < s->nstages; k++) {
+		if (!s->in_final[k])
+			continue;
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			const char *from = bh_df_flag(in, "from");
+			const struct bh_df_stage *src;
+
+			if (!streq(in->kw, "COPY") || !from || !*from || in->nargs < 2)
+				continue;
+			src = stage_named(s, from);
+			if (src && !strcasecmp(root_stage(s, src->index)->image, "scratch"))
+				continue;
+			if (!streq(unq(ctx, s, in->args[in->nargs - 1]), "/"))
+				continue;
+			for (size_t a = 0; a + 1 < in->nargs; a++)
+				if (streq(unq(ctx, s, in->args[a]), "/")) {
+					char msg[300];
+
+					snprintf(
+						msg, sizeof(msg),
+						"COPY --from=%.100s / / imports that stage's whole filesystem into the final image, with its compilers, shells and caches",
+						from);
+					report_word(ctx, in, from, from, msg);
+					break;
+				}
+		}
+	}
+}
+
+/* ---- pipes without pipefail ---- */
+
+/* The pipefail state a SHELL instruction sets: 1 on, 0 off, -1 not a POSIX shell. */
+static int shell_pipefail(const struct bh_df_instr *in)
+{
+	static const char *const posix[] = { "sh",  "bash", "zsh",     "ash", "dash",
+					     "ksh", "mksh", "busybox", NULL };
+	static const char *const strong[] = { "bash", "zsh", "ash", "ksh", "mksh", NULL };
+	const char *b;
+
+	if (!in->json || !in->nargs)
+		return 0;
+	b = base_name(in->args[0]);
+	if (!in_list(b, posix))
+		return -1;
+	if (!in_list(b, strong))
+		return 0;
+	for (size_t i = 1; i + 1 < in->nargs; i++) {
+		const char *o = in->args[i];
+		size_t l = strlen(o);
+
+		if (o[0] == '-' && o[1] != '-' && l >= 2 && o[l - 1] == 'o' &&
+		    streq(in->args[i + 1], "pipefail"))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_pipefail(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+	struct script scs[MAX_SCRIPTS];
+
+	for (size_t k = 0; k < s->nstages; k++) {
+		int state = 0; /* each stage starts with the default /bin/sh -c */
+
+		for (size_t i = s->stages[k].first; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			size_t n;
+
+			if (streq(in->kw, "SHELL")) {
+				state = shell_pipefail(in);
+				continue;
+			}
+			if (state != 0)
+				continue;
+			n = scripts_of(&ctx->scan->arena, in, scs, MAX_SCRIPTS);
+			for (size_t j = 0; j < n; j++) {
+				struct script *sc = &scs[j];
+				int set = 0;
+
+				/* The exec form names its own shell; only the default shell is
+				 * judged. */
+				if (sc->exec || (in->sub ? in->sub : in)->json)
+					continue;
+				for (size_t c = 0; c < sc->sh.n; c++) {
+					const struct sh_cmd *cm = &sc->sh.c[c];
+
+					if (cm->n >= 2 && streq(cm->w[0].s, "set"))
+						for (size_t w = 1; w + 1 < cm->n; w++)
+							if (cm->w[w].s[0] == '-' &&
+							    strchr(cm->w[w].s, 'o') &&
+							    streq(cm->w[w + 1].s, "pipefail"))
+								set = 1;
+					if (cm->pipe_next && !set && cm->n) {
+						script_report(
+							ctx, sc, cm->w[0].off, cm->w[0].len, "pipe",
+							"a pipeline runs without pipefail: if the first command (a download) fails, the build goes on with what it got");
+						break;
+					}
+				}
+			}
+		}
+	}
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2259,5 +2388,13 @@ const struct bh_rule bh_df_rules[] = {
 	   "curl -k, --no-check-certificate, --trusted-host, --allow-untrusted or --nogpgcheck let anyone on the network path replace what the build installs.",
 	   "Remove the flag or variable; install the CA certificate the mirror needs, or verify downloads by checksum.",
 	   "Checkov CKV2_DOCKER_2..16; CIS Docker Benchmark 4.11", check_insecure),
+	DF("DF-024", BH_SEV_MEDIUM, "A whole stage filesystem is copied",
+	   "COPY --from=stage / / brings the builder's compilers, shells, package managers and caches into the image, undoing the multi-stage build.",
+	   "Copy only the artifacts the image needs: COPY --from=build /out/app /app.",
+	   "hadolint DL3067", check_copy_rootfs),
+	DF("DF-025", BH_SEV_LOW, "A RUN pipeline runs without pipefail",
+	   "Without pipefail, curl ... | tar or wget -O- | sh succeeds on a failed or truncated download and the build ships what it got.",
+	   "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before the RUN, or start the script with set -o pipefail.",
+	   "hadolint DL4006", check_pipefail),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
