@@ -143,6 +143,18 @@ static const char *unq(struct bh_ctx *ctx, const struct bh_df_subject *s, const 
 	return u ? u : w;
 }
 
+/* COPY --from's value with the global ARGs substituted, as BuildKit resolves it; or NULL. */
+static const char *copy_from(struct bh_ctx *ctx, const struct bh_df_subject *s,
+			     const struct bh_df_instr *in)
+{
+	const char *f = bh_df_flag(in, "from"), *x;
+
+	if (!f || !strpbrk(f, "$\"'"))
+		return f;
+	x = bh_df_expand(&ctx->scan->arena, f, s->df->escape, &s->globals, NULL);
+	return x ? x : f;
+}
+
 /* ---- stage variables: ARG and ENV as BuildKit sees them at an instruction ---- */
 
 struct walk {
@@ -1452,7 +1464,7 @@ static void check_shell_in_distroless(struct bh_ctx *ctx, const void *subject)
 			continue;
 		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
 			const struct bh_df_instr *in = &s->df->instrs[i];
-			const char *from = bh_df_flag(in, "from");
+			const char *from = copy_from(ctx, s, in);
 
 			if (!streq(in->kw, "COPY") && !streq(in->kw, "ADD"))
 				continue;
@@ -2179,7 +2191,7 @@ static void check_copy_rootfs(struct bh_ctx *ctx, const void *subject)
 			continue;
 		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
 			const struct bh_df_instr *in = &s->df->instrs[i];
-			const char *from = bh_df_flag(in, "from");
+			const char *from = copy_from(ctx, s, in);
 			const struct bh_df_stage *src;
 
 			if (!streq(in->kw, "COPY") || !from || !*from || in->nargs < 2)
@@ -2197,7 +2209,7 @@ static void check_copy_rootfs(struct bh_ctx *ctx, const void *subject)
 						msg, sizeof(msg),
 						"COPY --from=%.100s / / imports that stage's whole filesystem into the final image, with its compilers, shells and caches",
 						from);
-					report_word(ctx, in, from, from, msg);
+					report_word(ctx, in, bh_df_flag(in, "from"), from, msg);
 					break;
 				}
 		}
