@@ -1470,7 +1470,7 @@ static void check_shell_in_distroless(struct bh_ctx *ctx, const void *subject)
 				continue;
 			if (from && ci_strstr(from, "busybox")) {
 				report_word(
-					ctx, in, from, from,
+					ctx, in, bh_df_flag(in, "from"), from,
 					"files copied from a busybox image add a shell to a distroless image");
 				continue;
 			}
