@@ -36,5 +36,16 @@ for rule in $("$BULKHEAD" rules | awk '/^DF-/ {print $1}'); do
 		fail=$((fail + 1)); echo "FAIL $rule: needs a bad and a good fixture ($nb bad, $ng good)"
 	fi
 done
+# The table itself: unique ids, and every rule explains its attack, fix and references.
+dups=$("$BULKHEAD" rules | awk '/^DF-/ {print $1}' | sort | uniq -d)
+if [ -n "$dups" ]; then fail=$((fail + 1)); echo "FAIL duplicate rule ids: $dups"; else pass=$((pass + 1)); fi
+for rule in $("$BULKHEAD" rules | awk '/^DF-/ {print $1}'); do
+	ex=$("$BULKHEAD" explain "$rule")
+	for field in layer severity attack fix refs; do
+		if ! printf '%s\n' "$ex" | grep -q "^$field: *[^ ]"; then
+			fail=$((fail + 1)); echo "FAIL $rule: empty $field"
+		fi
+	done
+done
 echo "df rules: $pass passed, $fail failed"
 [ $fail = 0 ] && [ $pass -gt 0 ]
