@@ -13,6 +13,7 @@
  */
 #include "dockerfile.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2292,6 +2293,71 @@ static void check_pipefail(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/* ---- registries ---- */
+
+/* The registry of an image reference: its first component when that is a host, else docker.io. */
+static void image_registry(const char *img, char *out, size_t cap)
+{
+	const char *slash = strchr(img, '/');
+	size_t n;
+
+	if (slash &&
+	    (memchr(img, '.', (size_t)(slash - img)) || memchr(img, ':', (size_t)(slash - img)) ||
+	     ((size_t)(slash - img) == 9 && !strncmp(img, "localhost", 9)))) {
+		n = (size_t)(slash - img);
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(out, img, n);
+		out[n] = '\0';
+		return;
+	}
+	snprintf(out, cap, "docker.io");
+}
+
+static int registry_allowed(const struct bh_config *cfg, const char *img, const char *reg)
+{
+	for (size_t i = 0; i < cfg->nregistries; i++) {
+		const char *r = cfg->registries[i];
+		size_t l = strlen(r);
+
+		if (!strcasecmp(r, reg) || fnmatch(r, reg, FNM_CASEFOLD) == 0)
+			return 1;
+		/* registry.example.com/team allows that path and below */
+		if (strchr(r, '/') && !strncasecmp(img, r, l) &&
+		    (img[l] == '/' || img[l] == ':' || img[l] == '@' || !img[l]))
+			return 1;
+		if (!strcasecmp(reg, "docker.io") &&
+		    (!strcasecmp(r, "index.docker.io") || !strcasecmp(r, "registry-1.docker.io")))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_registry(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+	const struct bh_config *cfg = &ctx->scan->cfg;
+
+	if (!cfg->nregistries)
+		return;
+	for (size_t k = 0; k < s->nstages; k++) {
+		const struct bh_df_stage *st = &s->stages[k];
+		const struct bh_df_instr *in = &s->df->instrs[st->from];
+		char reg[256], msg[800];
+
+		if (!external(st))
+			continue;
+		image_registry(st->image, reg, sizeof(reg));
+		if (registry_allowed(cfg, st->image, reg))
+			continue;
+		snprintf(
+			msg, sizeof(msg),
+			"base image '%.300s' comes from %.200s, which is not an allowed registry (registries: in %s)",
+			st->image, reg, cfg->path ? cfg->path : ".bulkhead.yaml");
+		report_off(ctx, in, args_off(in), strlen(in->args[0]), st->image, msg);
+	}
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2408,5 +2474,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "Without pipefail, curl ... | tar or wget -O- | sh succeeds on a failed or truncated download and the build ships what it got.",
 	   "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before the RUN, or start the script with set -o pipefail.",
 	   "hadolint DL4006", check_pipefail),
+	DF("DF-026", BH_SEV_MEDIUM, "Base image from a registry that is not allowed",
+	   "An image pulled from an unvetted registry bypasses the mirror, scanning and signing the organisation relies on.",
+	   "Pull base images through an allowed registry (the registries: list of .bulkhead.yaml).",
+	   "hadolint DL3026; CIS Docker Benchmark 4.2", check_registry),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
