@@ -1535,7 +1535,7 @@ static void check_add_url(struct bh_ctx *ctx, const void *subject)
 				snprintf(
 					msg, sizeof(msg),
 					"ADD fetches '%.400s' at build time without a checksum: what is downloaded is not verified",
-					in->args[a]);
+					unq(ctx, s, in->args[a]));
 				report_word(ctx, &s->df->instrs[i], in->args[a], in->args[a], msg);
 			}
 	}
