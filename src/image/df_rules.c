@@ -134,13 +134,20 @@ static void report_word(struct bh_ctx *ctx, const struct bh_df_instr *in, const 
 	report_off(ctx, in, o, o ? strlen(word) : strlen(in->cmd), key, msg);
 }
 
-/* A COPY/ADD word as BuildKit reads it: quotes and escapes removed (no variables). */
+/* A COPY/ADD word as BuildKit reads it: quotes and escapes removed, variables left as written. */
 static const char *unq(struct bh_ctx *ctx, const struct bh_df_subject *s, const char *w)
 {
-	const char *u = strpbrk(w, "\"'\\`")
-				? bh_df_expand(&ctx->scan->arena, w, s->df->escape, NULL, NULL)
-				: w;
+	size_t n = strlen(w);
+	const char *u;
 
+	if (n >= 2 && (w[0] == '"' || w[0] == '\'') && w[n - 1] == w[0] &&
+	    !memchr(w + 1, w[0], n - 2)) {
+		u = bh_arena_strndup(&ctx->scan->arena, w + 1, n - 2);
+		return u ? u : w;
+	}
+	if (!strpbrk(w, "\"'\\`") || strchr(w, '$'))
+		return w;
+	u = bh_df_expand(&ctx->scan->arena, w, s->df->escape, NULL, NULL);
 	return u ? u : w;
 }
 
