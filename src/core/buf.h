@@ -32,7 +32,8 @@ bh_err bh_buf_add(struct bh_buf *b, const void *data, size_t len);
 bh_err bh_buf_adds(struct bh_buf *b, const char *s);
 bh_err bh_buf_addc(struct bh_buf *b, char c);
 bh_err bh_buf_printf(struct bh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-bh_err bh_buf_vprintf(struct bh_buf *b, const char *fmt, va_list ap);
+bh_err bh_buf_vprintf(struct bh_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* The contents, or "" for an empty buffer that never allocated. */
 static inline const char *bh_buf_str(const struct bh_buf *b)

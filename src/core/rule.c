@@ -67,8 +67,9 @@ static int list_has(const char *list, const char *id)
 	return 0;
 }
 
-static void report_vfmt(struct bh_ctx *ctx, unsigned line, unsigned col, unsigned end_line,
-			unsigned end_col, const char *key, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 7, 0)))
+report_vfmt(struct bh_ctx *ctx, unsigned line, unsigned col, unsigned end_line, unsigned end_col,
+	    const char *key, const char *fmt, va_list ap)
 {
 	struct bh_scan *s = ctx->scan;
 	struct bh_finding f = { 0 };
