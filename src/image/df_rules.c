@@ -2365,6 +2365,67 @@ static void check_registry(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/* ---- OS packages without a pinned version ---- */
+
+static void pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL), k;
+		const char *m;
+		int apk;
+
+		if (st >= c->n)
+			continue;
+		m = base_name(c->w[st].s);
+		apk = streq(m, "apk");
+		if (!apk && !streq(m, "apt-get"))
+			continue;
+		/* Find the install/add subcommand; options before it may take an argument. */
+		for (k = st + 1; k < c->n; k++) {
+			const char *w = c->w[k].s;
+
+			if (streq(w, apk ? "add" : "install"))
+				break;
+			if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") || streq(w, "-X") ||
+			    streq(w, "--repository") || streq(w, "--target-release"))
+				k++;
+			else if (w[0] != '-')
+				k = c->n;
+		}
+		for (k++; k < c->n; k++) {
+			const char *w = c->w[k].s;
+			char msg[300];
+
+			if (w[0] == '-') {
+				if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") ||
+				    streq(w, "-X") || streq(w, "--repository") ||
+				    streq(w, "--target-release") || streq(w, "--virtual") ||
+				    streq(w, "--repositories-file") || streq(w, "--root") ||
+				    streq(w, "-p"))
+					k++;
+				continue;
+			}
+			if (strchr(w, '=') || (apk && strchr(w, '~')) || strchr(w, '/') ||
+			    (strlen(w) > 4 && (!strcmp(w + strlen(w) - 4, ".deb") ||
+					       !strcmp(w + strlen(w) - 4, ".apk"))) ||
+			    strchr(w, '$'))
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"%s installs '%.100s' without a version: every build may get a different package",
+				apk ? "apk add" : "apt-get install", w);
+			script_report(ctx, sc, c->w[k].off, c->w[k].len, w, msg);
+			break; /* one finding per install command */
+		}
+	}
+}
+
+static void check_pkg_pin(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 0, pin_fn, NULL);
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2485,5 +2546,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "An image pulled from an unvetted registry bypasses the mirror, scanning and signing the organisation relies on.",
 	   "Pull base images through an allowed registry (the registries: list of .bulkhead.yaml).",
 	   "hadolint DL3026; CIS Docker Benchmark 4.2", check_registry),
+	DF("DF-027", BH_SEV_LOW, "OS packages are installed without a pinned version",
+	   "Unpinned apt-get/apk installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
+	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), and update them deliberately.",
+	   "hadolint DL3008, DL3018", check_pkg_pin),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
