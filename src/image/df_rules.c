@@ -2426,6 +2426,131 @@ static void check_pkg_pin(struct bh_ctx *ctx, const void *subject)
 	each_script(ctx, subject, 0, pin_fn, NULL);
 }
 
+/* ---- pip packages without a pinned version ---- */
+
+static int pip_arg_option(const char *w)
+{
+	static const char *const with_arg[] = {
+		"-r",
+		"--requirement",
+		"-c",
+		"--constraint",
+		"-e",
+		"--editable",
+		"-i",
+		"--index-url",
+		"--extra-index-url",
+		"-f",
+		"--find-links",
+		"--trusted-host",
+		"-b",
+		"--build",
+		"--prefix",
+		"--root",
+		"-t",
+		"--target",
+		"--src",
+		"--upgrade-strategy",
+		"--platform",
+		"--python-version",
+		"--implementation",
+		"--abi",
+		"--global-option",
+		"--install-option",
+		"--progress-bar",
+		"--proxy",
+		"--retries",
+		"--timeout",
+		"--exists-action",
+		"--cert",
+		"--client-cert",
+		"--cache-dir",
+		"--log",
+		"--report",
+		NULL,
+	};
+
+	return in_list(w, with_arg);
+}
+
+static int pip_pinned(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (!strncmp(w, "git+", 4)) {
+		/* git+https://host/repo.git@ref#egg=name is pinned by its @ref */
+		const char *host = strstr(w, "://");
+		const char *path = host ? strchr(host + 3, '/') : NULL;
+		const char *frag = strchr(w, '#');
+		const char *at = path ? strchr(path, '@') : NULL;
+
+		return at && (!frag || at < frag);
+	}
+	if (strpbrk(w, "=<>~!"))
+		return 1;
+	if (strchr(w, '@'))
+		return 1; /* name @ url */
+	/* Local archives, wheels, directories and paths are what the context holds. */
+	return w[0] == '.' || w[0] == '/' || strchr(w, '/') || strchr(w, '$') ||
+	       (n > 4 && (!strcmp(w + n - 4, ".whl") || !strcmp(w + n - 4, ".zip"))) ||
+	       (n > 7 && !strcmp(w + n - 7, ".tar.gz"));
+}
+
+static void pip_pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc,
+		       void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL), k;
+		const char *b, *bad = NULL;
+		size_t bad_k = 0;
+		int constrained = 0;
+
+		if (st >= c->n)
+			continue;
+		b = base_name(c->w[st].s);
+		k = st + 1;
+		if (!strncmp(b, "python", 6) && k + 1 < c->n && streq(c->w[k].s, "-m") &&
+		    streq(c->w[k + 1].s, "pip"))
+			k += 2;
+		else if (strncmp(b, "pip", 3) != 0 || strspn(b + 3, "0123456789.") != strlen(b + 3))
+			continue;
+		while (k < c->n && c->w[k].s[0] == '-')
+			k++;
+		if (k >= c->n || !streq(c->w[k].s, "install"))
+			continue;
+		for (k++; k < c->n; k++) {
+			const char *w = c->w[k].s;
+
+			if (w[0] == '-') {
+				if (streq(w, "-r") || streq(w, "--requirement") || streq(w, "-c") ||
+				    streq(w, "--constraint") || !strncmp(w, "--requirement=", 14) ||
+				    !strncmp(w, "--constraint=", 13))
+					constrained = 1;
+				if (pip_arg_option(w))
+					k++;
+				continue;
+			}
+			if (!bad && !pip_pinned(w))
+				bad = w, bad_k = k;
+		}
+		if (bad && !constrained) {
+			char msg[300];
+
+			snprintf(
+				msg, sizeof(msg),
+				"pip installs '%.100s' without a version: every build may get a different release",
+				bad);
+			script_report(ctx, sc, c->w[bad_k].off, c->w[bad_k].len, bad, msg);
+		}
+	}
+}
+
+static void check_pip_pin(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 0, pip_pin_fn, NULL);
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2550,5 +2675,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "Unpinned apt-get/apk installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
 	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), and update them deliberately.",
 	   "hadolint DL3008, DL3018", check_pkg_pin),
+	DF("DF-028", BH_SEV_LOW, "pip packages are installed without a pinned version",
+	   "An unpinned pip install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
+	   "Pin versions (pkg==1.2.3), or install from a requirements file with hashes (pip install --require-hashes -r requirements.txt).",
+	   "hadolint DL3013", check_pip_pin),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
