@@ -2546,9 +2546,65 @@ static void pip_pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct
 	}
 }
 
+static int npm_pinned(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (!strncmp(w, "git+", 4) || !strncmp(w, "git://", 6))
+		return strchr(w, '#') != NULL; /* #tag, #commit or #semver:range */
+	if (w[0] == '/' || !strncmp(w, "./", 2) || !strncmp(w, "../", 3) || !strncmp(w, "~/", 2) ||
+	    strstr(w, "://") || strchr(w, '$'))
+		return 1;
+	if ((n > 4 && (!strcmp(w + n - 4, ".tar") || !strcmp(w + n - 4, ".tgz"))) ||
+	    (n > 7 && !strcmp(w + n - 7, ".tar.gz")))
+		return 1;
+	return strchr(w[0] == '@' ? w + 1 : w, '@') != NULL;
+}
+
+static void npm_pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc,
+		       void *arg)
+{
+	static const char *const with_arg[] = { "--loglevel",  "--registry",   "--prefix",
+						"--cache",     "--tag",	       "-w",
+						"--workspace", "--userconfig", NULL };
+
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL), k;
+
+		if (st >= c->n || !streq(base_name(c->w[st].s), "npm"))
+			continue;
+		for (k = st + 1; k < c->n && c->w[k].s[0] == '-'; k++)
+			if (in_list(c->w[k].s, with_arg))
+				k++;
+		if (k >= c->n || !(streq(c->w[k].s, "install") || streq(c->w[k].s, "i")))
+			continue;
+		for (k++; k < c->n; k++) {
+			const char *w = c->w[k].s;
+
+			if (w[0] == '-') {
+				if (in_list(w, with_arg))
+					k++;
+				continue;
+			}
+			if (!npm_pinned(w)) {
+				char msg[300];
+
+				snprintf(
+					msg, sizeof(msg),
+					"npm installs '%.100s' without a version: every build may get a different release",
+					w);
+				script_report(ctx, sc, c->w[k].off, c->w[k].len, w, msg);
+				break;
+			}
+		}
+	}
+}
+
 static void check_pip_pin(struct bh_ctx *ctx, const void *subject)
 {
 	each_script(ctx, subject, 0, pip_pin_fn, NULL);
+	each_script(ctx, subject, 0, npm_pin_fn, NULL);
 }
 
 /* ---- the table ---- */
@@ -2675,9 +2731,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "Unpinned apt-get/apk installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
 	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), and update them deliberately.",
 	   "hadolint DL3008, DL3018", check_pkg_pin),
-	DF("DF-028", BH_SEV_LOW, "pip packages are installed without a pinned version",
-	   "An unpinned pip install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
-	   "Pin versions (pkg==1.2.3), or install from a requirements file with hashes (pip install --require-hashes -r requirements.txt).",
-	   "hadolint DL3013", check_pip_pin),
+	DF("DF-028", BH_SEV_LOW, "pip or npm packages are installed without a pinned version",
+	   "An unpinned pip or npm install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
+	   "Pin versions (pkg==1.2.3, pkg@1.2.3), or install from a lock file (pip --require-hashes -r requirements.txt, npm ci).",
+	   "hadolint DL3013, DL3016", check_pip_pin),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
