@@ -19,6 +19,7 @@ const struct bh_command *const bh_commands[] = {
 	&cmd_version_def,
 	&cmd_help_def,
 	&cmd_gen_docs_def,
+	&cmd_dockerfile_def,
 };
 /* clang-format on */
 const size_t bh_ncommands = sizeof(bh_commands) / sizeof(*bh_commands);

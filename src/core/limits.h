@@ -102,5 +102,23 @@
 /* Packages in one SBOM and header entries of one RPM header. */
 #define BH_LIMIT_IMAGE_PACKAGES 1000000
 #define BH_LIMIT_RPM_HEADER_ENTRIES 65536
+/* Dockerfile parser (src/image/dockerfile.c). Real Dockerfiles have tens of instructions; a
+ * generated one a few thousand. Past these the file is hostile, and each cap bounds memory. */
+#define BH_LIMIT_DF_INSTRUCTIONS 100000
+/* Build stages; stage names are matched against earlier ones, so this bounds that work. */
+#define BH_LIMIT_DF_STAGES 1000
+/* Distinct ARG/ENV names tracked for substitution; lookups are linear in this. */
+#define BH_LIMIT_DF_VARS 1024
+/* Findings of one rule on one instruction; a generated RUN with thousands of chmod u+s
+ * needs one line of report, not thousands. */
+#define BH_LIMIT_DF_FINDINGS_PER_INSTR 16
+/* Heredocs in one instruction; BuildKit users write one or two. */
+#define BH_LIMIT_DF_HEREDOCS 256
+/* Nesting of ${a:-${b:-...}} during substitution; keeps the recursive expander shallow. */
+#define BH_LIMIT_DF_EXPAND_DEPTH 32
+/* Bytes one substituted word may grow to; ENV a=$a$a repeated doubles the value each line. */
+#define BH_LIMIT_DF_EXPAND_BYTES (1u * 1024 * 1024)
+/* Nesting of a JSON exec-form array; Go's decoder gives up at the same depth. */
+#define BH_LIMIT_DF_JSON_DEPTH 10000
 
 #endif

@@ -1,0 +1,3 @@
+FROM cgr.dev/chainguard/static:latest
+COPY app /app
+ENTRYPOINT ["/app"]

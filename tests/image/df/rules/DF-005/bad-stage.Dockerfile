@@ -1,0 +1,5 @@
+FROM debian:12 AS base
+USER root
+RUN echo something
+FROM scratch
+USER 10001

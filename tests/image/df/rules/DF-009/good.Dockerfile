@@ -1,0 +1,6 @@
+FROM golang:1.22 AS build
+RUN go build -o /out/app .
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/app /app
+COPY scripts/sh-config.json /etc/app/
+USER 65532

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+ADD https://example.com/tool.tar.gz /opt/
+USER 10001

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ENV APP_MODE=production LOG_LEVEL=info
+ARG VERSION=1.2.3
+USER 10001

@@ -1,0 +1,3 @@
+FROM python:3.12-alpine
+RUN pip install requests
+USER 10001

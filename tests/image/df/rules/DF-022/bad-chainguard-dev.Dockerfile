@@ -1,0 +1,2 @@
+FROM cgr.dev/chainguard/python:latest-dev
+USER 65532
