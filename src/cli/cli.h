@@ -81,5 +81,6 @@ extern const struct bh_command cmd_explain_def;
 extern const struct bh_command cmd_version_def;
 extern const struct bh_command cmd_help_def;
 extern const struct bh_command cmd_gen_docs_def;
+extern const struct bh_command cmd_secrets_def;
 
 #endif

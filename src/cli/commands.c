@@ -10,6 +10,7 @@
 
 const struct bh_command *const bh_commands[] = {
 	&cmd_scan_def,
+	&cmd_secrets_def,
 	&cmd_rules_def,
 	&cmd_explain_def,
 	&cmd_version_def,
