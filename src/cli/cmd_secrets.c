@@ -119,6 +119,9 @@ static int run(int argc, char **argv)
 			return cli_usage(&cmd_secrets_def, "unknown option");
 		}
 	}
+	/* getopt moves "--git RANGE PATH" apart: take a leading range among the operands. */
+	if (so.git && !so.git_range && optind < argc && looks_like_range(argv[optind]))
+		so.git_range = argv[optind++];
 	if (so.git && argc - optind > 1)
 		return cli_usage(&cmd_secrets_def, "--git scans one repository");
 	if (optind < argc) {
