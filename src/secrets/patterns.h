@@ -41,4 +41,17 @@ struct se_pattern {
 extern const struct se_pattern se_patterns[];
 extern const size_t se_npatterns;
 
+/* Vectorscan flags of a pattern: shared by the engine and the build-time database generator. */
+#define SE_HS_FLAGS(p)                                                     \
+	(((p)->flags & SP_MULTILINE ? 0x4u /* HS_FLAG_MULTILINE */ : 0u) | \
+	 ((p)->flags & SP_CASELESS ? 0x1u /* HS_FLAG_CASELESS */ : 0u))
+
+/*
+ * The built-in patterns' database, compiled and serialised at build time (gen_hsdb.c) for the
+ * build machine; the engine deserialises it and compiles at run time only when the platform
+ * differs or the config adds rules.
+ */
+extern const unsigned char se_hsdb[];
+extern const size_t se_hsdb_len;
+
 #endif
