@@ -177,6 +177,14 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"{{",	      "$(",	  "%(",	       "****",	    "...",	   "\xe2\x80\xa6",
 		"lorem",      "foobar",	  "secret123", "password1", "todo",	   "fixme",
 	};
+	/* Keys published in providers' documentation, pasted into countless READMEs. */
+	static const char *const doc_examples[] = {
+		"4eC39HqLyjWDarjtT1zdp7dc",		   /* Stripe's test key in its API docs */
+		"BQokikJOvBiI2HlWgH4olfQ2",		   /* Stripe's older docs key */
+		"AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", /* Google's API key example */
+		"16C7e42F292c6912E7710c838347Ae178B4a",	   /* GitHub's docs token example */
+		"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", /* the jwt.io example signature */
+	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
 
@@ -186,6 +194,10 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (contains_ci(s, len, words[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(doc_examples) / sizeof(*doc_examples); i++)
+		if (len >= strlen(doc_examples[i]) &&
+		    memmem(s, len, doc_examples[i], strlen(doc_examples[i])))
 			return 1;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -617,7 +629,30 @@ static int jwt_ok(const char *s, size_t len)
 		return 0;
 	n = b64_decode(s, (size_t)(dot - s), hdr, sizeof(hdr) - 1);
 	hdr[n] = '\0';
-	return n > 8 && hdr[0] == '{' && strstr(hdr, "\"alg\"") != NULL;
+	if (n <= 8 || hdr[0] != '{' || !strstr(hdr, "\"alg\""))
+		return 0;
+	/* The payload of documentation examples. */
+	{
+		char pl[512];
+		const char *p = dot + 1, *dot2 = memchr(p, '.', len - (size_t)(p - s));
+		size_t m = dot2 ? b64_decode(p, (size_t)(dot2 - p), pl, sizeof(pl) - 1) : 0;
+
+		pl[m] = '\0';
+		if (m && (strstr(pl, "John Doe") || strstr(pl, "\"1234567890\"")))
+			return 0;
+	}
+	return 1;
+}
+
+/* A short all-lowercase word ("test", "admin", "guest"): a sample password, not a leak. */
+static int weak_word(const char *s, size_t len)
+{
+	if (len > 8)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
 }
 
 /* Whether the key of a generic assignment names a secret rather than something about one. */
@@ -675,7 +710,7 @@ static int token_ok(const struct bh_secrets_scanner *sc, const struct pat *p, co
 	const char *body = s + (p->p.skip < len ? p->p.skip : 0);
 	size_t blen = len - (size_t)(body - s);
 
-	if (bh_secrets_is_placeholder(body, blen))
+	if (bh_secrets_is_placeholder(body, blen) || bh_secrets_is_placeholder(s, len))
 		return 0;
 	if (p->p.entropy > 0 && bh_secrets_entropy(body, blen) < p->p.entropy)
 		return 0;
@@ -974,7 +1009,7 @@ static void confirm_regex(struct bh_secrets_scanner *sc, const struct pat *p, si
 			    contains_ci(d + ss, se - ss, "secret") ||
 			    (se - ss <= 5 && contains_ci(d + ss, se - ss, "pass")) ||
 			    d[ss] == '$' || d[ss] == '{' || d[ss] == '%' || d[ss] == '*' ||
-			    d[ss] == '[')
+			    d[ss] == '[' || weak_word(d + ss, se - ss))
 				continue;
 			break;
 		}

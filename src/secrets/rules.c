@@ -277,7 +277,7 @@ const struct se_pattern se_patterns[] = {
 	  "\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})" END, 1, 0, 0,
 	  SC_JWT, SP_GENERIC },
 	{ "SE-042", "connection URL password",
-	  "\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats)://([^:/\\s@\"'<>]{1,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
+	  "\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats)://([^:/\\s@\"'<>]{0,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
 	  2, 0, 0, SC_DBURL, 0 },
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
 	  0, SC_K8S_SECRET, SP_MULTILINE },

@@ -69,6 +69,7 @@ static const struct fixture fixtures[] = {
 	/* SE-011 Google */
 	{ "SE-011", "GEMINI_API_KEY=AIza{t35}\n" },
 	{ NULL, "GEMINI_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n" },
+	{ NULL, "key=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe\n" },
 	/* SE-012 xAI */
 	{ "SE-012", "XAI_API_KEY=xai-{a80}\n" },
 	{ NULL, "XAI_API_KEY=xai-{l20}\n" },
@@ -134,6 +135,7 @@ static const struct fixture fixtures[] = {
 	{ "SE-031", "stripe: rk_test_{a99}\n" },
 	{ NULL, "STRIPE_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_EXAMPLE\n" },
 	{ NULL, "STRIPE_PUBLISHABLE=pk_live_{a24}\n" },
+	{ NULL, "Stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'\n" },
 	/* SE-032 Twilio */
 	{ "SE-032", "TWILIO_API_KEY=SK{h32}\n" },
 	{ NULL, "TWILIO_API_KEY=SK00000000000000000000000000000000\n" },
@@ -178,6 +180,9 @@ static const struct fixture fixtures[] = {
 	{ NULL, "DATABASE_URL=postgres://user:password@localhost:5432/app\n" },
 	{ NULL, "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app\n" },
 	{ NULL, "REDIS_URL=redis://redis:redis@cache:6379\n" },
+	{ "SE-042", "REDIS_URL=redis://:{a20}@cache:6379\n" },
+	{ NULL, "AMQP_URL=amqp://app:test@rabbit:5672\n" },
+	{ NULL, "mysql://root:<password>@db/app\n" },
 	/* SE-043 Kubernetes Secret */
 	{ "SE-043",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: {B24}\n" },
@@ -261,6 +266,17 @@ static const struct fixture fixtures[] = {
 	{ NULL, "token = \"{h40}\"\n" },
 	{ NULL, "api_key: \"YOUR_API_KEY_HERE_1234\"\n" },
 	{ NULL, "secretKeyRef:\n  name: db-credentials\n  key: password\n" },
+	/* Hashes, digests and ids, which are high-entropy and never secrets. */
+	{ NULL, "image: registry.example.org/agent@sha256:{h64}\n" },
+	{ NULL, "commit {h40}\nAuthor: A <a@example.org>\n" },
+	{ NULL, "uid: {h8}-{h4}-{h4}-{h4}-{h12}\n" },
+	{ NULL, "\"integrity\": \"sha512-{b86}==\"\n" },
+	{ NULL, "password_hash: \"$2b$12${b53}\"\n" },
+	{ NULL, "md5sum  {h32}  file.tar.gz\n" },
+	{ NULL, "arn:aws:iam::{d12}:role/agent-runner\n" },
+	{ NULL, "data:image/png;base64,iVBORw0KGgo{b200}\n" },
+	{ NULL, "api_key = os.environ[\"OPENAI_API_KEY\"]\n" },
+	{ NULL, "client = OpenAI(api_key=\"sk-...\")\n" },
 };
 
 static uint64_t rng_state;
