@@ -1083,7 +1083,8 @@ static int cand_cmp(const void *a, const void *b)
 /* Drop duplicates and overlaps: a generic candidate loses to a specific one, else the first. */
 static void resolve(struct bh_secrets_scanner *sc)
 {
-	qsort(sc->cands, sc->ncands, sizeof(*sc->cands), cand_cmp);
+	if (sc->ncands > 1)
+		qsort(sc->cands, sc->ncands, sizeof(*sc->cands), cand_cmp);
 	for (size_t i = 0; i < sc->ncands; i++) {
 		struct cand *c = &sc->cands[i];
 

@@ -191,7 +191,9 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 	git_libgit2_init();
 	out->inited = 1;
 	if (git_repository_open_ext(&repo, path, 0, NULL)) {
-		err = git_fail(diag, path, "not a git repository");
+		/* An input error (exit 2), not an operational one. */
+		git_fail(diag, path, "not a git repository");
+		err = BH_ERR_USAGE;
 		goto out;
 	}
 	out->repo_path = bh_arena_strdup(a, git_repository_path(repo));

@@ -193,7 +193,7 @@ rc_badref=$?
 "$BULKHEAD" secrets -j 0 "$repo" >/dev/null 2>&1
 rc_badj=$?
 set -e
-check "not a repository exits non-zero (2 or 3)" [ "$rc_norepo" = 3 ]
+check "not a repository exits 2" [ "$rc_norepo" = 2 ]
 check "unknown revision exits 2" [ "$rc_badref" = 2 ]
 check "bad -j exits 2" [ "$rc_badj" = 2 ]
 
