@@ -640,6 +640,12 @@ static int jwt_ok(const char *s, size_t len)
 		pl[m] = '\0';
 		if (m && (strstr(pl, "John Doe") || strstr(pl, "\"1234567890\"")))
 			return 0;
+		/* Issued tokens carry registered claims; {"some": "payload"} is a library's
+		 * documentation. A payload too long for pl is kept. */
+		if (m && m < sizeof(pl) - 1 && !strstr(pl, "\"iss\"") && !strstr(pl, "\"sub\"") &&
+		    !strstr(pl, "\"exp\"") && !strstr(pl, "\"iat\"") && !strstr(pl, "\"aud\"") &&
+		    !strstr(pl, "\"nbf\"") && !strstr(pl, "\"jti\""))
+			return 0;
 	}
 	return 1;
 }

@@ -170,7 +170,11 @@ static const struct fixture fixtures[] = {
 	{ NULL, "-----BEGIN PUBLIC KEY-----\n{b64}\n{b64}\n-----END PUBLIC KEY-----\n" },
 	{ NULL, "if (line.startsWith(\"-----BEGIN PRIVATE KEY-----\")) {\n" },
 	/* SE-041 JWT */
-	{ "SE-041", "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{t40}.{t43}\n" },
+	/* Payload {"sub":"agent","exp":1924992000,"iss":"https://issuer.example.org"} */
+	{ "SE-041",
+	  "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZ2VudCIsImV4cCI6MTkyNDk5MjAwMCwiaXNzIjoiaHR0cHM6Ly9pc3N1ZXIuZXhhbXBsZS5vcmcifQ.{t43}\n" },
+	{ NULL,
+	  "jwt.encode() returns eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.{t43}\n" },
 	{ NULL,
 	  "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n" },
 	{ NULL, "data = eyJmb28iOiJiYXIiLCJiYXoiOjF9.eyJ{t40}.{t43}\n" },
