@@ -956,6 +956,105 @@ static void confirm_k8s_secret(struct bh_secrets_scanner *sc, const struct pat *
 	}
 }
 
+/* The JSON string starting at d[i] == '"': its end (the closing quote), or 0. */
+static size_t json_string_end(const char *d, size_t len, size_t i)
+{
+	for (size_t k = i + 1; k < len && k < i + 8192; k++) {
+		if (d[k] == '\\')
+			k++;
+		else if (d[k] == '"')
+			return k;
+		else if (d[k] == '\n')
+			return 0;
+	}
+	return 0;
+}
+
+static size_t skip_ws(const char *d, size_t len, size_t i)
+{
+	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* "data": {"k": "v", ...} at d[i] (the opening quote of the key): report each value. */
+static void json_secret_map(struct bh_secrets_scanner *sc, const struct pat *p, size_t i,
+			    int is_data)
+{
+	const char *d = sc->data;
+	size_t len = sc->len, e = json_string_end(d, len, i);
+
+	if (!e)
+		return;
+	i = skip_ws(d, len, e + 1);
+	if (i >= len || d[i] != ':')
+		return;
+	i = skip_ws(d, len, i + 1);
+	if (i >= len || d[i] != '{')
+		return;
+	for (unsigned n = 0; n < 1000; n++) {
+		size_t ke, vs, ve;
+
+		i = skip_ws(d, len, i + 1);
+		if (i >= len || d[i] != '"' || !(ke = json_string_end(d, len, i)))
+			return;
+		i = skip_ws(d, len, ke + 1);
+		if (i >= len || d[i] != ':')
+			return;
+		i = skip_ws(d, len, i + 1);
+		if (i >= len || d[i] != '"' || !(ve = json_string_end(d, len, i)))
+			return;
+		vs = i + 1;
+		if (ve > vs) {
+			char dec[512];
+			size_t m = is_data ? b64_decode(d + vs, ve - vs, dec, sizeof(dec)) : 0;
+
+			if (!value_placeholder(d + vs, ve - vs) &&
+			    (is_data ? k8s_value_ok(dec, m) : k8s_value_ok(d + vs, ve - vs)) &&
+			    !allowlisted(sc, d + vs, ve - vs))
+				add_cand(sc, p, p->rule,
+					 is_data ? "Secret data value" : "Secret stringData value",
+					 vs, ve);
+		}
+		i = skip_ws(d, len, ve + 1);
+		if (i >= len || d[i] != ',')
+			return;
+	}
+}
+
+/*
+ * "kind": "Secret" in JSON: the object's "data" and "stringData" maps, looked for between the
+ * neighbouring "apiVersion"/"kind" keys (kubectl sorts keys, so data comes before kind).
+ */
+static void confirm_k8s_secret_json(struct bh_secrets_scanner *sc, const struct pat *p, size_t hs,
+				    size_t he)
+{
+	const char *d = sc->data;
+	size_t lo = hs > BH_LIMIT_SECRETS_OVERLAP / 2 ? hs - BH_LIMIT_SECRETS_OVERLAP / 2 : 0;
+	size_t hi = he + BH_LIMIT_SECRETS_OVERLAP / 2 < sc->len ? he + BH_LIMIT_SECRETS_OVERLAP / 2
+								: sc->len;
+	size_t from = lo, to = hi;
+	const char *q;
+
+	/* The object's own span: after the previous "kind" and before the next one. */
+	for (size_t k = hs; k > lo; k--)
+		if (d[k - 1] == '"' && at(d, hs, k - 1, "\"kind\"")) {
+			from = k;
+			break;
+		}
+	q = memmem(d + he, hi - he, "\"kind\"", 6);
+	if (q)
+		to = (size_t)(q - d);
+	for (size_t k = from; k + 6 < to; k++) {
+		if (d[k] != '"')
+			continue;
+		if (at(d, to, k, "\"data\""))
+			json_secret_map(sc, p, k, 1);
+		else if (at(d, to, k, "\"stringData\""))
+			json_secret_map(sc, p, k, 0);
+	}
+}
+
 /* Run the pattern's PCRE2 over [ws, we) and confirm each match. */
 static void confirm_regex(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, size_t we)
 {
@@ -985,6 +1084,9 @@ static void confirm_regex(struct bh_secrets_scanner *sc, const struct pat *p, si
 		switch (p->p.check) {
 		case SC_PEM:
 			confirm_pem(sc, p, ms, me);
+			continue;
+		case SC_K8S_SECRET_JSON:
+			confirm_k8s_secret_json(sc, p, ms, me);
 			continue;
 		case SC_GCP_SA: {
 			size_t lo = ms > 8192 ? ms - 8192 : 0;

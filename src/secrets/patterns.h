@@ -17,9 +17,10 @@ enum se_check {
 	SC_PEM,	       /* a complete armoured private key follows */
 	SC_GCP_SA,     /* a service-account JSON around the key id */
 	SC_K8S_SECRET, /* values under data:/stringData: of a kind: Secret document */
-	SC_KUBECONFIG, /* a credential under users: of a kubeconfig */
-	SC_DBURL,      /* the password of a connection URL */
-	SC_GENERIC,    /* a keyword assignment: the key must name a secret, the value look random */
+	SC_K8S_SECRET_JSON, /* the same in a JSON object (kubectl -o json) */
+	SC_KUBECONFIG,	    /* a credential under users: of a kubeconfig */
+	SC_DBURL,	    /* the password of a connection URL */
+	SC_GENERIC, /* a keyword assignment: the key must name a secret, the value look random */
 };
 
 /* Pattern flags. */

@@ -293,6 +293,8 @@ const struct se_pattern se_patterns[] = {
 	  2, 0, 0, SC_DBURL, 0 },
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
 	  0, SC_K8S_SECRET, SP_MULTILINE },
+	{ "SE-043", "Kubernetes Secret data", "\"kind\"[ \\t]*:[ \\t]*\"Secret\"", 0, 0, 0,
+	  SC_K8S_SECRET_JSON, 0 },
 	{ "SE-044", "kubeconfig credential",
 	  "^[ \\t]+(?:token|client-key-data|password):[ \\t]*[\"']?([A-Za-z0-9._~+/=-]{16,})", 1, 0,
 	  0, SC_KUBECONFIG, SP_MULTILINE },

@@ -198,6 +198,11 @@ static const struct fixture fixtures[] = {
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {{ .Values.password | b64enc }}\n" },
 	{ NULL,
 	  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  setting: {B24}\n" },
+	{ "SE-043",
+	  "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n    \"token\": \"{B30}\"\n  },\n  \"kind\": \"Secret\",\n  \"metadata\": {\"name\": \"t\"}\n}\n" },
+	{ NULL,
+	  "{\"apiVersion\": \"v1\", \"data\": {\"password\": \"cGFzc3dvcmQ=\"}, \"kind\": \"Secret\"}\n" },
+	{ NULL, "{\"kind\": \"ConfigMap\", \"data\": {\"x\": \"{B30}\"}}\n" },
 	/* SE-044 kubeconfig */
 	{ "SE-044",
 	  "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: {a40}\n" },
