@@ -20,6 +20,9 @@ TIME=/usr/bin/time
 	exit 1
 }
 
+# A private copy, so that rebuilding during a long bench does not disturb it.
+cp "$BULKHEAD" "$work/bulkhead"
+BULKHEAD=$work/bulkhead
 cat "$src"/* >"$work/one.txt"
 one=$(wc -c <"$work/one.txt")
 : >"$work/large.txt"
@@ -66,8 +69,11 @@ best() {
 	label=$1
 	shift
 	b_wall=
+	b_cpu=0
+	b_rss=0
 	for _ in $(seq "$runs"); do
 		measure "$label" "$@"
+		[ "$t_rc" -le 1 ] || continue # a failed run is not a time
 		if [ -z "$b_wall" ] || awk "BEGIN { exit !($t_wall < $b_wall) }"; then
 			b_wall=$t_wall
 			b_cpu=$t_cpu
@@ -76,7 +82,7 @@ best() {
 	done
 }
 
-mbps() { awk "BEGIN { printf \"%.0f\", $1 / 1e6 / ($2 > 0 ? $2 : 0.001) }"; }
+mbps() { awk "BEGIN { printf \"%.0f\", $1 / 1e6 / ($2 > 0 ? $2 : 0.01) }"; }
 ratio() { awk "BEGIN { printf \"%.1f\", $1 / ($2 > 0 ? $2 : 0.001) }"; }
 
 echo "== large file, one core"
@@ -87,7 +93,8 @@ bh_large_rss=$b_rss
 echo "  bulkhead: $(mbps "$large" "$bh_large") MB/s wall, $(mbps "$large" "$bh_large_cpu") MB/s of CPU time"
 best "bulkhead secrets -j1 (1x, for memory)" "$BULKHEAD" secrets -j 1 "$work/one.txt"
 echo "  memory: peak RSS $((b_rss / 1024)) MiB on $one bytes, $((bh_large_rss / 1024)) MiB on $large bytes"
-measure "bulkhead startup (empty input)" "$BULKHEAD" secrets -j 1 /dev/null
+: >"$work/empty.txt"
+measure "bulkhead startup (empty input)" "$BULKHEAD" secrets -j 1 "$work/empty.txt"
 
 sl_large=
 if [ -n "${SECRETLINT:-}" ]; then
