@@ -184,6 +184,9 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", /* Google's API key example */
 		"16C7e42F292c6912E7710c838347Ae178B4a",	   /* GitHub's docs token example */
 		"SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", /* the jwt.io example signature */
+		"2YotnFZFEjr1zCsicMWpAA",		       /* RFC 6749's access token */
+		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
+		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;

@@ -80,6 +80,7 @@ static const struct fixture fixtures[] = {
 	/* SE-014 Fireworks */
 	{ "SE-014", "FIREWORKS_API_KEY=fw_{a24}\n" },
 	{ NULL, "fw_aaaaaaaaaaaaaaaaaaaaaaaa\n" },
+	{ NULL, "pkg/__init__.py,sha256={t20}-fw_{a24},1234\n" },
 	/* SE-015 DeepSeek */
 	{ "SE-015", "DEEPSEEK_API_KEY=sk-{h32}\n" },
 	{ NULL, "request_id = sk-{h32}\n" },
@@ -290,6 +291,7 @@ static const struct fixture fixtures[] = {
 	{ NULL, "password_hash = \"{h64}\"\n" },
 	{ NULL, "token = \"{h40}\"\n" },
 	{ NULL, "api_key: \"YOUR_API_KEY_HERE_1234\"\n" },
+	{ NULL, "  \"access_token\": \"2YotnFZFEjr1zCsicMWpAA\",\n" },
 	{ NULL, "secretKeyRef:\n  name: db-credentials\n  key: password\n" },
 	/* Hashes, digests and ids, which are high-entropy and never secrets. */
 	{ NULL, "image: registry.example.org/agent@sha256:{h64}\n" },
