@@ -230,13 +230,17 @@ static const struct bh_rule *builtin_rule(const char *id)
 	return NULL;
 }
 
+/*
+ * PCRE2 runs on a hit's line, not the whole buffer, so ^ must match at the line's start where
+ * Vectorscan consumed the newline before it: every expression is compiled multi-line (a
+ * confirmation window never holds a newline except for the multi-line formats).
+ */
 static pcre2_code *pcre_compile(const char *re, unsigned flags, char *err, size_t errlen)
 {
 	int code;
 	PCRE2_SIZE off;
 	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-				      (flags & SP_MULTILINE ? PCRE2_MULTILINE : 0) |
-					      (flags & SP_CASELESS ? PCRE2_CASELESS : 0),
+				      PCRE2_MULTILINE | (flags & SP_CASELESS ? PCRE2_CASELESS : 0),
 				      &code, &off, NULL);
 
 	if (!c) {

@@ -494,6 +494,37 @@ static void test_fixtures(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/*
+ * Each positive template, instantiated with 50 other seeds, is found every time: entropy and
+ * class thresholds must pass every random key, not only the one the fixture seed drew.
+ */
+static void test_fixture_recall(void **state)
+{
+	size_t misses = 0, total = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(*fixtures); i++) {
+		if (!fixtures[i].rule)
+			continue;
+		for (unsigned seed = 1000; seed < 1050; seed++) {
+			char text[4096];
+			struct hits h;
+
+			expand(fixtures[i].tmpl, text, sizeof(text), seed * 7919u + (unsigned)i);
+			scan(text, strlen(text), &h);
+			total++;
+			if (h.n != 1 || strcmp(h.rules[0], fixtures[i].rule)) {
+				misses++;
+				print_error("seed %u of fixture %zu (%s): got %zu (%s) in: %s",
+					    seed, i, fixtures[i].rule, h.n, h.n ? h.rules[0] : "-",
+					    text);
+			}
+		}
+	}
+	print_message("%zu of %zu random positives found\n", total - misses, total);
+	assert_int_equal(misses, 0);
+}
+
 /* Every rule has a positive and a near-miss fixture. */
 static void test_every_rule_covered(void **state)
 {
@@ -693,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_every_rule_covered),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_fixture_recall),
 		cmocka_unit_test(test_positions_and_allow),
 		cmocka_unit_test(test_window_edges),
 		cmocka_unit_test(test_binary_skip),
