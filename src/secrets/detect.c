@@ -702,6 +702,13 @@ static int generic_value_ok(const char *v, size_t len)
 	/* Hex strings are digests and ids far more often than secrets in config. */
 	if (hex || !digit || !alpha)
 		return 0;
+	/* A value that names what it is ("MyTestDatabaseSecret1", "generatedpassword2") is an
+	 * example written by a person, not a generated secret. */
+	if (contains_ci(v, len, "password") || contains_ci(v, len, "passwd") ||
+	    contains_ci(v, len, "secret") || contains_ci(v, len, "token") ||
+	    contains_ci(v, len, "test") || contains_ci(v, len, "apikey") ||
+	    contains_ci(v, len, "api_key"))
+		return 0;
 	/* Paths, dotted names and versions. */
 	if (memchr(v, '/', len) && !memchr(v, '+', len) && !memchr(v, '=', len))
 		return 0;

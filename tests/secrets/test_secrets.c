@@ -291,6 +291,8 @@ static const struct fixture fixtures[] = {
 	{ NULL, "password_hash = \"{h64}\"\n" },
 	{ NULL, "token = \"{h40}\"\n" },
 	{ NULL, "api_key: \"YOUR_API_KEY_HERE_1234\"\n" },
+	{ NULL, "\"Password\": \"webdavgeneratedpassword2\",\n" },
+	{ NULL, "\"SecretString\": \"MyTestDatabaseSecret1\",\n" },
 	{ NULL, "  \"access_token\": \"2YotnFZFEjr1zCsicMWpAA\",\n" },
 	{ NULL, "secretKeyRef:\n  name: db-credentials\n  key: password\n" },
 	/* Hashes, digests and ids, which are high-entropy and never secrets. */
