@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,16 @@
 #include "core/limits.h"
 #include "history.h"
 
+/* A history finding already made for one secret at one path, and the job that made it. */
+struct first_seen {
+	const char *k; /* key "\n" path, arena-owned; NULL for an empty slot */
+	size_t job, finding;
+};
+
 struct run {
 	struct bh_scan *s;
+	struct first_seen *seen; /* open addressing, capacity a power of two */
+	size_t nseen, capseen;
 	const struct bh_secrets_opts *o;
 	const struct bh_secrets_engine *e;
 	pthread_mutex_t mu;
@@ -44,7 +53,51 @@ struct hit_ctx {
 	const char *file;
 	const char *object;  /* "commit <sha>" for history findings */
 	const char *history; /* "added in commit ... by ... on ..." */
+	size_t job;	     /* the history job's index (its topological rank), or SIZE_MAX */
 };
+
+static size_t fnv1a(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/*
+ * Every later version of a file that holds a secret holds it too, and each version is its own
+ * blob: keep one finding per secret and path, the one of the earliest job (jobs are in
+ * topological order), so the finding names the commit that introduced the secret. Returns the
+ * slot, or NULL when out of memory. Called under r->mu.
+ */
+static struct first_seen *first_seen_slot(struct run *r, const char *k)
+{
+	size_t i;
+
+	if ((r->nseen + 1) * 2 > r->capseen) {
+		size_t ncap = r->capseen ? r->capseen * 2 : 256;
+		struct first_seen *n = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return NULL;
+		for (size_t j = 0; j < r->capseen; j++) {
+			if (!r->seen[j].k)
+				continue;
+			i = fnv1a(r->seen[j].k) & (ncap - 1);
+			while (n[i].k)
+				i = (i + 1) & (ncap - 1);
+			n[i] = r->seen[j];
+		}
+		free(r->seen);
+		r->seen = n;
+		r->capseen = ncap;
+	}
+	i = fnv1a(k) & (r->capseen - 1);
+	while (r->seen[i].k && strcmp(r->seen[i].k, k))
+		i = (i + 1) & (r->capseen - 1);
+	return &r->seen[i];
+}
 
 static void secret_key(const char *rule, const char *s, size_t len, char *out, size_t cap)
 {
@@ -69,6 +122,9 @@ static void on_match(const struct bh_secret_match *m, void *arg)
 	struct bh_ctx ctx = { 0 };
 	char key[128];
 	const char *shown;
+	struct first_seen *slot = NULL;
+	size_t before;
+	int replace = 0;
 
 	secret_key(m->rule->id, m->secret, m->len, key, sizeof(key));
 	pthread_mutex_lock(&r->mu);
@@ -83,10 +139,40 @@ static void on_match(const struct bh_secret_match *m, void *arg)
 		ctx.ignore_src = bh_arena_printf(&r->s->arena, "inline comment at %s:%u", h->file,
 						 m->allow_line);
 	}
+	if (h->job != SIZE_MAX) {
+		char *k = bh_arena_printf(&r->s->arena, "%s\n%s", key, h->file);
+
+		slot = k ? first_seen_slot(r, k) : NULL;
+		if (!slot) {
+			r->fatal = BH_ERR_NOMEM;
+			goto out;
+		}
+		if (slot->k && slot->job <= h->job)
+			goto out; /* an earlier commit already introduced this secret here */
+		if (!slot->k) {
+			slot->k = k;
+			r->nseen++;
+		} else {
+			replace = 1;
+		}
+		slot->job = h->job;
+	}
 	shown = r->o->show_secrets ? bh_arena_strndup(&r->s->arena, m->secret, m->len)
 				   : m->redacted;
+	before = r->s->findings.n;
 	bh_report_at(&ctx, m->line, m->col, m->end_line, m->end_col, key, "%s %s%s%s", m->kind,
 		     shown ? shown : "", h->history ? " " : "", h->history ? h->history : "");
+	if (slot && r->s->findings.n == before) {
+		slot->finding = SIZE_MAX; /* not recorded (a limit): nothing to replace later */
+	} else if (slot) {
+		if (replace && slot->finding != SIZE_MAX) {
+			/* Move the earlier commit's finding into the later one's place. */
+			r->s->findings.items[slot->finding] = r->s->findings.items[before];
+			r->s->findings.n = before;
+		} else {
+			slot->finding = before;
+		}
+	}
 out:
 	pthread_mutex_unlock(&r->mu);
 }
@@ -109,7 +195,7 @@ static void count_input(struct run *r, size_t bytes)
 /* Scan one file by streaming it; binary files (by content) are skipped. */
 static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path)
 {
-	struct hit_ctx h = { r, path, NULL, NULL };
+	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
 	struct bh_diag d = { 0 };
 	struct stat st = { 0 };
 	int fd, binary = 0;
@@ -173,7 +259,7 @@ static void *worker(void *arg)
 			break;
 		if (r->git.n) {
 			const struct bh_git_job *j = &r->git.jobs[i];
-			struct hit_ctx h = { r, j->path, j->object, j->history };
+			struct hit_ctx h = { r, j->path, j->object, j->history, i };
 			const char *data;
 			size_t len;
 			struct bh_diag d = { 0 };
@@ -286,6 +372,7 @@ bh_err bh_secrets_run(struct bh_scan *s, const struct bh_secrets_opts *o, struct
 	err = r.fatal;
 out:
 	bh_git_jobs_release(&r.git);
+	free(r.seen);
 	free(r.files);
 	pthread_mutex_destroy(&r.mu);
 	return err;

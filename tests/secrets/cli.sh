@@ -146,14 +146,18 @@ commit Alice 2 "add config"
 c_alice=$(g rev-parse HEAD)
 g branch feature
 g branch other
+# A later version of the same file still holds the secret: still Alice's finding.
+printf 'LOG_LEVEL=debug\n' >>"$repo/config.env"
+g add config.env
+commit Yan 3 "more config"
 g rm -q config.env
-commit Bob 3 "remove the token"
+commit Bob 4 "remove the token"
 g checkout -q feature
 mkdir -p "$repo/app" "$repo/dup"
 printf 'token = "%s"\n' "$T2" >"$repo/app/settings.py"
 cp "$repo/config.env" "$repo/dup/config.env" # the same blob again, on another path
 g add app dup
-commit Carol 4 "settings"
+commit Carol 5 "settings"
 c_carol=$(g rev-parse HEAD)
 g checkout -q other
 printf 'more\n' >>"$repo/README.md"
