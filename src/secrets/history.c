@@ -1,10 +1,11 @@
 /*
  * Git history through libgit2. Commits are walked in reverse topological order, so a commit
- * comes after its parents; each is diffed against its first parent (the empty tree for a root)
- * and every blob it adds or changes that no earlier commit held becomes a job. A blob is thus
- * scanned once however many commits and branches hold it, and is attributed to the first commit
- * that introduced it. A blob merged in from a side branch was already seen on that branch, so
- * diffing merges against their first parent only loses nothing.
+ * comes after its parents, and each commit's tree is walked skipping every tree and blob seen
+ * before: a subtree already walked holds only blobs already listed. So each blob becomes one
+ * job, attributed to the first commit (in that order) whose tree holds it and to its path
+ * there, and the walk costs one visit per distinct tree rather than a diff per commit. For a
+ * range (A..B) the trees of the commits just outside it are marked seen first, so that only
+ * what the range's commits add is listed.
  */
 #include "history.h"
 
@@ -81,6 +82,21 @@ static int oidset_add(struct oidset *s, const unsigned char *id)
 	return 1;
 }
 
+static int oidset_has(const struct oidset *s, const unsigned char *id)
+{
+	size_t k;
+
+	if (!s->cap)
+		return 0;
+	k = oid_hash(id) & (s->cap - 1);
+	while (s->used[k]) {
+		if (!memcmp(s->slots[k], id, 20))
+			return 1;
+		k = (k + 1) & (s->cap - 1);
+	}
+	return 0;
+}
+
 static bh_err git_fail(struct bh_diag *diag, const char *path, const char *what)
 {
 	const git_error *e = git_error_last();
@@ -92,26 +108,16 @@ static bh_err git_fail(struct bh_diag *diag, const char *path, const char *what)
 struct collect {
 	struct bh_git_jobs *out;
 	struct bh_arena *a;
-	struct oidset seen;
+	git_repository *repo;
+	struct oidset blobs, trees;
 	const char *object, *history;
+	char path[4096];
 };
 
-static bh_err add_job(struct collect *c, const git_diff_delta *d)
+static bh_err add_job(struct collect *c, const git_oid *id, size_t plen)
 {
 	struct bh_git_job *j;
-	int k;
 
-	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED &&
-	    d->status != GIT_DELTA_RENAMED && d->status != GIT_DELTA_COPIED &&
-	    d->status != GIT_DELTA_TYPECHANGE)
-		return BH_OK;
-	/* Blobs only: not submodule commits, not symlink targets. */
-	if (d->new_file.mode != GIT_FILEMODE_BLOB &&
-	    d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		return BH_OK;
-	k = oidset_add(&c->seen, d->new_file.id.id);
-	if (k <= 0)
-		return k < 0 ? BH_ERR_NOMEM : BH_OK;
 	if (c->out->n == c->out->cap) {
 		size_t ncap = c->out->cap ? c->out->cap * 2 : 1024;
 		struct bh_git_job *p = realloc(c->out->jobs, ncap * sizeof(*p));
@@ -122,11 +128,76 @@ static bh_err add_job(struct collect *c, const git_diff_delta *d)
 		c->out->cap = ncap;
 	}
 	j = &c->out->jobs[c->out->n++];
-	memcpy(j->oid, d->new_file.id.id, 20);
-	j->path = bh_arena_strdup(c->a, d->new_file.path);
+	memcpy(j->oid, id->id, 20);
+	j->path = bh_arena_strndup(c->a, c->path, plen);
 	j->object = c->object;
 	j->history = c->history;
 	return j->path ? BH_OK : BH_ERR_NOMEM;
+}
+
+/*
+ * Walk tree (its path prefix in c->path[0, plen)), listing unseen blobs as jobs when emit is
+ * set and only marking them seen otherwise. Depth is bounded like a directory walk.
+ */
+static bh_err walk_tree(struct collect *c, const git_tree *tree, size_t plen, int emit,
+			unsigned depth)
+{
+	size_t n = git_tree_entrycount(tree);
+
+	if (depth > BH_LIMIT_WALK_DEPTH)
+		return BH_OK;
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const git_oid *id = git_tree_entry_id(e);
+		const char *name = git_tree_entry_name(e);
+		size_t nlen = strlen(name), plen2 = plen + nlen;
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		int k;
+
+		if (mode != GIT_FILEMODE_TREE && mode != GIT_FILEMODE_BLOB &&
+		    mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue; /* symlinks and submodule commits hold no file content here */
+		k = oidset_add(mode == GIT_FILEMODE_TREE ? &c->trees : &c->blobs, id->id);
+		if (k < 0)
+			return BH_ERR_NOMEM;
+		if (!k || plen2 + 2 > sizeof(c->path))
+			continue;
+		memcpy(c->path + plen, name, nlen);
+		if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub = NULL;
+			bh_err err;
+
+			if (git_tree_lookup(&sub, c->repo, id))
+				return git_fail(NULL, c->path, "cannot read a tree");
+			c->path[plen2] = '/';
+			err = walk_tree(c, sub, plen2 + 1, emit, depth + 1);
+			git_tree_free(sub);
+			if (err)
+				return err;
+		} else if (emit) {
+			bh_err err = add_job(c, id, plen2);
+
+			if (err)
+				return err;
+		}
+	}
+	return BH_OK;
+}
+
+static bh_err walk_commit_tree(struct collect *c, const git_commit *commit, int emit)
+{
+	git_tree *tree = NULL;
+	bh_err err;
+
+	if (git_commit_tree(&tree, commit))
+		return BH_ERR_IO;
+	if (!oidset_add(&c->trees, git_tree_id(tree)->id)) {
+		git_tree_free(tree);
+		return BH_OK;
+	}
+	err = walk_tree(c, tree, 0, emit, 0);
+	git_tree_free(tree);
+	return err;
 }
 
 static bh_err push_range(git_repository *repo, git_revwalk *walk, const char *path,
@@ -138,8 +209,11 @@ static bh_err push_range(git_repository *repo, git_revwalk *walk, const char *pa
 	if (!range) {
 		if (git_revwalk_push_glob(walk, "refs/*"))
 			return git_fail(diag, path, "cannot list refs");
+		/* An unborn HEAD (a fresh repository, or HEAD naming a branch that has no commit
+		 * while others do) is no error; other failures are. */
+		if (git_repository_head_unborn(repo) == 1)
+			return BH_OK;
 		rc = git_revwalk_push_head(walk);
-		/* An unborn HEAD (a fresh repository) is no error; other failures are. */
 		if (rc && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
 			return git_fail(diag, path, "cannot read HEAD");
 		return BH_OK;
@@ -181,13 +255,16 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 {
 	git_repository *repo = NULL;
 	git_revwalk *walk = NULL;
-	struct collect c = { out, a, { 0 }, NULL, NULL };
-	git_oid oid;
-	git_diff_options dopts;
+	struct collect c = { 0 };
+	struct oidset inwalk = { 0 };
+	git_oid oid, *commits = NULL;
+	size_t ncommits = 0, capcommits = 0;
 	bh_err err = BH_OK;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	c.out = out;
+	c.a = a;
 	git_libgit2_init();
 	out->inited = 1;
 	if (git_repository_open_ext(&repo, path, 0, NULL)) {
@@ -196,6 +273,7 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 		err = BH_ERR_USAGE;
 		goto out;
 	}
+	c.repo = repo;
 	out->repo_path = bh_arena_strdup(a, git_repository_path(repo));
 	if (git_revwalk_new(&walk, repo)) {
 		err = git_fail(diag, path, "cannot walk history");
@@ -205,37 +283,69 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 	err = push_range(repo, walk, path, range, diag);
 	if (err)
 		goto out;
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	/* The commits of the walk, in order, and as a set to find the range's boundary. */
 	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		git_commit *commit = NULL, *parent = NULL;
-		git_tree *tree = NULL, *ptree = NULL;
-		git_diff *diff = NULL;
+		if (ncommits == capcommits) {
+			size_t ncap = capcommits ? capcommits * 2 : 1024;
+			git_oid *p = realloc(commits, ncap * sizeof(*p));
 
-		if (git_commit_lookup(&commit, repo, &oid) || git_commit_tree(&tree, commit) ||
-		    (git_commit_parentcount(commit) > 0 &&
-		     (git_commit_parent(&parent, commit, 0) || git_commit_tree(&ptree, parent))) ||
-		    git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts)) {
+			if (!p) {
+				err = BH_ERR_NOMEM;
+				goto out;
+			}
+			commits = p;
+			capcommits = ncap;
+		}
+		commits[ncommits++] = oid;
+		if (oidset_add(&inwalk, oid.id) < 0) {
+			err = BH_ERR_NOMEM;
+			goto out;
+		}
+	}
+	if (rc != GIT_ITEROVER) {
+		err = git_fail(diag, path, "cannot walk history");
+		goto out;
+	}
+	for (size_t i = 0; i < ncommits && !err; i++) {
+		git_commit *commit = NULL;
+
+		if (git_commit_lookup(&commit, repo, &commits[i])) {
 			err = git_fail(diag, path, "cannot read a commit");
-		} else {
+			break;
+		}
+		/* Parents outside the walk: their content is not the range's to report. */
+		for (unsigned p = 0; p < git_commit_parentcount(commit) && !err; p++) {
+			const git_oid *pid = git_commit_parent_id(commit, p);
+			git_commit *parent = NULL;
+
+			if (oidset_has(&inwalk, pid->id))
+				continue;
+			if (git_commit_lookup(&parent, repo, pid))
+				err = git_fail(diag, path, "cannot read a commit");
+			else
+				err = walk_commit_tree(&c, parent, 0);
+			git_commit_free(parent);
+		}
+		if (!err) {
 			describe(&c, commit);
 			out->commits++;
-			for (size_t i = 0, nd = git_diff_num_deltas(diff); i < nd && !err; i++)
-				err = add_job(&c, git_diff_get_delta(diff, i));
+			err = walk_commit_tree(&c, commit, 1);
 		}
-		git_diff_free(diff);
-		git_tree_free(ptree);
-		git_tree_free(tree);
-		git_commit_free(parent);
 		git_commit_free(commit);
-		if (err)
-			goto out;
 	}
+	if (err == BH_ERR_IO)
+		git_fail(diag, path, "cannot read a tree");
+	rc = GIT_ITEROVER;
 	if (rc != GIT_ITEROVER)
 		err = git_fail(diag, path, "cannot walk history");
 out:
-	free(c.seen.slots);
-	free(c.seen.used);
+	free(c.blobs.slots);
+	free(c.blobs.used);
+	free(c.trees.slots);
+	free(c.trees.used);
+	free(inwalk.slots);
+	free(inwalk.used);
+	free(commits);
 	git_revwalk_free(walk);
 	git_repository_free(repo);
 	if (err) {
