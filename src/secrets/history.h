@@ -1,8 +1,7 @@
 /*
  * The git history as secret-scanning jobs: every blob reachable from the chosen commits, once,
- * with the commit that introduced it (its first appearance in topological order, diffed against
- * the first parent), that commit's author and date, and the path it was added at. Private to
- * src/secrets.
+ * with the commit that introduced it (the first commit, in topological order, whose tree holds
+ * it), that commit's author and date, and its path there. Private to src/secrets.
  */
 #ifndef BH_SECRETS_HISTORY_H
 #define BH_SECRETS_HISTORY_H

@@ -201,7 +201,9 @@ static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *
 	int fd, binary = 0;
 	bh_err err;
 
-	fd = !strcmp(path, "-") ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO named on the command line must not hang the run; it is skipped below
+	 * as not a regular file (it has no effect on regular files). */
+	fd = !strcmp(path, "-") ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		bh_diag_set(&d, BH_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
 		record_error(r, &d);

@@ -78,6 +78,12 @@ check "redacted in text" sh -c "! grep -q '$T1' '$tmp/out.txt' && grep -q 'ghp_'
 check "--show-secrets shows it" grep -q "$T1" "$tmp/out.txt"
 "$BULKHEAD" secrets -f sarif "$tmp/tree" >"$tmp/out.sarif" || true
 check "sarif has the rule" grep -q '"SE-024"' "$tmp/out.sarif"
+if [ -n "${SHARED:-}" ] && [ -f "$SHARED/corpus/schemas/sarif-schema-2.1.0.json" ]; then
+	check "sarif valid against the 2.1.0 schema" python3 -c '
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+' "$tmp/out.sarif" "$SHARED/corpus/schemas/sarif-schema-2.1.0.json"
+fi
 
 # ---- stdin -------------------------------------------------------------------------------
 set +e
