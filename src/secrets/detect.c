@@ -657,6 +657,14 @@ static int jwt_ok(const char *s, size_t len)
 	return 1;
 }
 
+static int all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* A short all-lowercase word ("test", "admin", "guest"): a sample password, not a leak. */
 static int weak_word(const char *s, size_t len)
 {
@@ -1131,7 +1139,21 @@ static void confirm_regex(struct bh_secrets_scanner *sc, const struct pat *p, si
 			    contains_ci(d + ss, se - ss, "secret") ||
 			    (se - ss <= 5 && contains_ci(d + ss, se - ss, "pass")) ||
 			    d[ss] == '$' || d[ss] == '{' || d[ss] == '%' || d[ss] == '*' ||
-			    d[ss] == '[' || weak_word(d + ss, se - ss))
+			    d[ss] == '[' || weak_word(d + ss, se - ss) || se - ss < 6 ||
+			    all_digits(d + ss, se - ss) || memchr(d + ss, ',', se - ss))
+				continue;
+			break;
+		}
+		case SC_DOCKER_AUTH: {
+			char dec[512];
+			size_t n = b64_decode(d + ss, se - ss, dec, sizeof(dec) - 1);
+			const char *colon = n ? memchr(dec, ':', n) : NULL;
+			size_t plen = colon ? n - (size_t)(colon + 1 - dec) : 0;
+
+			/* "user:password" with a real password (or a registry token). */
+			if (!colon || colon == dec || plen < 6 ||
+			    value_placeholder(colon + 1, plen) || weak_word(colon + 1, plen) ||
+			    contains_ci(colon + 1, plen, "password"))
 				continue;
 			break;
 		}

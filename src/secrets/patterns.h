@@ -21,6 +21,7 @@ enum se_check {
 	SC_KUBECONFIG,	    /* a credential under users: of a kubeconfig */
 	SC_DBURL,	    /* the password of a connection URL */
 	SC_GENERIC, /* a keyword assignment: the key must name a secret, the value look random */
+	SC_DOCKER_AUTH, /* base64 "user:password" of a docker config.json */
 };
 
 /* Pattern flags. */

@@ -162,6 +162,9 @@ const struct bh_rule bh_se_rules[] = {
 	RULE("SE-076", SEV_H, "Langfuse secret key", ROTATE, "langfuse.com/docs/api"),
 	RULE("SE-077", SEV_H, "Agent tool API key (Tavily, SerpAPI, E2B)", ROTATE,
 	     "docs.tavily.com, serpapi.com, e2b.dev/docs"),
+	RULE("SE-078", SEV_H, "Container registry credentials (docker config auth)",
+	     "Log in at run time (credential helpers, imagePullSecrets from a secret store) instead of committing a docker config.",
+	     "docs.docker.com/reference/cli/docker/login/"),
 	RULE("SE-071", SEV_M, "Secret assigned in configuration",
 	     "Move the value to a secret store and reference it (environment from a Secret, a CI secret).",
 	     "CWE-798"),
@@ -169,8 +172,9 @@ const struct bh_rule bh_se_rules[] = {
 const size_t bh_se_nrules = sizeof(bh_se_rules) / sizeof(*bh_se_rules);
 
 /* The start of a token: not inside a longer base64 or base64url run (a hash in a lock file
- * holds "fw_..." by chance), so stricter than \b, which a preceding '-' or '/' satisfies. */
-#define START "(?:^|[^A-Za-z0-9_+/-])"
+ * holds "fw_..." by chance), so stricter than \b, which a preceding '-' or '/' satisfies; "//"
+ * still starts one, for tokens in URLs (https://ghp_...@github.com). */
+#define START "(?:^|[^A-Za-z0-9_+/-]|//)"
 /* The end of a token: a character that cannot continue it, or the end of the input. */
 #define END "(?:[^A-Za-z0-9_-]|$)"
 /* The rest of a key naming the provider, then an assignment (=, :, :=, =>) and a quote. */
@@ -222,23 +226,27 @@ const struct se_pattern se_patterns[] = {
 	  SC_NONE, 0 },
 	{ "SE-014", "Fireworks AI API key", START "(fw_[A-Za-z0-9]{24,48})\\b", 1, 3, 3.5f,
 	  SC_MIXED, 0 },
-	{ "SE-015", "DeepSeek API key", "(?i:deepseek)" ASSIGN "(sk-[a-f0-9]{32})\\b", 1, 3, 3.3f,
+	{ "SE-015", "DeepSeek API key", "(?i:deepseek)" ASSIGN "(sk-[a-f0-9]{32})\\b", 1, 3, 3.0f,
 	  SC_NONE, 0 },
 	{ "SE-016", "LangSmith API key", START "(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})\\b", 1,
-	  8, 3.3f, SC_NONE, 0 },
+	  8, 3.0f, SC_NONE, 0 },
 	{ "SE-017", "Pinecone API key", START "(pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,90})\\b", 1,
 	  5, 4.0f, SC_MIXED, 0 },
 	{ "SE-017", "Pinecone API key",
 	  "(?i:pinecone)" ASSIGN
 	  "([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})\\b",
 	  1, 0, 3.0f, SC_NONE, 0 },
-	{ "SE-018", "Weights & Biases API key", "(?i:wandb)" ASSIGN "([a-f0-9]{40})\\b", 1, 0, 3.3f,
+	{ "SE-018", "Weights & Biases API key", "(?i:wandb)" ASSIGN "([a-f0-9]{40})\\b", 1, 0, 3.0f,
 	  SC_NONE, 0 },
 	/* AWS: key ids are a 4-letter kind and 16 base32 characters; the secret has no prefix. */
 	{ "SE-019", "AWS access key ID",
 	  START "((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b", 1, 4, 3.0f, SC_NONE, 0 },
 	{ "SE-020", "AWS secret access key",
 	  "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret|sk)" ASSIGN
+	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
+	  1, 0, 4.0f, SC_MIXED, 0 },
+	{ "SE-020", "AWS secret access key",
+	  "(?i:secret_?access_?key)[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}[\"']?"
 	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
 	  1, 0, 4.0f, SC_MIXED, 0 },
 	{ "SE-021", "GCP service-account key",
@@ -286,7 +294,7 @@ const struct se_pattern se_patterns[] = {
 	  4.0f, SC_NONE, 0 },
 	{ "SE-036", "Docker Hub access token", START "(dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,64})" END,
 	  1, 9, 3.5f, SC_NONE, 0 },
-	{ "SE-037", "Databricks access token", START "(dapi[a-f0-9]{32}(?:-[0-9])?)\\b", 1, 4, 3.3f,
+	{ "SE-037", "Databricks access token", START "(dapi[a-f0-9]{32}(?:-[0-9])?)\\b", 1, 4, 3.0f,
 	  SC_NONE, 0 },
 	{ "SE-038", "private key", "-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----", 0, 0, 0,
 	  SC_PEM, 0 },
@@ -295,7 +303,7 @@ const struct se_pattern se_patterns[] = {
 	  SC_JWT, SP_GENERIC },
 	{ "SE-042", "connection URL password",
 	  START
-	  "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats)://([^:/\\s@\"'<>]{0,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
+	  "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats|https?|ftps?|smtps?|ldaps?|git\\+https|ssh)://([^:/\\s@\"'<>]{0,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
 	  2, 0, 0, SC_DBURL, 0 },
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
 	  0, SC_K8S_SECRET, SP_MULTILINE },
@@ -316,7 +324,7 @@ const struct se_pattern se_patterns[] = {
 	  4.0f, SC_NONE, 0 },
 	{ "SE-048", "Sentry user token", START "(sntryu_[a-f0-9]{64})\\b", 1, 7, 3.0f, SC_NONE, 0 },
 	{ "SE-049", "Shopify access token", START "(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\\b", 1, 6,
-	  3.3f, SC_NONE, 0 },
+	  3.0f, SC_NONE, 0 },
 	{ "SE-050", "Telegram bot token", "(?:^|[^0-9A-Za-z])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})" END,
 	  1, 0, 4.0f, SC_NONE, 0 },
 	{ "SE-051", "Atlassian API token", START "(ATATT3[A-Za-z0-9_=-]{180,200})" END, 1, 6, 4.5f,
@@ -327,7 +335,7 @@ const struct se_pattern se_patterns[] = {
 	  SC_MIXED, 0 },
 	{ "SE-053", "Notion integration token", START "(secret_[A-Za-z0-9]{43})\\b", 1, 7, 4.0f,
 	  SC_MIXED, 0 },
-	{ "SE-054", "Postman API key", START "(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", 1, 5, 3.3f,
+	{ "SE-054", "Postman API key", START "(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", 1, 5, 3.0f,
 	  SC_NONE, 0 },
 	{ "SE-055", "Pulumi access token", START "(pul-[a-f0-9]{40})\\b", 1, 4, 3.0f, SC_NONE, 0 },
 	{ "SE-056", "DigitalOcean token", START "(do[opr]_v1_[a-f0-9]{64})\\b", 1, 7, 3.0f, SC_NONE,
@@ -385,9 +393,11 @@ const struct se_pattern se_patterns[] = {
 	  3.0f, SC_NONE, 0 },
 	{ "SE-077", "Tavily API key", START "(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})\\b", 1, 5, 3.8f,
 	  SC_MIXED, 0 },
-	{ "SE-077", "SerpAPI key", "(?i:serpapi|serp_api)" ASSIGN "([a-f0-9]{64})\\b", 1, 0, 3.3f,
+	{ "SE-077", "SerpAPI key", "(?i:serpapi|serp_api)" ASSIGN "([a-f0-9]{64})\\b", 1, 0, 3.0f,
 	  SC_NONE, 0 },
 	{ "SE-077", "E2B API key", START "(e2b_[a-f0-9]{40})\\b", 1, 4, 3.0f, SC_NONE, 0 },
+	{ "SE-078", "registry auth", "\"auth\"[ \\t]*:[ \\t]*\"([A-Za-z0-9+/]{8,}={0,2})\"", 1, 0,
+	  0, SC_DOCKER_AUTH, 0 },
 	/* A secret-named key assigned a random-looking literal: the last resort, so it yields to
 	 * every specific rule and its value must pass the strictest checks. */
 	{ "SE-071", "secret",

@@ -8,7 +8,8 @@
  * Template escapes: {aN} N base62 chars, {hN} lower hex, {HN} upper hex, {lN} letters, {uN}
  * base32 upper (A-Z2-7), {UN} upper alphanumeric, {tN} url-safe base64, {bN} base64, {dN}
  * digits, {c} the GitHub CRC32 (6 base62 digits) of the 30 characters generated before it,
- * {BN} the base64 of N random alphanumerics (for Kubernetes Secret data).
+ * {BN} the base64 of N random alphanumerics (for Kubernetes Secret data), {KN} the base64 of
+ * "robot:" and N random alphanumerics (a docker config auth).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -97,6 +98,7 @@ static const struct fixture fixtures[] = {
 	/* SE-019/020 AWS */
 	{ "SE-019", "aws_access_key_id = AKIA{u16}\n" },
 	{ "SE-020", "aws_secret_access_key = {a40}\n" },
+	{ "SE-020", "    \"SecretAccessKey\": \"{a40}\",\n" },
 	{ NULL, "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" },
 	{ NULL, "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" },
 	/* SE-021 GCP service account */
@@ -113,6 +115,7 @@ static const struct fixture fixtures[] = {
 	/* SE-024..027 GitHub, with checksums */
 	{ "SE-024", "GITHUB_TOKEN=ghp_{a30}{c}\n" },
 	{ NULL, "GITHUB_TOKEN=ghp_{a36}\n" }, /* bad checksum */
+	{ "SE-024", "git clone https://ghp_{a30}{c}@github.com/org/repo.git\n" },
 	{ NULL, "GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n" },
 	{ "SE-025", "token: github_pat_{a22}_{a59}\n" },
 	{ NULL,
@@ -183,6 +186,9 @@ static const struct fixture fixtures[] = {
 	{ "SE-042", "DATABASE_URL=postgres://app:{a16}@db.internal:5432/app\n" },
 	{ "SE-042", "mongo: mongodb+srv://svc:{a20}@cluster0.mongodb.net/db\n" },
 	{ NULL, "DATABASE_URL=postgres://user:password@localhost:5432/app\n" },
+	{ "SE-042", "git clone https://deploy:{a20}@git.example.org/agents/tools.git\n" },
+	{ NULL, "export https_proxy=http://user:pass@proxy.example.org:3128\n" },
+	{ NULL, "new URL('https://abc:123@example.com')\n" },
 	{ NULL, "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app\n" },
 	{ NULL, "REDIS_URL=redis://redis:redis@cache:6379\n" },
 	{ "SE-042", "REDIS_URL=redis://:{a20}@cache:6379\n" },
@@ -283,6 +289,10 @@ static const struct fixture fixtures[] = {
 	{ "SE-077", "SERPAPI_API_KEY={h64}\n" },
 	{ "SE-077", "E2B_API_KEY=e2b_{h40}\n" },
 	{ NULL, "TAVILY_API_KEY=tvly-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" },
+	/* SE-078 docker config auth */
+	{ "SE-078", "{\"auths\": {\"registry.example.org\": {\"auth\": \"{K24}\"}}}\n" },
+	{ NULL, "{\"auths\": {\"registry.example.org\": {\"auth\": \"dXNlcjpwYXNzd29yZA==\"}}}\n" },
+	{ NULL, "{\"auths\": {\"registry.example.org\": {\"auth\": \"{B24}\"}}}\n" },
 	/* SE-071 generic assignments */
 	{ "SE-071", "client_secret = \"{a28}\"\n" },
 	{ "SE-071", "  \"apiKey\": \"{a32}\",\n" },
@@ -340,7 +350,7 @@ static void b64enc(const unsigned char *in, size_t n, char *out)
 static int is_escape(const char *t)
 {
 	return t[0] == '{' && (!strncmp(t + 1, "c}", 2) || !strncmp(t + 1, "age", 3) ||
-			       (t[1] && strchr("ahHlutUbdB", t[1]) && t[2] >= '0' && t[2] <= '9'));
+			       (t[1] && strchr("ahHlutUbdBK", t[1]) && t[2] >= '0' && t[2] <= '9'));
 }
 
 /* Expand a template into out (cap bytes). */
@@ -412,12 +422,19 @@ static void expand(const char *t, char *out, size_t cap, unsigned seed)
 			case 'd':
 				alpha = "0123456789";
 				break;
-			case 'B': {
+			case 'B':
+			case 'K': {
 				unsigned char raw[256];
 				char enc[400];
+				unsigned off = kind == 'K' ? 6 : 0;
 
-				for (unsigned i = 0; i < n && i < sizeof(raw); i++)
-					raw[i] = (unsigned char)B62[rnd(62)];
+				/* {KN}: base64 of "robot:" and N random characters (docker auth).
+				 */
+				if (off)
+					memcpy(raw, "robot:", off);
+				for (unsigned i = 0; i < n && i + off < sizeof(raw); i++)
+					raw[i + off] = (unsigned char)B62[rnd(62)];
+				n += off;
 				b64enc(raw, n, enc);
 				for (size_t i = 0; enc[i] && o + 1 < cap; i++)
 					out[o++] = enc[i];
