@@ -43,6 +43,8 @@ done)
 nfiles=$(find "$work/tree" -type f | wc -l)
 mkdir -p "$work/trivy-one" && cp "$work/one.txt" "$work/trivy-one/"
 echo "inputs: large $large bytes ($copies x bench text), tree $nfiles files ($one bytes)"
+# Wall time suffers on a shared machine; CPU time (user + system) does not, so both are shown.
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # measure LABEL CMD...: run under GNU time; sets t_wall, t_cpu, t_rss (KiB), t_rc.
 measure() {
