@@ -9,10 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/banned.h"
 #include "core/suppress.h"
 #include "engine/engine.h"
 #include "secrets/secrets.h"
+
+#include "core/banned.h"
 
 enum {
 	OPT_CONFIG = CLI_OPT_FIRST_COMMAND_OPTION,

@@ -10,6 +10,8 @@
 
 #include "patterns.h"
 
+#include "core/banned.h"
+
 int main(int argc, char **argv)
 {
 	const char **exprs = calloc(se_npatterns, sizeof(*exprs));

@@ -15,9 +15,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/banned.h"
 #include "core/fs.h"
 #include "core/limits.h"
+
+#include "core/banned.h"
 
 /* An open-addressing set of blob ids: the first 8 bytes of a SHA-1 are hash enough. */
 struct oidset {

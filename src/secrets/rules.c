@@ -10,8 +10,9 @@
  */
 #include "secrets.h"
 
-#include "core/banned.h"
 #include "patterns.h"
+
+#include "core/banned.h"
 
 #define SEV_C BH_SEV_CRITICAL
 #define SEV_H BH_SEV_HIGH

@@ -23,10 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/banned.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "history.h"
+
+#include "core/banned.h"
 
 /* A history finding already made for one secret at one path, and the job that made it. */
 struct first_seen {
