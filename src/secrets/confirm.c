@@ -241,6 +241,15 @@ static int jwt_ok(const char *s, size_t len)
 	return 1;
 }
 
+static size_t count_char(const char *s, size_t len, char c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == c;
+	return n;
+}
+
 static int all_digits(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -279,21 +288,54 @@ static int generic_key_ok(const char *k, size_t klen)
 	return 1;
 }
 
+/* "CryptDllImportPrivateKeyInfoEx": capitalised words run together, an identifier. */
+static int camel_words(const char *v, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t lo = 0;
+
+		if (v[i] < 'A' || v[i] > 'Z')
+			return 0;
+		for (i++; i < len && v[i] >= 'a' && v[i] <= 'z'; i++)
+			lo++;
+		if (!lo)
+			return 0;
+	}
+	return 1;
+}
+
 static int generic_value_ok(const char *v, size_t len)
 {
 	int hex = 1, digit = 0, alpha = 0;
+	size_t vowels = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];
 
 		digit |= c >= '0' && c <= '9';
+		vowels += strchr("aeiouAEIOU", c) != NULL;
 		alpha |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
 			hex = 0;
 	}
 	/* Hex strings are digests and ids far more often than secrets in config. */
-	if (hex || !digit || !alpha)
+	if (hex || !alpha)
 		return 0;
+	/* Without a digit, only a long value with few vowels: random letters are about 16%
+	 * vowels, words ("ApplicationDefaultCredentials") near 40%. */
+	if (!digit && (len < 20 || vowels * 3 > len || camel_words(v, len)))
+		return 0;
+	/* The same in base64 ("bm90IG15IHJlYWwgcGFzc3dvcmQ=" is "not my real password"). */
+	if (v[len - 1] == '=') {
+		char dec[128];
+		size_t n = b64_decode(v, len, dec, sizeof(dec));
+
+		if (n && (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
+			  contains_ci(dec, n, "example") || bh_secrets_is_placeholder(dec, n)))
+			return 0;
+	}
 	/* A value that names what it is ("MyTestDatabaseSecret1", "generatedpassword2") is an
 	 * example written by a person, not a generated secret. */
 	if (contains_ci(v, len, "password") || contains_ci(v, len, "passwd") ||
@@ -724,7 +766,8 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 			    contains_ci(d + ss, se - ss, "secret") ||
 			    (se - ss <= 5 && contains_ci(d + ss, se - ss, "pass")) ||
 			    d[ss] == '$' || d[ss] == '{' || d[ss] == '%' || d[ss] == '*' ||
-			    d[ss] == '[' || weak_word(d + ss, se - ss) || se - ss < 6 ||
+			    d[ss] == '[' || weak_word(d + ss, se - ss) ||
+			    se - ss - 2 * count_char(d + ss, se - ss, '%') < 6 ||
 			    all_digits(d + ss, se - ss) || memchr(d + ss, ',', se - ss))
 				continue;
 			break;
