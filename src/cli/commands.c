@@ -12,14 +12,15 @@
 const struct bh_command *const bh_commands[] = {
 	&cmd_scan_def,
 	&cmd_fix_def,
+	&cmd_dockerfile_def,
 	&cmd_image_def,
+	&cmd_secrets_def,
 	&cmd_netpol_def,
 	&cmd_rules_def,
 	&cmd_explain_def,
 	&cmd_version_def,
 	&cmd_help_def,
 	&cmd_gen_docs_def,
-	&cmd_dockerfile_def,
 };
 /* clang-format on */
 const size_t bh_ncommands = sizeof(bh_commands) / sizeof(*bh_commands);

@@ -120,5 +120,30 @@
 #define BH_LIMIT_DF_EXPAND_BYTES (1u * 1024 * 1024)
 /* Nesting of a JSON exec-form array; Go's decoder gives up at the same depth. */
 #define BH_LIMIT_DF_JSON_DEPTH 10000
+/* Secret scanning. A window is the unit the detector scans at once: large files stream through
+ * it, so memory per thread is one window whatever the input size. */
+#define BH_LIMIT_SECRETS_WINDOW (8u * 1024 * 1024)
+
+/* Overlap of consecutive windows: longer than any credential with its context (a 4096-bit RSA
+ * key in PEM is about 3.3 KiB, a Kubernetes Secret document rarely passes 32 KiB). */
+#define BH_LIMIT_SECRETS_OVERLAP (64u * 1024)
+
+/* Bytes either side of a hit that its confirmation reads on the hit's line; minified files
+ * have megabyte lines, and a credential with its key name fits well inside this. */
+#define BH_LIMIT_SECRETS_LINE_CTX 4096u
+
+/* Confirmed candidates kept per window before reporting; a hostile file full of fake tokens
+ * stops here instead of growing memory. */
+#define BH_LIMIT_SECRETS_CANDIDATES 100000u
+
+/* The largest git blob scanned; libgit2 inflates a blob whole, so this bounds memory per thread
+ * in a history scan. Larger blobs are recorded as skipped inputs. */
+#define BH_LIMIT_SECRETS_BLOB_BYTES (256u * 1024 * 1024)
+
+/* User rules in the config's secrets: section; each adds a pattern to the shared database. */
+#define BH_LIMIT_SECRETS_USER_RULES 512u
+
+/* Worker threads of a tree or history scan; more than the cores only adds contention. */
+#define BH_LIMIT_SECRETS_JOBS 256u
 
 #endif

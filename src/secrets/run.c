@@ -1,0 +1,382 @@
+/*
+ * A `bulkhead secrets` run: the inputs (files, directories, stdin, git history) become a list of
+ * jobs, N worker threads scan them with one scanner each, and every confirmed credential
+ * becomes a finding of the run's scan.
+ *
+ * Findings go through bh_report_at() under one mutex (the scan's arena and list are not
+ * thread-safe); the final sort makes the report independent of thread timing. A finding's key
+ * is the rule and a hash of the secret, never the line, so a baseline entry survives edits
+ * that move the secret. Secrets never reach the report unless show_secrets is set: the message
+ * carries a redacted form and no source line is kept for the text report to print.
+ */
+#include "secrets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fs.h"
+#include "core/limits.h"
+#include "history.h"
+
+#include "core/banned.h"
+
+/* A history finding already made for one secret at one path, and the job that made it. */
+struct first_seen {
+	const char *k; /* key "\n" path, arena-owned; NULL for an empty slot */
+	size_t job, finding;
+};
+
+struct run {
+	struct bh_scan *s;
+	struct first_seen *seen; /* open addressing, capacity a power of two */
+	size_t nseen, capseen;
+	const struct bh_secrets_opts *o;
+	const struct bh_secrets_engine *e;
+	pthread_mutex_t mu;
+	const char **files;
+	size_t nfiles, capfiles;
+	struct bh_git_jobs git;
+	atomic_size_t next;
+	bh_err fatal;
+};
+
+struct hit_ctx {
+	struct run *r;
+	const char *file;
+	const char *object;  /* "commit <sha>" for history findings */
+	const char *history; /* "added in commit ... by ... on ..." */
+	size_t job;	     /* the history job's index (its topological rank), or SIZE_MAX */
+};
+
+static size_t fnv1a(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/*
+ * Every later version of a file that holds a secret holds it too, and each version is its own
+ * blob: keep one finding per secret and path, the one of the earliest job (jobs are in
+ * topological order), so the finding names the commit that introduced the secret. Returns the
+ * slot, or NULL when out of memory. Called under r->mu.
+ */
+static struct first_seen *first_seen_slot(struct run *r, const char *k)
+{
+	size_t i;
+
+	if ((r->nseen + 1) * 2 > r->capseen) {
+		size_t ncap = r->capseen ? r->capseen * 2 : 256;
+		struct first_seen *n = calloc(ncap, sizeof(*n));
+
+		if (!n)
+			return NULL;
+		for (size_t j = 0; j < r->capseen; j++) {
+			if (!r->seen[j].k)
+				continue;
+			i = fnv1a(r->seen[j].k) & (ncap - 1);
+			while (n[i].k)
+				i = (i + 1) & (ncap - 1);
+			n[i] = r->seen[j];
+		}
+		free(r->seen);
+		r->seen = n;
+		r->capseen = ncap;
+	}
+	i = fnv1a(k) & (r->capseen - 1);
+	while (r->seen[i].k && strcmp(r->seen[i].k, k))
+		i = (i + 1) & (r->capseen - 1);
+	return &r->seen[i];
+}
+
+static void secret_key(const char *rule, const char *s, size_t len, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char h[33];
+
+	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
+	for (size_t i = 0; i < 16; i++) {
+		h[2 * i] = hex[md[i] >> 4];
+		h[2 * i + 1] = hex[md[i] & 15];
+	}
+	h[32] = '\0';
+	snprintf(out, cap, "%s:sha256:%s", rule, h);
+}
+
+static void on_match(const struct bh_secret_match *m, void *arg)
+{
+	struct hit_ctx *h = arg;
+	struct run *r = h->r;
+	struct bh_ctx ctx = { 0 };
+	char key[128];
+	const char *shown;
+	struct first_seen *slot = NULL;
+	size_t before;
+	int replace = 0;
+
+	secret_key(m->rule->id, m->secret, m->len, key, sizeof(key));
+	pthread_mutex_lock(&r->mu);
+	if (!bh_scan_rule_enabled(r->s, m->rule))
+		goto out;
+	ctx.scan = r->s;
+	ctx.rule = m->rule;
+	ctx.file = h->file;
+	ctx.object = h->object;
+	if (m->allowed) {
+		ctx.ignore = m->rule->id;
+		ctx.ignore_src = bh_arena_printf(&r->s->arena, "inline comment at %s:%u", h->file,
+						 m->allow_line);
+	}
+	if (h->job != SIZE_MAX) {
+		char *k = bh_arena_printf(&r->s->arena, "%s\n%s", key, h->file);
+
+		slot = k ? first_seen_slot(r, k) : NULL;
+		if (!slot) {
+			r->fatal = BH_ERR_NOMEM;
+			goto out;
+		}
+		if (slot->k && slot->job <= h->job)
+			goto out; /* an earlier commit already introduced this secret here */
+		if (!slot->k) {
+			slot->k = k;
+			r->nseen++;
+		} else {
+			replace = 1;
+		}
+		slot->job = h->job;
+	}
+	shown = r->o->show_secrets ? bh_arena_strndup(&r->s->arena, m->secret, m->len)
+				   : m->redacted;
+	before = r->s->findings.n;
+	bh_report_at(&ctx, m->line, m->col, m->end_line, m->end_col, key, "%s %s%s%s", m->kind,
+		     shown ? shown : "", h->history ? " " : "", h->history ? h->history : "");
+	if (slot && r->s->findings.n == before) {
+		slot->finding = SIZE_MAX; /* not recorded (a limit): nothing to replace later */
+	} else if (slot) {
+		if (replace && slot->finding != SIZE_MAX) {
+			/* Move the earlier commit's finding into the later one's place. */
+			r->s->findings.items[slot->finding] = r->s->findings.items[before];
+			r->s->findings.n = before;
+		} else {
+			slot->finding = before;
+		}
+	}
+out:
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void record_error(struct run *r, const struct bh_diag *d)
+{
+	pthread_mutex_lock(&r->mu);
+	bh_scan_error(r->s, d);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void count_input(struct run *r, size_t bytes)
+{
+	pthread_mutex_lock(&r->mu);
+	r->s->files_scanned++;
+	r->s->bytes_scanned += bytes;
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Scan one file by streaming it; binary files (by content) are skipped. */
+static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path)
+{
+	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
+	struct bh_diag d = { 0 };
+	struct stat st = { 0 };
+	int fd, binary = 0;
+	bh_err err;
+
+	/* O_NONBLOCK: a FIFO named on the command line must not hang the run; it is skipped below
+	 * as not a regular file (it has no effect on regular files). */
+	fd = !strcmp(path, "-") ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		bh_diag_set(&d, BH_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+		record_error(r, &d);
+		return;
+	}
+	if (fd && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return;
+	}
+	err = bh_secrets_scanner_scan_fd(sc, fd, 1, &binary, on_match, &h, &d);
+	if (fd)
+		close(fd);
+	if (err == BH_ERR_NOMEM) {
+		r->fatal = err;
+		return;
+	}
+	if (err) {
+		if (!d.file[0])
+			bh_diag_set(
+				&d, err, path, 0, 0, "%s",
+				err == BH_ERR_LIMIT
+					? "too many candidate secrets; the rest of the file was not reported"
+					: "scan failed");
+		else
+			snprintf(d.file, sizeof(d.file), "%s", path);
+		record_error(r, &d);
+	}
+	if (!binary)
+		count_input(r, fd ? (size_t)st.st_size : 0);
+}
+
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+	struct bh_secrets_scanner *sc = NULL;
+	struct bh_git_reader *gr = NULL;
+	size_t n = r->git.n ? r->git.n : r->nfiles;
+
+	if (bh_secrets_scanner_new(r->e, &sc)) {
+		r->fatal = BH_ERR_NOMEM;
+		return NULL;
+	}
+	if (r->git.n && bh_git_reader_open(&r->git, &gr)) {
+		struct bh_diag d;
+
+		bh_diag_set(&d, BH_ERR_IO, r->git.repo_path, 0, 0, "cannot open the repository");
+		record_error(r, &d);
+		bh_secrets_scanner_free(sc);
+		return NULL;
+	}
+	for (;;) {
+		size_t i = atomic_fetch_add(&r->next, 1);
+
+		if (i >= n || r->fatal)
+			break;
+		if (r->git.n) {
+			const struct bh_git_job *j = &r->git.jobs[i];
+			struct hit_ctx h = { r, j->path, j->object, j->history, i };
+			const char *data;
+			size_t len;
+			struct bh_diag d = { 0 };
+			bh_err err = bh_git_reader_blob(gr, j, &data, &len, &d);
+
+			if (err) {
+				record_error(r, &d);
+				continue;
+			}
+			if (!data) /* binary */
+				continue;
+			err = bh_secrets_scanner_scan(sc, data, len, on_match, &h);
+			if (err == BH_ERR_NOMEM)
+				r->fatal = err;
+			count_input(r, len);
+		} else {
+			scan_file(r, sc, r->files[i]);
+		}
+	}
+	bh_git_reader_close(gr);
+	bh_secrets_scanner_free(sc);
+	return NULL;
+}
+
+static bh_err on_file(const char *path, void *arg)
+{
+	struct run *r = arg;
+
+	if (r->nfiles == r->capfiles) {
+		size_t ncap = r->capfiles ? r->capfiles * 2 : 256;
+		const char **p = realloc(r->files, ncap * sizeof(*p));
+
+		if (!p)
+			return BH_ERR_NOMEM;
+		r->files = p;
+		r->capfiles = ncap;
+	}
+	r->files[r->nfiles] = bh_arena_strdup(&r->s->arena, path);
+	if (!r->files[r->nfiles])
+		return BH_ERR_NOMEM;
+	r->nfiles++;
+	return BH_OK;
+}
+
+static void on_walk_error(const struct bh_diag *d, void *arg)
+{
+	struct run *r = arg;
+
+	bh_scan_error(r->s, d);
+}
+
+static unsigned ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+bh_err bh_secrets_run(struct bh_scan *s, const struct bh_secrets_opts *o, struct bh_diag *diag)
+{
+	struct run r = { 0 };
+	struct bh_walk_opts wo = { 0 };
+	pthread_t tids[BH_LIMIT_SECRETS_JOBS];
+	unsigned jobs = o->jobs ? o->jobs : ncpus(), started = 0;
+	size_t n;
+	bh_err err = BH_OK;
+
+	r.s = s;
+	r.o = o;
+	r.e = o->engine ? o->engine : bh_secrets_engine_default();
+	if (!r.e)
+		return BH_ERR_NOMEM;
+	pthread_mutex_init(&r.mu, NULL);
+	atomic_init(&r.next, 0);
+	if (o->git) {
+		err = bh_git_collect(o->npaths ? o->paths[0] : ".", o->git_range, &s->arena, &r.git,
+				     diag);
+		if (err)
+			goto out;
+		n = r.git.n;
+	} else {
+		wo.excludes = s->cfg.exclude;
+		wo.nexcludes = s->cfg.nexclude;
+		for (size_t i = 0; i < o->npaths; i++) {
+			if (!strcmp(o->paths[i], "-")) {
+				err = on_file("-", &r);
+			} else {
+				err = bh_fs_walk(o->paths[i], &wo, on_file, &r, on_walk_error);
+			}
+			if (err)
+				goto out;
+		}
+		n = r.nfiles;
+	}
+	if (jobs > BH_LIMIT_SECRETS_JOBS)
+		jobs = BH_LIMIT_SECRETS_JOBS;
+	if (jobs > n)
+		jobs = n ? (unsigned)n : 1;
+	if (jobs == 1) {
+		worker(&r);
+	} else {
+		for (; started < jobs; started++)
+			if (pthread_create(&tids[started], NULL, worker, &r))
+				break;
+		if (!started)
+			worker(&r);
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(tids[i], NULL);
+	}
+	err = r.fatal;
+out:
+	bh_git_jobs_release(&r.git);
+	free(r.seen);
+	free(r.files);
+	pthread_mutex_destroy(&r.mu);
+	return err;
+}
