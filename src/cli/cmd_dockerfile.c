@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "core/banned.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "image/dockerfile.h"
+
+#include "core/banned.h"
 
 static const struct bh_opt_doc dockerfile_options[] = {
 	{ "--lines", "Prefix each instruction with its line range and list its heredocs." },

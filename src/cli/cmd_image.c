@@ -12,6 +12,7 @@
 #include "core/suppress.h"
 #include "engine/engine.h"
 #include "image/oci.h"
+
 #include "core/banned.h"
 
 enum {

@@ -31,7 +31,8 @@ static const struct bh_opt_doc scan_options[] = {
 	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "--write-baseline FILE",
 	  "Write the fingerprints of the current findings to FILE instead of a report; exit 0, or 2 after input errors." },
-	{ "--pss LEVEL", "Decide like Pod Security Admission at LEVEL (baseline or restricted): print for each workload whether it is admitted and which controls fail; exit 0 when all are admitted, 1 when one is rejected." },
+	{ "--pss LEVEL",
+	  "Decide like Pod Security Admission at LEVEL (baseline or restricted): print for each workload whether it is admitted and which controls fail; exit 0 when all are admitted, 1 when one is rejected." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fs.h"
 #include "limits.h"
 
@@ -166,22 +167,55 @@ bh_err bh_config_load(struct bh_arena *a, const char *path, struct bh_config *cf
 	return err;
 }
 
+/*
+ * The path of a config found `up` directories above start's directory, spelled from start as
+ * the user typed it ("deploy/../.bulkhead.yaml" rather than an absolute path), so that findings
+ * and suppression messages about the config name it the way the user names their files.
+ */
+static char *spelled_from(const char *start, int start_is_dir, unsigned up)
+{
+	struct bh_buf b;
+	const char *slash = strrchr(start, '/');
+
+	bh_buf_init(&b, 0);
+	if (start_is_dir)
+		bh_buf_adds(&b, start);
+	else if (slash)
+		bh_buf_add(&b, start, (size_t)(slash - start) + (slash == start));
+	else
+		bh_buf_adds(&b, ".");
+	while (b.len > 1 && b.data[b.len - 1] == '/')
+		b.data[--b.len] = '\0';
+	for (unsigned i = 0; i < up; i++)
+		bh_buf_adds(&b, "/..");
+	bh_buf_adds(&b, "/.bulkhead.yaml");
+	if (b.len > 2 && !strncmp(b.data, "./", 2) && strcmp(start, ".") &&
+	    strncmp(start, "./", 2)) {
+		memmove(b.data, b.data + 2, b.len - 1);
+		b.len -= 2;
+	}
+	return bh_buf_detach(&b, NULL);
+}
+
 char *bh_config_find(const char *start)
 {
 	char *dir = realpath(start, NULL);
 	struct stat st;
+	int start_is_dir = 1;
+	unsigned up = 0;
 
 	if (!dir)
 		return NULL;
 	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		char *slash = strrchr(dir, '/');
 
+		start_is_dir = 0;
 		if (slash && slash != dir)
 			*slash = '\0';
 		else if (slash)
 			slash[1] = '\0';
 	}
-	for (;;) {
+	for (;; up++) {
 		size_t n = strlen(dir);
 		char *cand = malloc(n + sizeof("/.bulkhead.yaml"));
 		char *slash;
@@ -192,7 +226,8 @@ char *bh_config_find(const char *start)
 			 strcmp(dir, "/") ? "/.bulkhead.yaml" : ".bulkhead.yaml");
 		if (access(cand, R_OK) == 0) {
 			free(dir);
-			return cand;
+			free(cand);
+			return spelled_from(start, start_is_dir, up);
 		}
 		/* The repository's root is as far as a project's config reaches: a file above it
 		 * belongs to something else. */

@@ -78,7 +78,8 @@
 #define BH_LIMIT_IMAGE_ENTRIES 2000000
 /* Uncompressed bytes across all layers; real images stay well under 20 GiB. */
 #define BH_LIMIT_IMAGE_BYTES (32ull * 1024 * 1024 * 1024)
-/* Uncompressed/compressed ratio of a layer past 1 MiB; text compresses ~10x, zeros ~1000x (bombs). */
+/* Uncompressed/compressed ratio of a layer past 1 MiB; text compresses ~10x, zeros ~1000x (bombs).
+ */
 #define BH_LIMIT_IMAGE_RATIO 200
 /* Layers of one image; Docker caps an image at 127 layers (overlayfs lower dirs). */
 #define BH_LIMIT_IMAGE_LAYERS 256
@@ -100,7 +101,7 @@
 /* Symlinks followed while resolving one path, as Linux's MAXSYMLINKS. */
 #define BH_LIMIT_IMAGE_SYMLINKS 40
 /* Packages in one SBOM and header entries of one RPM header. */
-#define BH_LIMIT_IMAGE_PACKAGES 1000000
+#define BH_LIMIT_IMAGE_PACKAGES	    1000000
 #define BH_LIMIT_RPM_HEADER_ENTRIES 65536
 /* Dockerfile parser (src/image/dockerfile.c). Real Dockerfiles have tens of instructions; a
  * generated one a few thousand. Past these the file is hostile, and each cap bounds memory. */

@@ -630,7 +630,7 @@ const struct bh_rule bh_im_rules[] = {
 		.attack =
 			"An attacker installs arbitrary Python packages at runtime with the image's pip.",
 		.fix = "Install Python dependencies in a build stage (pip install --target) and leave pip out of the final stage.",
-		.refs = "",
+		.refs = "CIS Docker Benchmark 4.3 (do not install unnecessary packages)",
 		.check = check_pip,
 	},
 	{
@@ -740,7 +740,7 @@ const struct bh_rule bh_im_rules[] = {
 		.attack =
 			"Large images carry more unused software to exploit and slow down pulls when agents scale out.",
 		.fix = "Use a multi-stage build on a minimal base and squash build-only layers.",
-		.refs = "",
+		.refs = "CIS Docker Benchmark 4.3 (do not install unnecessary packages)",
 		.check = check_size,
 	},
 	{

@@ -45,6 +45,9 @@ static void test_catalogue(void **state)
 		assert_true(strlen(r->title) > 3 && strlen(r->refs) > 0);
 		/* attack and fix are sentences: capitalised, ending with a full stop */
 		len = strlen(r->attack);
+		if (!(len > 10 && isupper((unsigned char)r->attack[0]) &&
+		      r->attack[len - 1] == '.'))
+			print_error("%s: the attack text is not a sentence\n", r->id);
 		assert_true(len > 10 && isupper((unsigned char)r->attack[0]) &&
 			    r->attack[len - 1] == '.');
 		len = strlen(r->fix);
