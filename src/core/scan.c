@@ -20,9 +20,45 @@ void bh_scan_release(struct bh_scan *s)
 {
 	bh_findings_release(&s->findings);
 	free(s->sources);
+	free(s->source_index);
 	free(s->errors);
 	bh_arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
+}
+
+static size_t path_hash(const char *p)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	return h;
+}
+
+/* Insert sources[i] into the index; the index is kept under half full. */
+static void index_put(struct bh_scan *s, size_t i)
+{
+	size_t mask = s->source_index_cap - 1;
+	size_t h = path_hash(s->sources[i]->path) & mask;
+
+	while (s->source_index[h])
+		h = (h + 1) & mask;
+	s->source_index[h] = i + 1;
+}
+
+static int index_grow(struct bh_scan *s)
+{
+	size_t ncap = s->source_index_cap ? s->source_index_cap * 2 : 64;
+	size_t *p = calloc(ncap, sizeof(*p));
+
+	if (!p)
+		return -1;
+	free(s->source_index);
+	s->source_index = p;
+	s->source_index_cap = ncap;
+	for (size_t i = 0; i < s->nsources; i++)
+		index_put(s, i);
+	return 0;
 }
 
 struct bh_source *bh_scan_add_source(struct bh_scan *s, const char *path, const char *data,
@@ -47,19 +83,28 @@ struct bh_source *bh_scan_add_source(struct bh_scan *s, const char *path, const 
 	src->len = len;
 	if (!src->path || !src->data)
 		return NULL;
+	if (2 * (s->nsources + 1) > s->source_index_cap && index_grow(s))
+		return NULL;
 	s->sources[s->nsources++] = src;
+	index_put(s, s->nsources - 1);
 	return src;
 }
 
 const struct bh_source *bh_scan_find_source(const struct bh_scan *s, const char *path)
 {
-	if (!path)
+	size_t mask, h, best = 0;
+
+	if (!path || !s->source_index_cap)
 		return NULL;
-	/* Most lookups are for the file added last, so search backwards. */
-	for (size_t i = s->nsources; i > 0; i--)
-		if (strcmp(s->sources[i - 1]->path, path) == 0)
-			return s->sources[i - 1];
-	return NULL;
+	mask = s->source_index_cap - 1;
+	/* A file named twice keeps both entries; the later one wins, as before. */
+	for (h = path_hash(path) & mask; s->source_index[h]; h = (h + 1) & mask) {
+		size_t i = s->source_index[h];
+
+		if (i > best && strcmp(s->sources[i - 1]->path, path) == 0)
+			best = i;
+	}
+	return best ? s->sources[best - 1] : NULL;
 }
 
 const char *bh_source_line(struct bh_source *src, struct bh_arena *a, unsigned line, size_t *len)

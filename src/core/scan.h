@@ -35,6 +35,10 @@ struct bh_scan {
 	struct bh_findings findings;
 	struct bh_source **sources;
 	size_t nsources, sources_cap;
+	/* Open-addressing index of sources by path (indices + 1; 0 is empty), so that looking a
+	 * finding's file up stays O(1) for runs over many files. */
+	size_t *source_index;
+	size_t source_index_cap;
 	struct bh_diag *errors;
 	size_t nerrors, errors_cap;
 	enum bh_pss_level pss; /* --pss: evaluate only that level's PSS controls */

@@ -6,10 +6,10 @@
  *
  * Agents are the workloads that .bulkhead.yaml `agents:` names (namespaces, label selectors), or
  * that carry the bulkhead.dev/agent annotation (on the object or its pod template) or the
- * bulkhead.dev/agent-class label. Without an `agents:` section, a workload whose name or
- * namespace contains "agent" is treated as one, so that an unconfigured scan still judges the
- * usual layout. An agent's class is its bulkhead.dev/agent-class label, else the annotation's
- * value when it is not a plain "true".
+ * bulkhead.dev/agent-class label. Without an `agents:` section, a workload in a namespace with
+ * "agent" or "agents" as a word of its name is treated as one, so that an unconfigured scan still
+ * judges the usual layout. An agent's class is its bulkhead.dev/agent-class label, else the
+ * annotation's value when it is not a plain "true".
  *
  * CiliumNetworkPolicies are not part of the connlist, but a workload that no NetworkPolicy
  * isolates and a Cilium policy does is judged by its Cilium rules where that is sound at L3: the
@@ -70,9 +70,25 @@ static const struct bh_node *wl_node(const struct np_wl *w)
 	return n ? n : w->root;
 }
 
-static int contains(const char *hay, const char *needle)
+/*
+ * Whether a namespace name reads as an agent namespace: "agent" or "agents" as one of its
+ * dash-separated words ("agents", "ai-agents", "moltbot-agents"). Workload names are not used:
+ * "user-agent-parser" is not an agent.
+ */
+static int agent_namespace_name(const char *ns)
 {
-	return hay && strstr(hay, needle) != NULL;
+	const char *p = ns;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "-_.");
+
+		if ((n == 5 && !strncmp(p, "agent", 5)) || (n == 6 && !strncmp(p, "agents", 6)))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
 }
 
 /* Labels of a config selector ({app: agent}) matched as matchLabels. */
@@ -113,7 +129,7 @@ static void mark_agents(const struct bh_scan *s, struct np_model *m)
 		for (size_t k = 0; bh_node_is_seq(sels) && k < sels->seq.n; k++)
 			if (cfg_labels_match(sels->seq.items[k], &w->labels))
 				w->agent = 1;
-		if (!ag && (contains(w->name, "agent") || contains(w->ns, "agent")))
+		if (!ag && agent_namespace_name(w->ns))
 			w->agent = 1;
 		/* The declared orchestrator drives agents; it is not one of them. */
 		if (cfg_labels_match(bh_node_get(ag, "orchestrator"), &w->labels))
