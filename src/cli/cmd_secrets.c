@@ -202,8 +202,16 @@ const struct bh_command cmd_secrets_def = {
 		"'bulkhead:allow SE-024' only that rule. Exit status: 0 when no finding is at or above\n"
 		"--fail-on, 1 when one is, 2 for usage or input errors, 3 for operational errors.",
 	.options = secrets_options,
-	.examples = "  $ bulkhead secrets .\n"
-		    "  $ bulkhead secrets --git -j 8 --format sarif -o secrets.sarif\n"
-		    "  $ bulkhead secrets --git origin/main..HEAD\n"
-		    "  $ env | bulkhead secrets -\n",
+	.examples =
+		"  $ bulkhead secrets .\n"
+		"  $ bulkhead secrets --git -j 8 --format sarif -o secrets.sarif\n"
+		"  $ bulkhead secrets --git origin/main..HEAD\n"
+		"  $ env | bulkhead secrets -\n"
+		"\n"
+		"  # .bulkhead.yaml: rules of your own (id, regex, optional group, entropy,\n"
+		"  # severity, title) and allowlist patterns matched against the secret.\n"
+		"  secrets:\n"
+		"    rules:\n"
+		"      - {id: ACME-001, regex: 'acme_live_([a-z0-9]{24})', group: 1, severity: critical}\n"
+		"    allow: ['^AKIA[A-Z0-9]{12}TEST$']\n",
 };

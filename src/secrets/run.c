@@ -185,16 +185,20 @@ static void record_error(struct run *r, const struct bh_diag *d)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static void count_input(struct run *r, size_t bytes)
+/* Inputs scanned by one worker, added to the scan once when it ends (no lock per file). */
+struct tally {
+	size_t files, bytes;
+};
+
+static void count_input(struct tally *t, size_t bytes)
 {
-	pthread_mutex_lock(&r->mu);
-	r->s->files_scanned++;
-	r->s->bytes_scanned += bytes;
-	pthread_mutex_unlock(&r->mu);
+	t->files++;
+	t->bytes += bytes;
 }
 
 /* Scan one file by streaming it; binary files (by content) are skipped. */
-static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path)
+static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path,
+		      struct tally *t)
 {
 	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
 	struct bh_diag d = { 0 };
@@ -214,7 +218,8 @@ static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *
 		close(fd);
 		return;
 	}
-	err = bh_secrets_scanner_scan_fd(sc, fd, 1, &binary, on_match, &h, &d);
+	err = bh_secrets_scanner_scan_fd(sc, fd, fd ? (size_t)st.st_size : 0, 1, &binary, on_match,
+					 &h, &d);
 	if (fd)
 		close(fd);
 	if (err == BH_ERR_NOMEM) {
@@ -233,7 +238,7 @@ static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *
 		record_error(r, &d);
 	}
 	if (!binary)
-		count_input(r, fd ? (size_t)st.st_size : 0);
+		count_input(t, fd ? (size_t)st.st_size : 0);
 }
 
 static void *worker(void *arg)
@@ -241,6 +246,7 @@ static void *worker(void *arg)
 	struct run *r = arg;
 	struct bh_secrets_scanner *sc = NULL;
 	struct bh_git_reader *gr = NULL;
+	struct tally t = { 0, 0 };
 	size_t n = r->git.n ? r->git.n : r->nfiles;
 
 	if (bh_secrets_scanner_new(r->e, &sc)) {
@@ -277,11 +283,15 @@ static void *worker(void *arg)
 			err = bh_secrets_scanner_scan(sc, data, len, on_match, &h);
 			if (err == BH_ERR_NOMEM)
 				r->fatal = err;
-			count_input(r, len);
+			count_input(&t, len);
 		} else {
-			scan_file(r, sc, r->files[i]);
+			scan_file(r, sc, r->files[i], &t);
 		}
 	}
+	pthread_mutex_lock(&r->mu);
+	r->s->files_scanned += t.files;
+	r->s->bytes_scanned += t.bytes;
+	pthread_mutex_unlock(&r->mu);
 	bh_git_reader_close(gr);
 	bh_secrets_scanner_free(sc);
 	return NULL;

@@ -83,11 +83,14 @@ bh_err bh_secrets_scanner_scan(struct bh_secrets_scanner *sc, const char *data, 
 
 /*
  * Scan an open file descriptor by streaming it in overlapping windows of
- * BH_LIMIT_SECRETS_WINDOW bytes: memory stays flat whatever the file size. When skip_binary is
- * set and the first bytes look binary, nothing is scanned and *binary is set to 1.
+ * BH_LIMIT_SECRETS_WINDOW bytes: memory stays flat whatever the file size. size is the file's
+ * size when known (fstat of a regular file; reading stops there), 0 to read to end of file.
+ * When skip_binary is set and the first bytes look binary, nothing is scanned and *binary is
+ * set to 1.
  */
-bh_err bh_secrets_scanner_scan_fd(struct bh_secrets_scanner *sc, int fd, int skip_binary,
-				  int *binary, bh_secret_cb cb, void *ctx, struct bh_diag *diag);
+bh_err bh_secrets_scanner_scan_fd(struct bh_secrets_scanner *sc, int fd, size_t size,
+				  int skip_binary, int *binary, bh_secret_cb cb, void *ctx,
+				  struct bh_diag *diag);
 
 /* Options of a `bulkhead secrets` run. */
 struct bh_secrets_opts {

@@ -722,7 +722,8 @@ static void test_large_file_bounded_memory(void **state)
 	memset(&h, 0, sizeof(h));
 	assert_int_equal(bh_secrets_scanner_new(bh_secrets_engine_default(), &sc), BH_OK);
 	before = maxrss_kib();
-	assert_int_equal(bh_secrets_scanner_scan_fd(sc, fd, 1, &binary, collect, &h, NULL), BH_OK);
+	assert_int_equal(bh_secrets_scanner_scan_fd(sc, fd, 0, 1, &binary, collect, &h, NULL),
+			 BH_OK);
 	after = maxrss_kib();
 	bh_secrets_scanner_free(sc);
 	close(fd);
@@ -753,7 +754,8 @@ static void test_binary_skip(void **state)
 	lseek(fd, 0, SEEK_SET);
 	memset(&h, 0, sizeof(h));
 	assert_int_equal(bh_secrets_scanner_new(bh_secrets_engine_default(), &sc), BH_OK);
-	assert_int_equal(bh_secrets_scanner_scan_fd(sc, fd, 1, &binary, collect, &h, NULL), BH_OK);
+	assert_int_equal(bh_secrets_scanner_scan_fd(sc, fd, 0, 1, &binary, collect, &h, NULL),
+			 BH_OK);
 	bh_secrets_scanner_free(sc);
 	close(fd);
 	assert_int_equal(binary, 1);
