@@ -839,7 +839,7 @@ static size_t cmd_start(const struct sh_cmd *c, int *sudo)
 		}
 		break;
 	}
-	return i;
+	return i < c->n ? i : c->n; /* "sudo -u" at the end skips past the last word */
 }
 
 /* A RUN-like script with where its offsets point. */
