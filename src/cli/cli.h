@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/suppress.h"
 #include "report/report.h"
 
 struct bh_opt_doc {
@@ -50,29 +51,20 @@ void cli_list_commands(FILE *f);
 /* Print an error diagnostic as "bulkhead: file:line:col: message". */
 void cli_diag(const struct bh_diag *d);
 
-/* Options shared by every command that reports findings. */
+/*
+ * Options shared by every command that reports findings (scan, secrets, image): the report's
+ * format and destination, the failure threshold, the config file and the baseline.
+ */
 struct cli_report {
 	struct bh_report_opts opts;
 	const char *output;
 	const char *fail_on;
-	int color_mode; /* -1 never, 0 auto, 1 always */
+	int color_mode;		     /* -1 never, 0 auto, 1 always */
+	const char *config;	     /* -c, --config */
+	const char *baseline_path;   /* --baseline */
+	const char *write_baseline;  /* --write-baseline */
+	struct bh_baseline baseline; /* loaded by cli_scan_setup */
 };
-#define CLI_REPORT_OPTIONS                                                                                                 \
-	{ "-f, --format FORMAT", "text (default), json or sarif." },                                                       \
-		{ "-o, --output FILE",                                                                                     \
-		  "Write the report to FILE atomically instead of standard output." },                                     \
-		{ "--fail-on SEVERITY",                                                                                    \
-		  "Exit 1 when a finding is at or above SEVERITY: critical, high (default), medium, low, info or none." }, \
-		{ "--color, --no-color",                                                                                   \
-		  "Force or disable colour; by default colour is used on a terminal unless NO_COLOR is set." },            \
-	{                                                                                                                  \
-		"--show-suppressed", "Also list suppressed findings and what suppressed each."                             \
-	}
-
-/* Handle one of the shared options; returns 1 when it was one, 0 when not, -1 on a bad value. */
-int cli_report_option(struct cli_report *r, int opt, const char *arg);
-/* Render s and write it to stdout or r->output; returns an exit code for output failures. */
-int cli_report_emit(struct cli_report *r, struct bh_scan *s);
 
 /* getopt_long codes for the shared long options. */
 enum {
@@ -80,16 +72,55 @@ enum {
 	CLI_OPT_COLOR,
 	CLI_OPT_NO_COLOR,
 	CLI_OPT_SHOW_SUPPRESSED,
+	CLI_OPT_BASELINE,
+	CLI_OPT_WRITE_BASELINE,
 	CLI_OPT_FIRST_COMMAND_OPTION = 1100,
 };
-#define CLI_REPORT_LONGOPTS                                                                     \
-	{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, \
-		{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON },                        \
-		{ "color", no_argument, NULL, CLI_OPT_COLOR },                                  \
-		{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },                            \
-	{                                                                                       \
-		"show-suppressed", no_argument, NULL, CLI_OPT_SHOW_SUPPRESSED                   \
-	}
+
+/* clang-format off */
+#define CLI_REPORT_OPTIONS \
+	{ "-f, --format FORMAT", "text (default), json or sarif." }, \
+	{ "-o, --output FILE", "Write the report to FILE atomically instead of standard output." }, \
+	{ "--fail-on SEVERITY", "Exit 1 when a finding is at or above SEVERITY: critical, high (default), medium, low, info or none." }, \
+	{ "--color, --no-color", "Force or disable colour; by default colour is used on a terminal unless NO_COLOR is set." }, \
+	{ "--show-suppressed", "Also list suppressed findings and what suppressed each." }, \
+	{ "-c, --config FILE", "Use FILE instead of the .bulkhead.yaml found by walking up from the first path to the repository root." }, \
+	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." }, \
+	{ "--write-baseline FILE", "Write the fingerprints of the current findings to FILE instead of a report; exit 0, or 2 after input errors." }
+
+/* The short options they add to a command's getopt string. */
+#define CLI_REPORT_SHORTOPTS "f:o:c:"
+
+#define CLI_REPORT_LONGOPTS \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON }, \
+	{ "color", no_argument, NULL, CLI_OPT_COLOR }, \
+	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR }, \
+	{ "show-suppressed", no_argument, NULL, CLI_OPT_SHOW_SUPPRESSED }, \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "baseline", required_argument, NULL, CLI_OPT_BASELINE }, \
+	{ "write-baseline", required_argument, NULL, CLI_OPT_WRITE_BASELINE }
+/* clang-format on */
+
+/* Handle one of the shared options; returns 1 when it was one, 0 when not, -1 on a bad value. */
+int cli_report_option(struct cli_report *r, int opt, const char *arg);
+/* Render s and write it to stdout or r->output; returns an exit code for output failures. */
+int cli_report_emit(struct cli_report *r, struct bh_scan *s);
+/*
+ * Before a run: load the config (--config, else the .bulkhead.yaml found from first_path),
+ * apply --fail-on over the config's level, and load --baseline. Returns 0, or 2 after printing
+ * the error.
+ */
+int cli_scan_setup(struct cli_report *r, struct bh_scan *s, const char *first_path);
+/*
+ * After a run whose findings are suppressed and sorted: print the input errors, then write the
+ * baseline (--write-baseline) or the report. Returns the exit code: 3 when the output cannot be
+ * written, 2 after input errors, 1 when a finding is at or above the fail-on level, else 0.
+ */
+int cli_scan_finish(struct cli_report *r, struct bh_scan *s, const char *tool);
+/* The baseline's memory. */
+void cli_report_release(struct cli_report *r);
 
 /* Command definitions, one file each. */
 extern const struct bh_command cmd_scan_def;

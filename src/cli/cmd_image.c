@@ -18,8 +18,6 @@
 enum {
 	OPT_PLATFORM = CLI_OPT_FIRST_COMMAND_OPTION,
 	OPT_SBOM,
-	OPT_CONFIG,
-	OPT_BASELINE,
 };
 
 static const struct bh_opt_doc image_options[] = {
@@ -28,9 +26,6 @@ static const struct bh_opt_doc image_options[] = {
 	  "Pick this platform's manifest from an image index (default linux/amd64, else the first)." },
 	{ "--sbom FORMAT",
 	  "Write the image's SBOM instead of the audit: spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON)." },
-	{ "-c, --config FILE",
-	  "Use FILE instead of the .bulkhead.yaml found from the current directory." },
-	{ "--baseline FILE", "Suppress findings whose fingerprints are in FILE." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -72,14 +67,11 @@ static int run(int argc, char **argv)
 		CLI_REPORT_LONGOPTS,
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "sbom", required_argument, NULL, OPT_SBOM },
-		{ "config", required_argument, NULL, 'c' },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_report r = { 0 };
-	const char *platform = NULL, *config = NULL, *baseline_path = NULL;
-	struct bh_baseline baseline = { 0 };
+	const char *platform = NULL;
 	int sbom = -1, opt, rc;
 	struct bh_image img;
 	struct bh_scan s;
@@ -87,7 +79,7 @@ static int run(int argc, char **argv)
 	bh_err err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_REPORT_SHORTOPTS "h", longopts, NULL)) != -1) {
 		int k = cli_report_option(&r, opt, optarg);
 
 		if (k < 0)
@@ -105,12 +97,6 @@ static int run(int argc, char **argv)
 				sbom = BH_SBOM_CYCLONEDX;
 			else
 				return cli_usage(&cmd_image_def, "--sbom takes spdx or cyclonedx");
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case OPT_BASELINE:
-			baseline_path = optarg;
 			break;
 		case 'h':
 			cli_help(stdout, &cmd_image_def);
@@ -133,25 +119,17 @@ static int run(int argc, char **argv)
 		return rc;
 	}
 	bh_scan_init(&s);
-	if (bh_engine_config(&s, config, ".", &d) ||
-	    (baseline_path && bh_baseline_load(baseline_path, &baseline, &d))) {
-		cli_diag(&d);
-		bh_scan_release(&s);
-		bh_image_release(&img);
-		return 2;
-	}
-	if (r.fail_on)
-		bh_severity_parse(r.fail_on, &s.cfg.fail_on);
+	rc = cli_scan_setup(&r, &s, ".");
+	if (rc)
+		goto out;
 	s.files_scanned = 1;
 	s.bytes_scanned = (size_t)img.bytes;
 	bh_image_audit(&s, &img);
-	bh_suppress_apply(&s, baseline_path ? &baseline : NULL);
+	bh_suppress_apply(&s, &r.baseline);
 	bh_findings_sort(&s.findings);
-	r.opts.tool = "image";
-	rc = cli_report_emit(&r, &s);
-	if (!rc)
-		rc = bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1 : 0;
-	bh_baseline_release(&baseline);
+	rc = cli_scan_finish(&r, &s, "image");
+out:
+	cli_report_release(&r);
 	bh_scan_release(&s);
 	bh_image_release(&img);
 	return rc;

@@ -16,10 +16,7 @@
 #include "core/banned.h"
 
 enum {
-	OPT_CONFIG = CLI_OPT_FIRST_COMMAND_OPTION,
-	OPT_BASELINE,
-	OPT_WRITE_BASELINE,
-	OPT_GIT,
+	OPT_GIT = CLI_OPT_FIRST_COMMAND_OPTION,
 	OPT_SHOW_SECRETS,
 };
 
@@ -29,12 +26,6 @@ static const struct bh_opt_doc secrets_options[] = {
 	  "Scan the git history of the repository at PATH (default .) instead of its files: every blob reachable from RANGE ('main..feature', a ref; default every ref and HEAD), once, attributed to the commit that added it." },
 	{ "-j, --jobs N", "Scan with N threads (default: the number of CPUs)." },
 	{ "--show-secrets", "Print the secrets themselves instead of a redacted form." },
-	{ "-c, --config FILE",
-	  "Use FILE instead of the .bulkhead.yaml found by walking up from the first path; its secrets: section adds rules and allowlist patterns." },
-	{ "--baseline FILE",
-	  "Suppress findings whose fingerprints are in FILE (the format of scan's baselines)." },
-	{ "--write-baseline FILE",
-	  "Write the fingerprints of the current findings to FILE and exit 0." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -55,9 +46,6 @@ static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_REPORT_LONGOPTS,
-		{ "config", required_argument, NULL, 'c' },
-		{ "baseline", required_argument, NULL, OPT_BASELINE },
-		{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 		{ "git", optional_argument, NULL, OPT_GIT },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
@@ -65,10 +53,8 @@ static int run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_report r = { 0 };
-	const char *config = NULL, *baseline_path = NULL, *write_baseline = NULL;
 	const char *const stdin_path[] = { "-" };
 	const char *const dot_path[] = { "." };
-	struct bh_baseline baseline = { 0 };
 	struct bh_secrets_opts so = { 0 };
 	struct bh_secrets_engine *engine = NULL;
 	struct bh_scan s;
@@ -77,7 +63,7 @@ static int run(int argc, char **argv)
 	bh_err err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:c:j:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_REPORT_SHORTOPTS "j:h", longopts, NULL)) != -1) {
 		int k = cli_report_option(&r, opt, optarg);
 
 		if (k < 0)
@@ -85,15 +71,6 @@ static int run(int argc, char **argv)
 		if (k)
 			continue;
 		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case OPT_BASELINE:
-			baseline_path = optarg;
-			break;
-		case OPT_WRITE_BASELINE:
-			write_baseline = optarg;
-			break;
 		case OPT_GIT:
 			so.git = 1;
 			if (optarg)
@@ -133,27 +110,18 @@ static int run(int argc, char **argv)
 		so.npaths = 1;
 	}
 	bh_scan_init(&s);
-	if (bh_engine_config(&s, config, so.paths[0], &d)) {
-		cli_diag(&d);
-		bh_scan_release(&s);
-		return 2;
-	}
-	if (r.fail_on)
-		bh_severity_parse(r.fail_on, &s.cfg.fail_on);
+	rc = cli_scan_setup(&r, &s, so.paths[0]);
+	if (rc)
+		goto out;
 	if (s.cfg.root && bh_node_get(s.cfg.root, "secrets")) {
 		err = bh_secrets_engine_new(bh_node_get(s.cfg.root, "secrets"), s.cfg.path,
 					    &s.arena, &engine, &d);
 		if (err) {
 			cli_diag(&d);
-			bh_scan_release(&s);
-			return err == BH_ERR_NOMEM ? 3 : 2;
+			rc = err == BH_ERR_NOMEM ? 3 : 2;
+			goto out;
 		}
 		so.engine = engine;
-	}
-	if (baseline_path && bh_baseline_load(baseline_path, &baseline, &d)) {
-		cli_diag(&d);
-		rc = 2;
-		goto out;
 	}
 	err = bh_secrets_run(&s, &so, &d);
 	if (err == BH_ERR_NOMEM) {
@@ -166,20 +134,11 @@ static int run(int argc, char **argv)
 		rc = err == BH_ERR_USAGE || err == BH_ERR_PARSE ? 2 : 3;
 		goto out;
 	}
-	bh_suppress_apply(&s, &baseline);
+	bh_suppress_apply(&s, &r.baseline);
 	bh_findings_sort(&s.findings);
-	for (size_t i = 0; i < s.nerrors; i++)
-		cli_diag(&s.errors[i]);
-	if (write_baseline) {
-		rc = bh_baseline_write(write_baseline, &s.findings, &d) ? (cli_diag(&d), 3) : 0;
-	} else {
-		r.opts.tool = "secrets";
-		rc = cli_report_emit(&r, &s);
-		if (!rc)
-			rc = s.nerrors ? 2 : bh_findings_fail(&s.findings, s.cfg.fail_on) ? 1 : 0;
-	}
+	rc = cli_scan_finish(&r, &s, "secrets");
 out:
-	bh_baseline_release(&baseline);
+	cli_report_release(&r);
 	bh_secrets_engine_free(engine);
 	bh_scan_release(&s);
 	return rc;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/fs.h"
+#include "engine/engine.h"
 
 #include "core/banned.h"
 
@@ -117,9 +118,63 @@ int cli_report_option(struct cli_report *r, int opt, const char *arg)
 	case CLI_OPT_SHOW_SUPPRESSED:
 		r->opts.show_suppressed = 1;
 		return 1;
+	case 'c':
+		r->config = arg;
+		return 1;
+	case CLI_OPT_BASELINE:
+		r->baseline_path = arg;
+		return 1;
+	case CLI_OPT_WRITE_BASELINE:
+		r->write_baseline = arg;
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+int cli_scan_setup(struct cli_report *r, struct bh_scan *s, const char *first_path)
+{
+	struct bh_diag d = { 0 };
+
+	if (bh_engine_config(s, r->config, first_path, &d) ||
+	    (r->baseline_path && bh_baseline_load(r->baseline_path, &r->baseline, &d))) {
+		cli_diag(&d);
+		return 2;
+	}
+	/* The command line wins over the config file. */
+	if (r->fail_on)
+		bh_severity_parse(r->fail_on, &s->cfg.fail_on);
+	return 0;
+}
+
+int cli_scan_finish(struct cli_report *r, struct bh_scan *s, const char *tool)
+{
+	struct bh_diag d = { 0 };
+	int rc;
+
+	for (size_t i = 0; i < s->nerrors; i++)
+		cli_diag(&s->errors[i]);
+	if (r->write_baseline) {
+		/* Written even after input errors (what was read is accepted), but the run
+		 * still fails: a baseline of a partial scan should not pass silently. */
+		if (bh_baseline_write(r->write_baseline, &s->findings, &d)) {
+			cli_diag(&d);
+			return 3;
+		}
+		return s->nerrors ? 2 : 0;
+	}
+	r->opts.tool = tool;
+	rc = cli_report_emit(r, s);
+	if (rc)
+		return rc;
+	if (s->nerrors)
+		return 2;
+	return bh_findings_fail(&s->findings, s->cfg.fail_on) ? 1 : 0;
+}
+
+void cli_report_release(struct cli_report *r)
+{
+	bh_baseline_release(&r->baseline);
 }
 
 int cli_report_emit(struct cli_report *r, struct bh_scan *s)
