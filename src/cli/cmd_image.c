@@ -107,7 +107,9 @@ static int run(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(&cmd_image_def, "expected one IMAGE");
-	err = bh_image_open(&img, argv[optind], platform, &d);
+	/* An SBOM needs the packages, not the secret scan of every file. */
+	err = bh_image_open_flags(&img, argv[optind], platform,
+				  sbom >= 0 ? BH_IMAGE_NO_CONTENT_SCAN : 0, &d);
 	if (err) {
 		cli_diag(&d);
 		/* A digest mismatch is an input error here, not a failed verification. */

@@ -650,7 +650,7 @@ static bh_err scan_file(struct bh_image *img, unsigned layer, const char *path, 
 	size_t at;
 	char label[BH_LIMIT_IMAGE_PATH_BYTES + 16];
 
-	if (!len || bh_fs_looks_binary(data, len))
+	if (!len || (img->flags & BH_IMAGE_NO_CONTENT_SCAN) || bh_fs_looks_binary(data, len))
 		return BH_OK;
 	if (find_private_key(data, len, &at)) {
 		bh_err err =

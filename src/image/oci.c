@@ -948,6 +948,12 @@ void bh_image_release(struct bh_image *img)
 bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platform,
 		     struct bh_diag *diag)
 {
+	return bh_image_open_flags(img, spec, platform, 0, diag);
+}
+
+bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *platform,
+			   unsigned flags, struct bh_diag *diag)
+{
 	struct source src = { 0 };
 	struct plan p = { 0 };
 	struct stat st;
@@ -957,6 +963,7 @@ bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platfor
 
 	memset(img, 0, sizeof(*img));
 	bh_arena_init(&img->arena, 0);
+	img->flags = flags;
 	img->label = bh_arena_strdup(&img->arena, spec);
 	path = bh_arena_strdup(&img->arena, spec);
 	if (!img->label || !path) {

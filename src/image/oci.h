@@ -87,7 +87,11 @@ struct bh_image {
 	size_t nevents, events_cap;
 	uint64_t kept;		     /* bytes of kept file contents */
 	struct bh_img_layer *layers; /* parsed entries per layer, applied in order by finish */
+	unsigned flags;		     /* BH_IMAGE_* given to bh_image_open_flags */
 };
+
+/* Skip the secret and private-key scan of layer files (an SBOM does not need it). */
+#define BH_IMAGE_NO_CONTENT_SCAN 0x1u
 
 /*
  * Read the image named by spec: a tar file (docker-archive, OCI-in-tar, a tar of an OCI layout,
@@ -99,6 +103,9 @@ struct bh_image {
  */
 bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platform,
 		     struct bh_diag *diag);
+/* The same with BH_IMAGE_* flags. */
+bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *platform,
+			   unsigned flags, struct bh_diag *diag);
 void bh_image_release(struct bh_image *img);
 
 /* The node at path (no leading slash), without following symlinks; NULL when absent. */
