@@ -14,6 +14,7 @@
 #include "core/fs.h"
 #include "engine/engine.h"
 #include "kube/kube.h"
+#include "report/jstr.h"
 
 #include "core/banned.h"
 
@@ -65,8 +66,6 @@ static bh_err pss_json(const struct bh_pss_verdict *v, size_t n, const char *lev
 		       struct bh_buf *out)
 {
 	json_t *root = json_object(), *wls = json_array();
-	char *text;
-	bh_err err = BH_OK;
 
 	if (!root || !wls) {
 		json_decref(root);
@@ -98,15 +97,7 @@ static bh_err pss_json(const struct bh_pss_verdict *v, size_t n, const char *lev
 		json_object_set_new(w, "failed_controls", fails);
 		json_array_append_new(wls, w);
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	json_decref(root);
-	if (!text)
-		return BH_ERR_NOMEM;
-	err = bh_buf_adds(out, text);
-	if (!err)
-		err = bh_buf_addc(out, '\n');
-	free(text);
-	return err;
+	return bh_json_dump(root, JSON_SORT_KEYS, out);
 }
 
 static int pss_emit(struct cli_report *r, struct bh_scan *s)

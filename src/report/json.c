@@ -43,21 +43,6 @@ json_t *bh_report_json_finding(const struct bh_finding *f)
 	return o;
 }
 
-static bh_err dump(json_t *root, struct bh_buf *out)
-{
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	bh_err err;
-
-	json_decref(root);
-	if (!text)
-		return BH_ERR_NOMEM;
-	err = bh_buf_adds(out, text);
-	if (!err)
-		err = bh_buf_addc(out, '\n');
-	free(text);
-	return err;
-}
-
 bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
 {
 	json_t *root = json_object(), *arr = json_array(), *sum = json_object(),
@@ -99,5 +84,5 @@ bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	json_object_set_new(root, "findings", arr);
 	json_object_set_new(root, "errors", errs);
 	json_object_set_new(root, "summary", sum);
-	return dump(root, out);
+	return bh_json_dump(root, 0, out);
 }

@@ -4,6 +4,8 @@
  */
 #include "jstr.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 #include "core/buf.h"
@@ -59,4 +61,19 @@ json_t *bh_jstr(const char *s)
 	j = json_string(bh_buf_str(&b));
 	bh_buf_release(&b);
 	return j ? j : json_string("");
+}
+
+bh_err bh_json_dump(json_t *root, size_t flags, struct bh_buf *out)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII | flags);
+	bh_err err;
+
+	json_decref(root);
+	if (!text)
+		return BH_ERR_NOMEM;
+	err = bh_buf_adds(out, text);
+	if (!err)
+		err = bh_buf_addc(out, '\n');
+	free(text);
+	return err;
 }

@@ -153,8 +153,6 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 	json_t *root = json_object(), *runs = json_array(), *run = json_object(),
 	       *tool = json_object(), *driver = json_object(), *jrules = json_array(),
 	       *results = json_array();
-	char *text;
-	bh_err err;
 
 	if (!root || !runs || !run || !tool || !driver || !jrules || !results)
 		return BH_ERR_NOMEM;
@@ -230,13 +228,5 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 			    bh_jstr("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(root, "version", bh_jstr("2.1.0"));
 	json_object_set_new(root, "runs", runs);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(root);
-	if (!text)
-		return BH_ERR_NOMEM;
-	err = bh_buf_adds(out, text);
-	if (!err)
-		err = bh_buf_addc(out, '\n');
-	free(text);
-	return err;
+	return bh_json_dump(root, 0, out);
 }
