@@ -266,12 +266,8 @@ static int excluded(const struct bh_walk_opts *o, const char *path)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth);
+static bh_err walk_file(struct walk_state *w, const char *path, dev_t dev, ino_t ino);
 
 static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
 {
@@ -304,7 +300,30 @@ static bh_err walk_path(struct walk_state *w, const char *path, unsigned depth)
 	}
 	if (!S_ISREG(st.st_mode))
 		return BH_OK;
-	k = seen_add(w, st.st_dev, st.st_ino);
+	return walk_file(w, path, st.st_dev, st.st_ino);
+}
+
+/* A directory entry as readdir(3) gave it: the type and inode spare a stat for plain files. */
+struct walk_ent {
+	ino_t ino;
+	unsigned char type;
+	char name[];
+};
+
+static int cmp_ents(const void *a, const void *b)
+{
+	return strcmp((*(struct walk_ent *const *)a)->name, (*(struct walk_ent *const *)b)->name);
+}
+
+/*
+ * A regular file named by its directory entry: recorded and visited without a stat (the
+ * directory's device and the entry's inode identify it), which halves the path lookups of a
+ * walk over many small files.
+ */
+static bh_err walk_file(struct walk_state *w, const char *path, dev_t dev, ino_t ino)
+{
+	int k = seen_add(w, dev, ino);
+
 	if (k <= 0)
 		return k < 0 ? BH_ERR_NOMEM : BH_OK;
 	if (++w->files > BH_LIMIT_WALK_FILES) {
@@ -318,7 +337,7 @@ static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
-	char **names = NULL;
+	struct walk_ent **ents = NULL;
 	size_t n = 0, cap = 0;
 	bh_err err = BH_OK;
 
@@ -327,45 +346,55 @@ static bh_err walk_dir(struct walk_state *w, const char *path, unsigned depth)
 		return BH_OK;
 	}
 	while ((e = readdir(d))) {
-		char **nn;
+		size_t len;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (!strcmp(e->d_name, ".git") && !(w->opts && w->opts->include_git))
 			continue;
 		if (n == cap) {
+			struct walk_ent **grown;
+
 			cap = cap ? cap * 2 : 32;
-			nn = realloc(names, cap * sizeof(*names));
-			if (!nn) {
+			grown = realloc(ents, cap * sizeof(*ents));
+			if (!grown) {
 				err = BH_ERR_NOMEM;
 				goto out;
 			}
-			names = nn;
+			ents = grown;
 		}
-		names[n] = strdup(e->d_name);
-		if (!names[n]) {
+		len = strlen(e->d_name);
+		ents[n] = malloc(sizeof(**ents) + len + 1);
+		if (!ents[n]) {
 			err = BH_ERR_NOMEM;
 			goto out;
 		}
+		ents[n]->ino = e->d_ino;
+		ents[n]->type = e->d_type;
+		memcpy(ents[n]->name, e->d_name, len + 1);
 		n++;
 	}
-	qsort(names, n, sizeof(*names), cmp_names);
+	qsort(ents, n, sizeof(*ents), cmp_ents);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct bh_buf child;
 
 		bh_buf_init(&child, 0);
-		if (strcmp(path, "/") == 0 ? bh_buf_printf(&child, "/%s", names[i])
-					   : bh_buf_printf(&child, "%s/%s", path, names[i])) {
+		if (strcmp(path, "/") == 0 ? bh_buf_printf(&child, "/%s", ents[i]->name)
+					   : bh_buf_printf(&child, "%s/%s", path, ents[i]->name)) {
 			err = BH_ERR_NOMEM;
-		} else if (!excluded(w->opts, child.data)) {
+		} else if (excluded(w->opts, child.data)) {
+			/* skipped */
+		} else if (ents[i]->type == DT_REG && ents[i]->ino) {
+			err = walk_file(w, child.data, w->devs[depth - 1], ents[i]->ino);
+		} else {
 			err = walk_path(w, child.data, depth);
 		}
 		bh_buf_release(&child);
 	}
 out:
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(ents[i]);
+	free(ents);
 	closedir(d);
 	return err;
 }
