@@ -10,7 +10,7 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for dir in "$here"/conformance/*/ "$here"/cases/*/; do
+for dir in "$here"/conformance/*/ "$here"/upstream/*/ "$here"/cases/*/; do
 	dir=${dir%/}
 	[ -f "$dir/expected_connlist.txt" ] || continue
 	"$BULKHEAD" netpol list "$dir" >"$tmp/out" 2>"$tmp/err"
