@@ -38,12 +38,6 @@ struct np_iv {
 struct np_ports {
 	struct np_iv *v; /* sorted, merged, non-adjacent */
 	uint32_t n, cap;
-	/* Named ports a rule grants that did not resolve on the destination pod. netpol-analyzer
-	 * keeps them in the connection set and prints them by name ("UDP newport"), so the
-	 * connlist does too; they never count as reachable ports (np_conn_has, np_conn_is_empty).
-	 */
-	const char **names;
-	uint32_t nnames, names_cap;
 };
 
 struct np_conn {
@@ -58,9 +52,6 @@ bh_err np_conn_union(struct np_conn *dst, const struct np_conn *src);
 bh_err np_conn_intersect(struct np_conn *dst, const struct np_conn *src);
 int np_conn_is_all(const struct np_conn *c);
 int np_conn_is_empty(const struct np_conn *c);
-/* Empty also of unresolved named ports: whether the connlist prints the pair. */
-int np_conn_is_void(const struct np_conn *c);
-bh_err np_conn_add_name(struct np_conn *c, enum np_proto proto, const char *name);
 int np_conn_has(const struct np_conn *c, enum np_proto proto, uint32_t port);
 /* "All Connections", "No Connections" or "TCP 80,8080-8090,UDP 53" (section 5.5). */
 bh_err np_conn_format(const struct np_conn *c, struct bh_buf *out);

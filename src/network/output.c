@@ -242,7 +242,7 @@ static bh_err pairs(const struct np_model *m, enum np_format fmt, const char *fo
 				continue;
 			if (focus && !np_wl_is(m, s, focus) && !np_wl_is(m, d, focus))
 				continue;
-			if ((err = np_allowed(m, s, d, &c)) || np_conn_is_void(&c))
+			if ((err = np_allowed(m, s, d, &c)) || np_conn_is_empty(&c))
 				continue;
 			bh_buf_reset(&cb);
 			if (!(err = np_conn_format(&c, &cb)))

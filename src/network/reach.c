@@ -247,8 +247,7 @@ bh_err np_rule_ports(const struct np_rule *r, const struct np_ep *dst, const str
 			if (dst->is_ip)
 				continue; /* named ports never resolve for IP destinations */
 			w = &m->wl[dst->wl];
-			size_t k;
-			for (k = 0; k < w->nports; k++)
+			for (size_t k = 0; k < w->nports; k++)
 				if (w->ports[k].name && w->ports[k].proto == p->proto &&
 				    strcmp(w->ports[k].name, p->named) == 0) {
 					if (np_conn_add(out, p->proto, w->ports[k].port,
@@ -256,9 +255,6 @@ bh_err np_rule_ports(const struct np_rule *r, const struct np_ep *dst, const str
 						return BH_ERR_NOMEM;
 					break; /* the first container port with the name */
 				}
-			/* No match on this pod: kept by name, as netpol-analyzer prints it. */
-			if (k == w->nports && np_conn_add_name(out, p->proto, p->named))
-				return BH_ERR_NOMEM;
 			continue;
 		}
 		if (np_conn_add(out, p->proto, p->all ? 1 : p->lo, p->all ? 65535 : p->hi))
@@ -326,7 +322,7 @@ bh_err np_allowed(const struct np_model *m, const struct np_ep *src, const struc
 		err = np_egress_allowed(m, src->wl, dst, out);
 	else
 		err = np_conn_set_all(out);
-	if (err || dst->is_ip || np_conn_is_void(out))
+	if (err || dst->is_ip || np_conn_is_empty(out))
 		return err;
 	err = np_ingress_allowed(m, src, dst->wl, &in);
 	if (!err)

@@ -38,58 +38,13 @@ void np_conn_free(struct np_conn *c)
 		free(c->p[i].v);
 		c->p[i].v = NULL;
 		c->p[i].n = c->p[i].cap = 0;
-		free(c->p[i].names);
-		c->p[i].names = NULL;
-		c->p[i].nnames = c->p[i].names_cap = 0;
 	}
 }
 
 void np_conn_clear(struct np_conn *c)
 {
 	for (int i = 0; i < NP_NPROTO; i++)
-		c->p[i].n = c->p[i].nnames = 0;
-}
-
-static int ports_full(const struct np_ports *p)
-{
-	return p->n == 1 && p->v[0].lo == 1 && p->v[0].hi == 65535;
-}
-
-static int names_has(const struct np_ports *p, const char *name)
-{
-	for (uint32_t i = 0; i < p->nnames; i++)
-		if (!strcmp(p->names[i], name))
-			return 1;
-	return 0;
-}
-
-/* Keep the names sorted and unique so the printed form is canonical. */
-static bh_err names_add(struct np_ports *p, const char *name)
-{
-	uint32_t i = 0;
-
-	if (names_has(p, name))
-		return BH_OK;
-	if (p->nnames == p->names_cap) {
-		uint32_t cap = p->names_cap ? p->names_cap * 2 : 2;
-		const char **v = realloc(p->names, cap * sizeof(*v));
-
-		if (!v)
-			return BH_ERR_NOMEM;
-		p->names = v;
-		p->names_cap = cap;
-	}
-	while (i < p->nnames && strcmp(p->names[i], name) < 0)
-		i++;
-	memmove(p->names + i + 1, p->names + i, (p->nnames - i) * sizeof(*p->names));
-	p->names[i] = name;
-	p->nnames++;
-	return BH_OK;
-}
-
-bh_err np_conn_add_name(struct np_conn *c, enum np_proto proto, const char *name)
-{
-	return names_add(&c->p[proto], name);
+		c->p[i].n = 0;
 }
 
 static bh_err ports_reserve(struct np_ports *p, uint32_t n)
@@ -156,14 +111,10 @@ bh_err np_conn_set_all(struct np_conn *c)
 
 bh_err np_conn_union(struct np_conn *dst, const struct np_conn *src)
 {
-	for (int i = 0; i < NP_NPROTO; i++) {
+	for (int i = 0; i < NP_NPROTO; i++)
 		for (uint32_t k = 0; k < src->p[i].n; k++)
 			if (ports_add(&dst->p[i], src->p[i].v[k].lo, src->p[i].v[k].hi))
 				return BH_ERR_NOMEM;
-		for (uint32_t k = 0; k < src->p[i].nnames; k++)
-			if (names_add(&dst->p[i], src->p[i].names[k]))
-				return BH_ERR_NOMEM;
-	}
 	return BH_OK;
 }
 
@@ -174,22 +125,15 @@ bh_err np_conn_intersect(struct np_conn *dst, const struct np_conn *src)
 		const struct np_ports *a = &dst->p[i], *b = &src->p[i];
 		uint32_t x = 0, y = 0;
 
-		/* A name survives where the other side has it too or allows the whole protocol. */
-		for (uint32_t k = 0; k < a->nnames; k++)
-			if ((ports_full(b) || names_has(b, a->names[k])) &&
-			    names_add(&r, a->names[k]))
-				goto nomem;
-		for (uint32_t k = 0; k < b->nnames; k++)
-			if (ports_full(a) && names_add(&r, b->names[k]))
-				goto nomem;
-
 		while (x < a->n && y < b->n) {
 			uint32_t lo = a->v[x].lo > b->v[y].lo ? a->v[x].lo : b->v[y].lo;
 			uint32_t hi = a->v[x].hi < b->v[y].hi ? a->v[x].hi : b->v[y].hi;
 
 			if (lo <= hi) {
-				if (ports_reserve(&r, r.n + 1))
-					goto nomem;
+				if (ports_reserve(&r, r.n + 1)) {
+					free(r.v);
+					return BH_ERR_NOMEM;
+				}
 				r.v[r.n].lo = lo;
 				r.v[r.n].hi = hi;
 				r.n++;
@@ -200,13 +144,7 @@ bh_err np_conn_intersect(struct np_conn *dst, const struct np_conn *src)
 				y++;
 		}
 		free(dst->p[i].v);
-		free(dst->p[i].names);
 		dst->p[i] = r;
-		continue;
-	nomem:
-		free(r.v);
-		free(r.names);
-		return BH_ERR_NOMEM;
 	}
 	return BH_OK;
 }
@@ -223,14 +161,6 @@ int np_conn_is_empty(const struct np_conn *c)
 {
 	for (int i = 0; i < NP_NPROTO; i++)
 		if (c->p[i].n)
-			return 0;
-	return 1;
-}
-
-int np_conn_is_void(const struct np_conn *c)
-{
-	for (int i = 0; i < NP_NPROTO; i++)
-		if (c->p[i].n || c->p[i].nnames)
 			return 0;
 	return 1;
 }
@@ -252,13 +182,12 @@ bh_err np_conn_format(const struct np_conn *c, struct bh_buf *out)
 
 	if (np_conn_is_all(c))
 		return bh_buf_adds(out, "All Connections");
-	if (np_conn_is_void(c))
+	if (np_conn_is_empty(c))
 		return bh_buf_adds(out, "No Connections");
 	for (int i = 0; i < NP_NPROTO && !err; i++) {
 		const struct np_ports *p = &c->p[i];
-		uint32_t printed = p->n;
 
-		if (!p->n && !p->nnames)
+		if (!p->n)
 			continue;
 		err = bh_buf_printf(out, "%s%s ", first ? "" : ",", proto_names[i]);
 		first = 0;
@@ -269,9 +198,6 @@ bh_err np_conn_format(const struct np_conn *c, struct bh_buf *out)
 				err = bh_buf_printf(out, "%s%u-%u", k ? "," : "", p->v[k].lo,
 						    p->v[k].hi);
 		}
-		/* Unresolved names after the numbers; a full range already covers them. */
-		for (uint32_t k = 0; k < p->nnames && !err && !ports_full(p); k++)
-			err = bh_buf_printf(out, "%s%s", printed++ ? "," : "", p->names[k]);
 	}
 	return err;
 }
