@@ -1,6 +1,6 @@
 /*
  * Output of the evaluator: the connlist in netpol-analyzer's text format (section 5: peers
- * named ns/name[Kind] and IP atoms first-last[External]... printed without the suffix, lines
+ * named ns/name[Kind] and IP atoms first-last[External], lines
  * sorted by source then destination in byte order, IP-to-IP and self pairs left out), the same
  * list as JSON, Graphviz dot and Markdown with a Mermaid graph, and `explain`, which walks the
  * policies of one pair and says which rule allows what and why the rest does not.
@@ -36,7 +36,8 @@ static bh_err side(const struct np_model *m, int src, struct ep_name **out, size
 	bh_buf_init(&b, 0);
 	for (size_t i = 0; i < na; i++) {
 		bh_buf_reset(&b);
-		if (np_iprange_format(&atoms[i], &b))
+		/* netpol-analyzer marks IP peers as outside the cluster (its PR #563, 2025). */
+		if (np_iprange_format(&atoms[i], &b) || bh_buf_adds(&b, "[External]"))
 			goto nomem;
 		v[n].ep.is_ip = 1;
 		v[n].ep.ip = atoms[i];

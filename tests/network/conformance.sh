@@ -1,5 +1,5 @@
 #!/bin/sh
-# Connlist conformance: every case directory under conformance/ (netpol-analyzer's own test
+# Connlist conformance: every case directory under conformance/ and upstream/ (netpol-analyzer's own test
 # cases, see README.md) and cases/ (semantics cases derived by hand from NETPOL_SEMANTICS.md)
 # holds manifests and expected_connlist.txt; `bulkhead netpol list DIR` must print it byte for
 # byte. Every directory under conformance/bad/ must be rejected with exit 2 and a file:line
@@ -10,7 +10,7 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for dir in "$here"/conformance/*/ "$here"/cases/*/; do
+for dir in "$here"/conformance/*/ "$here"/upstream/*/ "$here"/cases/*/; do
 	dir=${dir%/}
 	[ -f "$dir/expected_connlist.txt" ] || continue
 	"$BULKHEAD" netpol list "$dir" >"$tmp/out" 2>"$tmp/err"
