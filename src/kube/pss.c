@@ -30,7 +30,10 @@ const char *const kube_baseline_caps[] = {
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
-/* The namespaced, isolated sysctls PSA allows, as of v1.32 (v1.0 + v1.27 + v1.29 + v1.32). */
+/*
+ * The namespaced, isolated sysctls PSA allows, as of policy v1.37 (v1.0 + v1.27 + v1.29 + v1.32
+ * + v1.37): the list only grows, so the latest one admits every pod an older one did.
+ */
 const char *const kube_safe_sysctls[] = {
 	"kernel.shm_rmid_forced",
 	"net.ipv4.ip_local_port_range",
@@ -44,6 +47,8 @@ const char *const kube_safe_sysctls[] = {
 	"net.ipv4.tcp_keepalive_probes",
 	"net.ipv4.tcp_rmem",
 	"net.ipv4.tcp_wmem",
+	"net.ipv4.tcp_slow_start_after_idle" /* v1.37 */,
+	"net.ipv4.tcp_notsent_lowat" /* v1.37 */,
 	NULL,
 };
 
