@@ -12,6 +12,11 @@
  *   the baseline /proc mount control; restricted still requires the Default /proc mount
  *   (K8-020), as PSA's procMount_restricted check does since v1.35.
  *
+ * Two controls guard securityContext fields that the Kubernetes API does not have yet, and that
+ * PSA's test data already covers (its ulimits check, baseline, and cgroupOptions check,
+ * restricted, policy v1.37): a real manifest never trips them, a pod that sets them is decided
+ * as PSA decides it.
+ *
  * Where PSA runs two checks on one value (hostPath is also a restricted volume type, Unconfined
  * seccomp fails both levels, a non-default capability both capability checks), the restricted
  * rule leaves that value to the baseline one, so a scan reports it once; --pss restricted runs
@@ -575,5 +580,37 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 				"container '%s' adds capability %s; restricted allows only NET_BIND_SERVICE",
 				c->name, s);
 		}
+	}
+}
+
+/* PSA's ulimits check: any securityContext.ulimits, whatever its values, is baseline-forbidden. */
+void kube_check_ulimits(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_kube_target *t = T(subject);
+
+	for (size_t i = 0; i < t->ncs; i++) {
+		const struct bh_container *c = &t->cs[i];
+		const struct bh_node *v = bh_node_get(kube_sc(c->node), "ulimits");
+
+		ctx->container = c->name;
+		if (v && !bh_node_is_null(v))
+			bh_report(ctx, bh_node_get_key(kube_sc(c->node), "ulimits"), c->name,
+				  "container '%s' sets securityContext.ulimits", c->name);
+	}
+}
+
+/* PSA's cgroupOptions check: a cgroup mount other than ReadOnly gives write access to it. */
+void kube_check_cgroup_mount(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_kube_target *t = T(subject);
+
+	for (size_t i = 0; i < t->ncs; i++) {
+		const struct bh_container *c = &t->cs[i];
+		const struct bh_node *v = bh_node_path(kube_sc(c->node), "cgroupOptions.mountMode");
+
+		ctx->container = c->name;
+		if (v && !bh_node_is_null(v) && !bh_node_is(v, "ReadOnly"))
+			bh_report(ctx, v, c->name, "container '%s' mounts its cgroup %s", c->name,
+				  bh_node_str(v) ? bh_node_str(v) : "writable");
 	}
 }
