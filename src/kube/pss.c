@@ -12,10 +12,9 @@
  *   the baseline /proc mount control; restricted still requires the Default /proc mount
  *   (K8-020), as PSA's procMount_restricted check does since v1.35.
  *
- * Two controls guard securityContext fields that the Kubernetes API does not have yet, and that
- * PSA's test data already covers (its ulimits check, baseline, and cgroupOptions check,
- * restricted, policy v1.37): a real manifest never trips them, a pod that sets them is decided
- * as PSA decides it.
+ * Two controls guard the newest securityContext fields, checked by PSA's ulimits (baseline)
+ * and cgroupOptions (restricted) checks, whose test data reaches policy v1.37: any ulimits, and a
+ * cgroup mountMode other than ReadOnly, are rejected.
  *
  * Where PSA runs two checks on one value (hostPath is also a restricted volume type, Unconfined
  * seccomp fails both levels, a non-default capability both capability checks), the restricted
