@@ -80,6 +80,8 @@ void kube_check_run_as_user(struct bh_ctx *ctx, const void *subject);
 void kube_check_seccomp_restricted(struct bh_ctx *ctx, const void *subject);
 void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject);
 void kube_check_proc_mount_userns(struct bh_ctx *ctx, const void *subject);
+void kube_check_ulimits(struct bh_ctx *ctx, const void *subject);
+void kube_check_cgroup_mount(struct bh_ctx *ctx, const void *subject);
 
 /* Agent hardening beyond PSS (harden.c). */
 void kube_check_duplicate_keys(struct bh_ctx *ctx, const void *subject);

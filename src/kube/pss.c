@@ -12,6 +12,10 @@
  *   the baseline /proc mount control; restricted still requires the Default /proc mount
  *   (K8-020), as PSA's procMount_restricted check does since v1.35.
  *
+ * Two controls guard the newest securityContext fields, checked by PSA's ulimits (baseline)
+ * and cgroupOptions (restricted) checks, whose test data reaches policy v1.37: any ulimits, and a
+ * cgroup mountMode other than ReadOnly, are rejected.
+ *
  * Where PSA runs two checks on one value (hostPath is also a restricted volume type, Unconfined
  * seccomp fails both levels, a non-default capability both capability checks), the restricted
  * rule leaves that value to the baseline one, so a scan reports it once; --pss restricted runs
@@ -30,7 +34,10 @@ const char *const kube_baseline_caps[] = {
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
-/* The namespaced, isolated sysctls PSA allows, as of v1.32 (v1.0 + v1.27 + v1.29 + v1.32). */
+/*
+ * The namespaced, isolated sysctls PSA allows, as of policy v1.37 (v1.0 + v1.27 + v1.29 + v1.32
+ * + v1.37): the list only grows, so the latest one admits every pod an older one did.
+ */
 const char *const kube_safe_sysctls[] = {
 	"kernel.shm_rmid_forced",
 	"net.ipv4.ip_local_port_range",
@@ -44,6 +51,8 @@ const char *const kube_safe_sysctls[] = {
 	"net.ipv4.tcp_keepalive_probes",
 	"net.ipv4.tcp_rmem",
 	"net.ipv4.tcp_wmem",
+	"net.ipv4.tcp_slow_start_after_idle" /* v1.37 */,
+	"net.ipv4.tcp_notsent_lowat" /* v1.37 */,
 	NULL,
 };
 
@@ -570,5 +579,37 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 				"container '%s' adds capability %s; restricted allows only NET_BIND_SERVICE",
 				c->name, s);
 		}
+	}
+}
+
+/* PSA's ulimits check: any securityContext.ulimits, whatever its values, is baseline-forbidden. */
+void kube_check_ulimits(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_kube_target *t = T(subject);
+
+	for (size_t i = 0; i < t->ncs; i++) {
+		const struct bh_container *c = &t->cs[i];
+		const struct bh_node *v = bh_node_get(kube_sc(c->node), "ulimits");
+
+		ctx->container = c->name;
+		if (v && !bh_node_is_null(v))
+			bh_report(ctx, bh_node_get_key(kube_sc(c->node), "ulimits"), c->name,
+				  "container '%s' sets securityContext.ulimits", c->name);
+	}
+}
+
+/* PSA's cgroupOptions check: a cgroup mount other than ReadOnly gives write access to it. */
+void kube_check_cgroup_mount(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_kube_target *t = T(subject);
+
+	for (size_t i = 0; i < t->ncs; i++) {
+		const struct bh_container *c = &t->cs[i];
+		const struct bh_node *v = bh_node_path(kube_sc(c->node), "cgroupOptions.mountMode");
+
+		ctx->container = c->name;
+		if (v && !bh_node_is_null(v) && !bh_node_is(v, "ReadOnly"))
+			bh_report(ctx, v, c->name, "container '%s' mounts its cgroup %s", c->name,
+				  bh_node_str(v) ? bh_node_str(v) : "writable");
 	}
 }

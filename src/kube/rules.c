@@ -1,8 +1,8 @@
 /*
  * The K8 rule table and the layer's check pass. The table is the catalogue: `bulkhead rules`,
  * `explain`, SARIF and docs read it. The rules flagged BH_RULE_PSS_* (K8-001..K8-020 but
- * K8-004) are the Pod Security Standards controls, one per control, and --pss selects them; the
- * rest harden agents beyond PSS.
+ * K8-004, and K8-034..K8-035) are the Pod Security Standards controls, one per control, and
+ * --pss selects them; the rest harden agents beyond PSS.
  *
  * The first pass visits each object once. Per-workload facts (containers, pod securityContext,
  * Windows, user namespace) are computed once before the rules run, and cross-object lookups go
@@ -406,6 +406,30 @@ const struct bh_rule bh_kube_rules[] = {
 		.refs = "PSA namespace labels: pod-security.kubernetes.io/enforce",
 		.check = kube_check_namespace_rejects,
 	},
+	{
+		.id = "K8-034",
+		.layer = BH_LAYER_K8,
+		.severity = BH_SEV_MEDIUM,
+		.title = "Container ulimits",
+		.attack =
+			"Per-container ulimits override the limits the runtime and node set; raised ones let one pod exhaust file descriptors, processes or locked memory shared with its neighbours.",
+		.fix = "Remove securityContext.ulimits and keep the runtime's defaults.",
+		.refs = "PSA baseline check ulimits (policy v1.37)",
+		.check = kube_check_ulimits,
+		.flags = BASELINE,
+	},
+	{
+		.id = "K8-035",
+		.layer = BH_LAYER_K8,
+		.severity = BH_SEV_MEDIUM,
+		.title = "Writable cgroup mount",
+		.attack =
+			"A writable cgroup mount lets the container rewrite its own cgroup limits and controllers, escaping the resource limits set for it.",
+		.fix = "Remove securityContext.cgroupOptions.mountMode or set it to ReadOnly.",
+		.refs = "PSA restricted check cgroupOptions",
+		.check = kube_check_cgroup_mount,
+		.flags = RESTRICTED,
+	},
 };
 const size_t bh_kube_nrules = sizeof(bh_kube_rules) / sizeof(*bh_kube_rules);
 
@@ -430,6 +454,8 @@ static const char *const pss_controls[][2] = {
 	{ "K8-018", "Seccomp (restricted)" },
 	{ "K8-019", "Capabilities (restricted)" },
 	{ "K8-020", "/proc Mount Type (restricted)" },
+	{ "K8-034", "Ulimits" },
+	{ "K8-035", "Cgroup Mount (restricted)" },
 };
 
 const char *bh_kube_pss_control(const struct bh_rule *rule)
