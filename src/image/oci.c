@@ -87,16 +87,25 @@ static const char *digest_hex(const char *d)
 #define SMALL_MEMBER (4u * 1024 * 1024)
 #define SMALL_TOTAL  (256u * 1024 * 1024)
 
-static struct archive *open_outer(const char *path)
+/*
+ * Open an image tar (possibly gzip'd or zstd'd). On failure why gets libarchive's reason, such
+ * as "Unrecognized archive format" for a file that is not a tar at all, so that the error says
+ * more than "cannot open".
+ */
+static struct archive *open_outer(const char *path, char *why, size_t whylen)
 {
 	struct archive *a = archive_read_new();
 
+	snprintf(why, whylen, "out of memory");
 	if (!a)
 		return NULL;
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		const char *e = archive_error_string(a);
+
+		snprintf(why, whylen, "%s", e ? e : "unreadable");
 		archive_read_free(a);
 		return NULL;
 	}
@@ -125,13 +134,15 @@ static bh_err read_member_data(struct archive *a, uint64_t size, char **out, siz
 
 static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 {
-	struct archive *a = open_outer(src->path);
+	char why[256];
+	struct archive *a = open_outer(src->path, why, sizeof(why));
 	struct archive_entry *ae;
 	bh_err err = BH_OK;
 	int r;
 
 	if (!a)
-		return bh_diag_set(diag, BH_ERR_IO, src->path, 0, 0, "cannot open");
+		return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
+				   "not a docker-archive or OCI image tar: %s", why);
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		const char *name = archive_entry_pathname(ae);
 		struct member *m;
@@ -840,7 +851,8 @@ static bh_err read_layers_tar(struct bh_image *img, struct source *src, struct p
 	}
 	/* One layer per member per pass: a blob used twice needs another pass. */
 	for (size_t pass = 0; left && pass < p->nlayers; pass++) {
-		struct archive *a = open_outer(src->path);
+		char why[256];
+		struct archive *a = open_outer(src->path, why, sizeof(why));
 		struct archive_entry *ae;
 		struct ar_reader *rd = malloc(sizeof(*rd));
 		bh_err err = BH_OK;
@@ -849,7 +861,8 @@ static bh_err read_layers_tar(struct bh_image *img, struct source *src, struct p
 			if (a)
 				archive_read_free(a);
 			free(rd);
-			return bh_diag_set(diag, BH_ERR_IO, src->path, 0, 0, "cannot reopen");
+			return bh_diag_set(diag, BH_ERR_IO, src->path, 0, 0, "cannot reopen: %s",
+					   a ? "out of memory" : why);
 		}
 		rd->a = a;
 		while (!err && left && archive_read_next_header(a, &ae) == ARCHIVE_OK) {
