@@ -15,6 +15,10 @@ set -eu
 OUT=${1:-${BUILDDIR:-.}/im-images}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead
 T=2024-01-02T03:04:05Z
+# Made-up AWS credentials for the bad image (a secret its later layer deletes, and one in Env).
+# The allow comments keep `bulkhead secrets` on this repository clean.
+FAKE_AKID=AKIAQ3EGUBHPJOUDFQW7                       # bulkhead:allow test fixture
+FAKE_SECRET=k9VvD2Qm7bXcT1pR8sLzW4yHnE6uJ0fGaKdI3oP5 # bulkhead:allow test fixture
 mkdir -p "$OUT" "$CACHE"
 # Images are rebuilt when this script changes: the markers hold its hash.
 STAMP=$(sha256sum "$0" | cut -c1-16)
@@ -68,7 +72,8 @@ if ! built bad; then
 	cp "$SHARED/corpus/pkgdb/python/requests-2.28.1.dist-info/METADATA" \
 		"$R/usr/local/lib/python3.11/site-packages/requests-2.28.1.dist-info/"
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$R/root/.ssh/id_ecdsa" 2>/dev/null
-	printf '{"aws_access_key_id":"AKIAQ3EGUBHPJOUDFQW7","aws_secret_access_key":"k9VvD2Qm7bXcT1pR8sLzW4yHnE6uJ0fGaKdI3oP5"}\n' >"$R/app/credentials.json"
+	printf '{"aws_access_key_id":"%s","aws_secret_access_key":"%s"}\n' "$FAKE_AKID" "$FAKE_SECRET" \
+		>"$R/app/credentials.json"
 	printf 'scratch\n' >"$R/app/tmpfile"
 	mklayer "$R" "$W/l1.tar"
 	addlayer "$OUT/oci:empty" t1 "$W/l1.tar" 'COPY rootfs /'
@@ -90,7 +95,7 @@ if ! built bad; then
 		--history.created_by 'COPY app.py /app/' "$W/bad3/app.py" /app/app.py
 
 	umoci config --image "$OUT/oci:t3" --tag bad --created "$T" --config.user 0 \
-		--config.env 'AWS_SECRET_ACCESS_KEY=k9VvD2Qm7bXcT1pR8sLzW4yHnE6uJ0fGaKdI3oP5' \
+		--config.env "AWS_SECRET_ACCESS_KEY=$FAKE_SECRET" \
 		--config.env 'DB_PASSWORD=${DB_PASSWORD}' --config.env 'GPG_KEY=0x1234ABCD' \
 		--config.env 'PATH=/usr/local/bin:/usr/bin:/bin' --config.exposedports 22/tcp \
 		--config.entrypoint /usr/bin/python3 --config.cmd app.py \
