@@ -125,6 +125,17 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"2YotnFZFEjr1zCsicMWpAA",		       /* RFC 6749's access token */
 		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
 		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
+		/* RFC 5849's (OAuth 1.0) client, temporary and token credentials. */
+		"dpf43f3p2l4k3l03",
+		"kd94hf93k423kf44",
+		"hh5s93j4hdidpola",
+		"hdhd0244k9j7ao03",
+		"nnch734d00sl2jdk",
+		"pfkkdhi9sl3r4s00",
+		"9djdj82h48djs9d2",
+		"kkk9d7dh3k39sjv7",
+		"0685bd9184jfhq22",
+		"ad180jjd733klru7",
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
@@ -306,6 +317,86 @@ static int camel_words(const char *v, size_t len)
 	return 1;
 }
 
+/* The key of a generic match starting at ms: past the indentation, "export ", a Dockerfile's
+ * "ENV " or "ARG ", a list dash and
+ * the "name:" of a Kubernetes env entry, so that the key checks see the name itself. */
+static size_t generic_key_start(const char *d, size_t ms, size_t ss)
+{
+	size_t k = ms;
+
+	while (k < ss && (d[k] == ' ' || d[k] == '\t' || d[k] == '-'))
+		k++;
+	if (ss - k > 7 && !memcmp(d + k, "export", 6) && (d[k + 6] == ' ' || d[k + 6] == '\t'))
+		k += 7;
+	else if (ss - k > 4 && (!memcmp(d + k, "ENV", 3) || !memcmp(d + k, "ARG", 3)) &&
+		 (d[k + 3] == ' ' || d[k + 3] == '\t'))
+		k += 4;
+	else if (ss - k > 5 && !memcmp(d + k, "name:", 5))
+		k += 5;
+	while (k < ss && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+		k++;
+	return k;
+}
+
+/* "prod-db-credentials-v2": short lower-case words joined by '-', '_' or '.', a resource name
+ * (or a UUID), not a generated secret. */
+static int dashed_name(const char *v, size_t len)
+{
+	size_t seps = 0, seg = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] >= 'A' && v[i] <= 'Z')
+			return 0;
+		if (v[i] == '-' || v[i] == '_' || v[i] == '.') {
+			seps++;
+			seg = 0;
+		} else if (++seg > 12) {
+			return 0;
+		}
+	}
+	return seps >= 2;
+}
+
+static int k8s_value_ok(const char *v, size_t n);
+
+/* Whether a '/'-separated segment of v is long and has upper case, lower case and digits. */
+static int random_segment(const char *v, size_t len)
+{
+	int up = 0, lo = 0, dg = 0;
+	size_t seg = 0;
+
+	for (size_t i = 0; i <= len; i++, seg++) {
+		if (i == len || v[i] == '/') {
+			if (up && lo && dg && seg >= 12)
+				return 1;
+			up = lo = dg = 0;
+			seg = (size_t)-1;
+			continue;
+		}
+		up |= v[i] >= 'A' && v[i] <= 'Z';
+		lo |= v[i] >= 'a' && v[i] <= 'z';
+		dg |= v[i] >= '0' && v[i] <= '9';
+	}
+	return 0;
+}
+
+static int printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static const char *const provider_prefix[] = {
+	"sk-",	    "sk_",    "rk_",   "xai-",	"ghp_",	 "gho_",  "ghu_", "ghs_",   "ghr_",
+	"github_",  "glpat-", "AKIA",  "ASIA",	"AIza",	 "hf_",	  "gsk_", "r8_",    "pplx-",
+	"xox",	    "npm_",   "dckr_", "dapi",	"hvs.",	 "hvb.",  "SG.",  "pcsk_",  "lsv2_",
+	"fw_",	    "tgp_",   "pypi-", "sbp_",	"ntn_",	 "lin_",  "dop_", "doo_",   "dp.",
+	"GOCSPX-",  "ya29.",  "tvly-", "e2b_",	"NRAK-", "PMAK-", "pul-", "shpat_", "sntry",
+	"AGE-SECR", "tskey",  "LTAI",  "HRKU-", "fo1_",	 "sgp_",  "key-", "whsec_", "ATATT",
+};
+
 static int generic_value_ok(const char *v, size_t len)
 {
 	int hex = 1, digit = 0, alpha = 0;
@@ -321,8 +412,14 @@ static int generic_value_ok(const char *v, size_t len)
 			hex = 0;
 	}
 	/* Hex strings are digests and ids far more often than secrets in config. */
-	if (hex || !alpha)
+	if (hex || !alpha || dashed_name(v, len))
 		return 0;
+	/* A provider's prefix: its own rule knows the format, and a value it rejects (truncated,
+	 * wrong length, bad checksum) is not a credential of that provider either. */
+	for (size_t i = 0; i < sizeof(provider_prefix) / sizeof(*provider_prefix); i++)
+		if (len > strlen(provider_prefix[i]) &&
+		    !memcmp(v, provider_prefix[i], strlen(provider_prefix[i])))
+			return 0;
 	/* Without a digit, only a long value with few vowels: random letters are about 16%
 	 * vowels, words ("ApplicationDefaultCredentials") near 40%. */
 	if (!digit && (len < 20 || vowels * 3 > len || camel_words(v, len)))
@@ -335,6 +432,10 @@ static int generic_value_ok(const char *v, size_t len)
 		if (n && (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
 			  contains_ci(dec, n, "example") || bh_secrets_is_placeholder(dec, n)))
 			return 0;
+		/* Base64 of text (a Secret's data, "sCaleio123"): judge the text, as SE-043
+		 * does. */
+		if (n && printable(dec, n) && !k8s_value_ok(dec, n))
+			return 0;
 	}
 	/* A value that names what it is ("MyTestDatabaseSecret1", "generatedpassword2") is an
 	 * example written by a person, not a generated secret. */
@@ -343,8 +444,10 @@ static int generic_value_ok(const char *v, size_t len)
 	    contains_ci(v, len, "test") || contains_ci(v, len, "apikey") ||
 	    contains_ci(v, len, "api_key"))
 		return 0;
-	/* Paths, dotted names and versions. */
-	if (memchr(v, '/', len) && !memchr(v, '+', len) && !memchr(v, '=', len))
+	/* Paths, dotted names and versions; base64 without padding holds '/' too, but then
+	 * some segment mixes upper case, lower case and digits. */
+	if (memchr(v, '/', len) && !memchr(v, '+', len) && !memchr(v, '=', len) &&
+	    !random_segment(v, len))
 		return 0;
 	return has_classes(v, len);
 }
@@ -786,11 +889,11 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 			break;
 		}
 		case SC_GENERIC: {
-			size_t ke = ms;
+			size_t ks = generic_key_start(d, ms, ss), ke = ks;
 
-			while (ke < ss && !strchr("\"' \t:=", d[ke]))
+			while (ke < ss && !strchr("\"' \t:=\r\n", d[ke]))
 				ke++;
-			if (!generic_key_ok(d + ms, ke - ms) ||
+			if (!generic_key_ok(d + ks, ke - ks) ||
 			    !generic_value_ok(d + ss, se - ss) || !token_ok(sc, p, d + ss, se - ss))
 				continue;
 			break;

@@ -190,6 +190,13 @@ const size_t bh_se_nrules = sizeof(bh_se_rules) / sizeof(*bh_se_rules);
 #define END "(?:[^A-Za-z0-9_-]|$)"
 /* The rest of a key naming the provider, then an assignment (=, :, :=, =>) and a quote. */
 #define ASSIGN "[A-Za-z0-9_.-]{0,25}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}[\"']?"
+/* The same key as a Kubernetes env entry's name, its value on the next line ("- name: K" then
+ * "value: V"), the most common way a credential lands in a manifest. */
+#define ENVNEXT "[A-Za-z0-9_.-]{0,25}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?"
+/* The keywords that make a key name a secret, for the generic assignment rules. */
+#define SECRET_WORDS                                                                        \
+	"(?i:api[_.-]?key|apikey|secret[_.-]?key|secret|access[_.-]?token|auth[_.-]?token|" \
+	"client[_.-]?secret|password|passwd|private[_.-]?key)"
 
 const struct se_pattern se_patterns[] = {
 	/* OpenAI: every key kind carries "T3BlbkFJ" (base64 of "OpenAI") between two random
@@ -255,7 +262,7 @@ const struct se_pattern se_patterns[] = {
 	  SC_NONE, 0 },
 	/* AWS: key ids are a 4-letter kind and 16 base32 characters; the secret has no prefix. */
 	{ "SE-019", "AWS access key ID",
-	  START "((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b", 1, 4, 3.0f, SC_NONE, 0 },
+	  START "((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b", 1, 4, 2.5f, SC_NONE, 0 },
 	{ "SE-020", "AWS secret access key",
 	  "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret|sk)" ASSIGN
 	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
@@ -440,10 +447,45 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-071", "netrc password",
 	  "(?:^|\\s)machine[ \\t]+[^\\s]+[ \\t]+login[ \\t]+[^\\s]+[ \\t]+password[ \\t]+([^\\s\"'{}<>$]{6,128})(?:\\s|$)",
 	  1, 0, 3.0f, SC_NONE, 0 },
+	/* Keyed providers in a Kubernetes env entry: the name on one line, the value on the next.
+	 */
+	{ "SE-020", "AWS secret access key",
+	  "name:[ \\t]*[\"']?(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret)" ENVNEXT
+	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
+	  1, 0, 4.0f, SC_MIXED, SP_TWOLINE },
+	{ "SE-006", "Cohere API key",
+	  "name:[ \\t]*[\"']?(?i:cohere|co_api_key)" ENVNEXT "([A-Za-z0-9]{40})\\b", 1, 0, 4.0f,
+	  SC_MIXED, SP_TWOLINE },
+	{ "SE-008", "Mistral API key",
+	  "name:[ \\t]*[\"']?(?i:mistral)" ENVNEXT "([A-Za-z0-9]{32})\\b", 1, 0, 3.8f, SC_MIXED,
+	  SP_TWOLINE },
+	{ "SE-015", "DeepSeek API key",
+	  "name:[ \\t]*[\"']?(?i:deepseek)" ENVNEXT "(sk-[a-f0-9]{32})\\b", 1, 3, 3.0f, SC_NONE,
+	  SP_TWOLINE },
+	{ "SE-018", "Weights & Biases API key",
+	  "name:[ \\t]*[\"']?(?i:wandb)" ENVNEXT "([a-f0-9]{40})\\b", 1, 0, 3.0f, SC_NONE,
+	  SP_TWOLINE },
+	{ "SE-082", "Datadog key",
+	  "name:[ \\t]*[\"']?(?i:datadog|dd_api|dd_app)[A-Za-z0-9_.-]{0,20}(?i:key)" ENVNEXT
+	  "([a-f0-9]{32}|[a-f0-9]{40})\\b",
+	  1, 0, 3.0f, SC_NONE, SP_TWOLINE },
 	/* A secret-named key assigned a random-looking literal: the last resort, so it yields to
 	 * every specific rule and its value must pass the strictest checks. */
 	{ "SE-071", "secret",
-	  "(?i:api[_.-]?key|apikey|secret[_.-]?key|secret|access[_.-]?token|auth[_.-]?token|client[_.-]?secret|password|passwd|private[_.-]?key)[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}([\"'])([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']",
+	  SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}([\"'])([A-Za-z0-9_+/=.~@#%!^*$-]{16,100})[\"']",
 	  2, 0, 3.4f, SC_GENERIC, SP_GENERIC },
+	/* Unquoted, as .env files, YAML and INI write values: only a whole line "KEY=value" or
+	 * "key: value" (after optional "export ", "ENV ", "ARG " or "- "), so code expressions
+	 * never match. */
+	{ "SE-071", "secret",
+	  "^[ \\t]*(?:export[ \\t]+|ENV[ \\t]+|ARG[ \\t]+|-[ \\t]+)?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[ \\t]{0,5}(?::|=)[ \\t]{0,5}([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[ \\t]*\\r?$",
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE },
+	/* A Kubernetes env entry named like a secret with a literal value on the next line. */
+	{ "SE-071", "secret",
+	  "name:[ \\t]*[\"']?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']?[ \\t]*\\r?$",
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_TWOLINE },
 };
 const size_t se_npatterns = sizeof(se_patterns) / sizeof(*se_patterns);

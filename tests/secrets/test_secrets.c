@@ -842,6 +842,11 @@ static const struct eval_token eval_tokens[] = {
 	{ "SE-077", "E2B_API_KEY", "e2b_{h40}", 0 },
 	{ "SE-079", "GOOGLE_CLIENT_SECRET", "GOCSPX-{a28}", 0 },
 	{ "SE-080", "MAILGUN_API_KEY", "key-{h32}", 0 },
+	/* No provider format: a secret-named key with a generated value. */
+	{ "SE-071", "DB_PASSWORD", "{a10}{d2}{a8}", 1 },
+	{ "SE-071", "SECRET_KEY", "{a40}", 1 },
+	{ "SE-071", "client_secret", "{t32}", 1 },
+	{ "SE-071", "JWT_SECRET", "{b44}", 1 },
 };
 
 /* Contexts: @K stands for the key, @T for the token. keyed: whether the key is on the token's
@@ -860,7 +865,8 @@ static const struct eval_ctx eval_ctxs[] = {
 	{ "export", "export @K=\"@T\"\n", 1 },
 	{ "python", "@K = '@T'\n", 1 },
 	{ "js", "const client = new Client({ apiKey: '@T' });\n", 0 },
-	{ "k8s-env", "        env:\n        - name: @K\n          value: \"@T\"\n", 0 },
+	{ "k8s-env", "        env:\n        - name: @K\n          value: \"@T\"\n", 1 },
+	{ "k8s-env-plain", "        env:\n        - name: @K\n          value: @T\n", 1 },
 	{ "url-query", "curl -s 'https://api.internal.corp/v1/models?api_key=@T&limit=5'\n", 0 },
 	{ "dockerfile", "FROM python:3.12-slim\nENV @K=@T\n", 1 },
 	{ "compose", "services:\n  agent:\n    environment:\n      - @K=@T\n", 1 },
@@ -925,6 +931,7 @@ static const struct eval_miss eval_misses[] = {
 	{ "doc", "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n" },
 	{ "doc", "GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n" },
 	{ "doc", "access_token=2YotnFZFEjr1zCsicMWpAA\n" },
+	{ "doc", "oauth_token=\"ad180jjd733klru7\", oauth_consumer_key=\"0685bd9184jfhq22\"\n" },
 	/* Placeholders. */
 	{ "placeholder", "OPENAI_API_KEY=sk-...\n" },
 	{ "placeholder", "OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" },
@@ -977,6 +984,19 @@ static const struct eval_miss eval_misses[] = {
 	{ "identifier", "secret = get_secret_value_from_store_with_retries\n" },
 	{ "identifier", "token_url = \"https://oauth2.googleapis.com/token\"\n" },
 	{ "identifier", "SECRET_KEY_BASE_DUMMY=1\n" },
+	{ "identifier", "secret: prod-db-credentials-v2-main\n" },
+	{ "identifier", "  secretName: agent-tls-cert-2024-prod\n" },
+	{ "identifier", "PASSWORD_FILE=/run/secrets/db_password_v2\n" },
+	{ "identifier", "api_key: {h8}-{h4}-{h4}-{h4}-{h12}\n" },
+	{ "identifier", "SECRET_KEY_BASE=$(openssl rand -hex 64)\n" },
+	{ "identifier",
+	  "        - name: DB_PASSWORD_SECRET_NAME\n          value: agent-db-credentials-prod\n" },
+	{ "identifier",
+	  "        - name: API_KEY_HEADER\n          value: X-Agent-Api-Key-Header\n" },
+	{ "identifier",
+	  "        - name: PRIVATE_KEY_PATH\n          value: /etc/agent/keys/id_ed25519\n" },
+	{ "identifier", "private_key = load_pem_private_key(data, password=None)\n" },
+	{ "identifier", "password = hashlib.sha256(salt + raw).hexdigest()\n" },
 	/* Kubernetes Secrets whose data is empty or a placeholder. */
 	{ "k8s-secret",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\ndata: {}\n" },
@@ -987,12 +1007,15 @@ static const struct eval_miss eval_misses[] = {
 	{ "k8s-secret",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: cGFzc3dvcmQ=\n  username: YWRtaW4=\n" },
 	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sio\ndata:\n  password: c0NhbGVpbzEyMw==\n" },
+	{ "k8s-secret",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  token: \"\"\n  key: ${TOKEN_B64}\n" },
 	{ "k8s-secret",
 	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t{b100}\n" },
 };
 
 #define EVAL_MAXCAT 16
+#define EVAL_SEEDS  5 /* random instances of each positive in each context */
 
 /* Put key and token into a context's @K and @T. */
 static void eval_fill(char *out, size_t cap, const char *fmt, const char *key, const char *tok)
@@ -1024,7 +1047,8 @@ static void test_evaluation(void **state)
 
 	(void)state;
 	for (size_t t = 0; t < sizeof(eval_tokens) / sizeof(*eval_tokens); t++) {
-		for (size_t c = 0; c < sizeof(eval_ctxs) / sizeof(*eval_ctxs); c++) {
+		for (size_t c = 0, k = 0; c < sizeof(eval_ctxs) / sizeof(*eval_ctxs);
+		     k = (k + 1) % EVAL_SEEDS, c += !k) {
 			char tmpl[1024], text[4096];
 			struct hits h;
 
@@ -1032,7 +1056,8 @@ static void test_evaluation(void **state)
 				continue;
 			eval_fill(tmpl, sizeof(tmpl), eval_ctxs[c].fmt, eval_tokens[t].key,
 				  eval_tokens[t].tmpl);
-			expand(tmpl, text, sizeof(text), (unsigned)(t * 31 + c + 5));
+			expand(tmpl, text, sizeof(text),
+			       (unsigned)((t * 31 + c) * EVAL_SEEDS + k + 5));
 			scan(text, strlen(text), &h);
 			if (h.n >= 1 && !strcmp(h.rules[0], eval_tokens[t].rule) &&
 			    (h.n == 1 || !strcmp(h.rules[1], eval_tokens[t].rule))) {
