@@ -579,6 +579,9 @@ static int value_placeholder(const char *v, size_t len)
 		return 1;
 	if ((len == 4 && !memcmp(v, "null", 4)) || (len == 1 && v[0] == '~'))
 		return 1;
+	/* SOPS ciphertext ("ENC[AES256_GCM,data:...,type:str]"): encrypted, as SE-043 asks. */
+	if (len > 4 && !memcmp(v, "ENC[", 4))
+		return 1;
 	return bh_secrets_is_placeholder(v, len);
 }
 
