@@ -126,16 +126,10 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
 		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
 		/* RFC 5849's (OAuth 1.0) client, temporary and token credentials. */
-		"dpf43f3p2l4k3l03",
-		"kd94hf93k423kf44",
-		"hh5s93j4hdidpola",
-		"hdhd0244k9j7ao03",
-		"nnch734d00sl2jdk",
-		"pfkkdhi9sl3r4s00",
-		"9djdj82h48djs9d2",
-		"kkk9d7dh3k39sjv7",
-		"0685bd9184jfhq22",
-		"ad180jjd733klru7",
+		"dpf43f3p2l4k3l03", "kd94hf93k423kf44", "hh5s93j4hdidpola", "hdhd0244k9j7ao03",
+		"nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "9djdj82h48djs9d2", "kkk9d7dh3k39sjv7",
+		"0685bd9184jfhq22", "ad180jjd733klru7",
+		"QWxhZGRpbjpvcGVuIHNlc2FtZQ", /* RFC 7617's "Aladdin:open sesame" */
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
@@ -143,7 +137,8 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 	if (!len)
 		return 1;
 	if (s[0] == '$' || s[0] == '%')
-		return 1;
+		"czZCaGRSa3F0MzpnWDFmQmF0M2JW", /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
+			"gX1fBat3bV", return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (contains_ci(s, len, words[i]))
 			return 1;
@@ -389,12 +384,13 @@ static int printable(const char *s, size_t n)
 }
 
 static const char *const provider_prefix[] = {
-	"sk-",	    "sk_",    "rk_",   "xai-",	"ghp_",	 "gho_",  "ghu_", "ghs_",   "ghr_",
-	"github_",  "glpat-", "AKIA",  "ASIA",	"AIza",	 "hf_",	  "gsk_", "r8_",    "pplx-",
-	"xox",	    "npm_",   "dckr_", "dapi",	"hvs.",	 "hvb.",  "SG.",  "pcsk_",  "lsv2_",
-	"fw_",	    "tgp_",   "pypi-", "sbp_",	"ntn_",	 "lin_",  "dop_", "doo_",   "dp.",
-	"GOCSPX-",  "ya29.",  "tvly-", "e2b_",	"NRAK-", "PMAK-", "pul-", "shpat_", "sntry",
-	"AGE-SECR", "tskey",  "LTAI",  "HRKU-", "fo1_",	 "sgp_",  "key-", "whsec_", "ATATT",
+	"sk-",	 "sk_",	    "rk_",    "xai-",	"ghp_",	   "gho_",     "ghu_",	"ghs_",
+	"ghr_",	 "github_", "glpat-", "AKIA",	"ASIA",	   "AIza",     "hf_",	"gsk_",
+	"r8_",	 "pplx-",   "xox",    "npm_",	"dckr_",   "dapi",     "hvs.",	"hvb.",
+	"SG.",	 "pcsk_",   "lsv2_",  "fw_",	"tgp_",	   "pypi-",    "sbp_",	"ntn_",
+	"lin_",	 "dop_",    "doo_",   "dp.",	"GOCSPX-", "ya29.",    "tvly-", "e2b_",
+	"NRAK-", "PMAK-",   "pul-",   "shpat_", "sntry",   "AGE-SECR", "tskey", "LTAI",
+	"HRKU-", "fo1_",    "sgp_",   "key-",	"whsec_",  "ATATT",    "eyJ",
 };
 
 static int generic_value_ok(const char *v, size_t len)
@@ -886,6 +882,7 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 
 			/* "user:password" with a real password (or a registry token). */
 			if (!colon || colon == dec || plen < 6 ||
+			    bh_secrets_is_placeholder(d + ss, se - ss) ||
 			    value_placeholder(colon + 1, plen) || weak_word(colon + 1, plen) ||
 			    contains_ci(colon + 1, plen, "password"))
 				continue;

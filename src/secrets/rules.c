@@ -482,6 +482,14 @@ const struct se_pattern se_patterns[] = {
 	  "^[ \\t]*(?:export[ \\t]+|ENV[ \\t]+|ARG[ \\t]+|-[ \\t]+)?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS
 	  "[A-Za-z0-9_.-]{0,20}[ \\t]{0,5}(?::|=)[ \\t]{0,5}([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[ \\t]*\\r?$",
 	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE },
+	/* An Authorization header with a literal bearer token (a JWT is the JWT rule's) or basic
+	 * credentials ("user:password" in base64, checked as a docker auth is). */
+	{ "SE-071", "bearer token",
+	  "(?i:authorization)[\"']?[ \\t]*[:=][ \\t]*[\"']?(?i:bearer|token)[ \\t]+([A-Za-z0-9_.~+/=-]{30,500})(?:[^A-Za-z0-9_.~+/=-]|$)",
+	  1, 0, 4.0f, SC_GENERIC, SP_GENERIC },
+	{ "SE-071", "basic auth credentials",
+	  "(?i:authorization)[\"']?[ \\t]*[:=][ \\t]*[\"']?(?i:basic)[ \\t]+([A-Za-z0-9+/]{8,400}={0,2})(?:[^A-Za-z0-9+/=]|$)",
+	  1, 0, 0, SC_DOCKER_AUTH, SP_GENERIC },
 	/* A Kubernetes env entry named like a secret with a literal value on the next line. */
 	{ "SE-071", "secret",
 	  "name:[ \\t]*[\"']?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS

@@ -341,6 +341,10 @@ static const struct fixture fixtures[] = {
 	{ NULL, "data:image/png;base64,iVBORw0KGgo{b200}\n" },
 	{ NULL, "api_key = os.environ[\"OPENAI_API_KEY\"]\n" },
 	{ NULL, "client = OpenAI(api_key=\"sk-...\")\n" },
+	/* Authorization headers with literal credentials. */
+	{ "SE-071", "curl -H 'Authorization: Bearer {a40}' https://api.internal.corp\n" },
+	{ "SE-071", "  headers:\n    Authorization: \"Basic {K24}\"\n" },
+	{ NULL, "curl -H \"Authorization: Bearer ${TOKEN}\" https://api.internal.corp\n" },
 };
 
 static uint64_t rng_state;
@@ -934,6 +938,11 @@ static const struct eval_miss eval_misses[] = {
 	{ "doc", "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n" },
 	{ "doc", "GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n" },
 	{ "doc", "access_token=2YotnFZFEjr1zCsicMWpAA\n" },
+	{ "doc", "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\n" },
+	{ "doc", "Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW\n" },
+	{ "doc", "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=\n" },
+	{ "doc",
+	  "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.{t43}'\n" },
 	{ "doc", "oauth_token=\"ad180jjd733klru7\", oauth_consumer_key=\"0685bd9184jfhq22\"\n" },
 	/* Placeholders. */
 	{ "placeholder", "OPENAI_API_KEY=sk-...\n" },
@@ -966,6 +975,10 @@ static const struct eval_miss eval_misses[] = {
 	{ "reference", "aws_secret_access_key = self.get_secret_access_key()\n" },
 	{ "reference", "API_KEY = getenv(\"API_KEY\")\n" },
 	{ "reference", "          API_KEY: ${{ secrets.API_KEY }}\n" },
+	{ "reference",
+	  "curl -H \"Authorization: Bearer $OPENAI_API_KEY\" https://api.internal.corp\n" },
+	{ "placeholder",
+	  "curl -H \"Authorization: Bearer YOUR_ACCESS_TOKEN_HERE_1234567890\" x\n" },
 	{ "reference",
 	  "api_key: \"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/api-key/)\"\n" },
 	{ "reference", "spring.datasource.password=${DB_PASSWORD:defaultpass}\n" },
