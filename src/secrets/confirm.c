@@ -126,10 +126,19 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
 		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
 		/* RFC 5849's (OAuth 1.0) client, temporary and token credentials. */
-		"dpf43f3p2l4k3l03", "kd94hf93k423kf44", "hh5s93j4hdidpola", "hdhd0244k9j7ao03",
-		"nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "9djdj82h48djs9d2", "kkk9d7dh3k39sjv7",
-		"0685bd9184jfhq22", "ad180jjd733klru7",
-		"QWxhZGRpbjpvcGVuIHNlc2FtZQ", /* RFC 7617's "Aladdin:open sesame" */
+		"dpf43f3p2l4k3l03",
+		"kd94hf93k423kf44",
+		"hh5s93j4hdidpola",
+		"hdhd0244k9j7ao03",
+		"nnch734d00sl2jdk",
+		"pfkkdhi9sl3r4s00",
+		"9djdj82h48djs9d2",
+		"kkk9d7dh3k39sjv7",
+		"0685bd9184jfhq22",
+		"ad180jjd733klru7",
+		"QWxhZGRpbjpvcGVuIHNlc2FtZQ",	/* RFC 7617's "Aladdin:open sesame" */
+		"czZCaGRSa3F0MzpnWDFmQmF0M2JW", /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
+		"gX1fBat3bV",
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
@@ -137,8 +146,7 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 	if (!len)
 		return 1;
 	if (s[0] == '$' || s[0] == '%')
-		"czZCaGRSa3F0MzpnWDFmQmF0M2JW", /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
-			"gX1fBat3bV", return 1;
+		return 1;
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (contains_ci(s, len, words[i]))
 			return 1;
