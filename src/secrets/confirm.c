@@ -341,6 +341,35 @@ static size_t generic_key_start(const char *d, size_t ms, size_t ss)
 	return k;
 }
 
+/* For an SP_LINE match at ms: whether only indentation, "export ", "ENV ", "ARG ", "- " and
+ * key characters come before ms on its line; *ls is then the line's start. */
+static int line_key_start(const char *d, size_t ms, size_t *out)
+{
+	size_t ls = ms, k;
+
+	while (ls > 0 && ms - ls < 64 && d[ls - 1] != '\n')
+		ls--;
+	*out = ls;
+	if (ls > 0 && d[ls - 1] != '\n')
+		return 0;
+	k = ls;
+	while (k < ms && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	if (ms - k >= 7 && !memcmp(d + k, "export", 6) && (d[k + 6] == ' ' || d[k + 6] == '\t'))
+		k += 7;
+	else if (ms - k >= 4 && (!memcmp(d + k, "ENV", 3) || !memcmp(d + k, "ARG", 3)) &&
+		 (d[k + 3] == ' ' || d[k + 3] == '\t'))
+		k += 4;
+	else if (ms - k >= 2 && d[k] == '-' && (d[k + 1] == ' ' || d[k + 1] == '\t'))
+		k += 2;
+	while (k < ms && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	for (; k < ms; k++)
+		if (!isalnum((unsigned char)d[k]) && !strchr("_.-", d[k]))
+			return 0;
+	return 1;
+}
+
 /* "prod-db-credentials-v2": short lower-case words joined by '-', '_' or '.', a resource name
  * (or a UUID), not a generated secret. */
 static int dashed_name(const char *v, size_t len)
@@ -897,7 +926,12 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 			break;
 		}
 		case SC_GENERIC: {
-			size_t ks = generic_key_start(d, ms, ss), ke = ks;
+			size_t ks, ke;
+
+			if ((p->p.flags & SP_LINE) && !line_key_start(d, ms, &ms))
+				continue;
+			ks = generic_key_start(d, ms, ss);
+			ke = ks;
 
 			while (ke < ss && !strchr("\"' \t:=\r\n", d[ke]))
 				ke++;

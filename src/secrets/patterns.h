@@ -28,7 +28,8 @@ enum se_check {
 #define SP_MULTILINE 0x1u /* ^ and $ match at line boundaries */
 #define SP_GENERIC   0x2u /* loses to a specific rule's overlapping match */
 #define SP_CASELESS  0x4u
-#define SP_TWOLINE   0x8u /* the match spans the hit's line and the one before it */
+#define SP_LINE	     0x10u /* only a key may precede the match on its line (generic) */
+#define SP_TWOLINE   0x8u  /* the match spans the hit's line and the one before it */
 
 struct se_pattern {
 	const char *rule; /* SE rule id */

@@ -476,12 +476,13 @@ const struct se_pattern se_patterns[] = {
 	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}([\"'])([A-Za-z0-9_+/=.~@#%!^*$-]{16,100})[\"']",
 	  2, 0, 3.4f, SC_GENERIC, SP_GENERIC },
 	/* Unquoted, as .env files, YAML and INI write values: only a whole line "KEY=value" or
-	 * "key: value" (after optional "export ", "ENV ", "ARG " or "- "), so code expressions
-	 * never match. */
+	 * "key: value" (SP_LINE: before the keyword only indentation, "export ", "ENV ", "ARG ",
+	 * "- " and the rest of the key, checked in code to keep the expression cheap), so code
+	 * expressions never match. */
 	{ "SE-071", "secret",
-	  "^[ \\t]*(?:export[ \\t]+|ENV[ \\t]+|ARG[ \\t]+|-[ \\t]+)?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS
+	  SECRET_WORDS
 	  "[A-Za-z0-9_.-]{0,20}[ \\t]{0,5}(?::|=)[ \\t]{0,5}([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[ \\t]*\\r?$",
-	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE },
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_LINE },
 	/* An Authorization header with a literal bearer token (a JWT is the JWT rule's) or basic
 	 * credentials ("user:password" in base64, checked as a docker auth is). */
 	{ "SE-071", "bearer token",
