@@ -342,8 +342,9 @@ static size_t generic_key_start(const char *d, size_t ms, size_t ss)
 }
 
 /* For an SP_LINE match at ms: whether only indentation, "export ", "ENV ", "ARG ", "- " and
- * key characters come before ms on its line; *ls is then the line's start. */
-static int line_key_start(const char *d, size_t ms, size_t *out)
+ * key characters come before ms on its line (for SP_ENVNAME, env: indentation, "- ", "name:"
+ * and key characters); *out is then the line's start. */
+static int line_key_start(const char *d, size_t ms, int env, size_t *out)
 {
 	size_t ls = ms, k;
 
@@ -364,6 +365,13 @@ static int line_key_start(const char *d, size_t ms, size_t *out)
 		k += 2;
 	while (k < ms && (d[k] == ' ' || d[k] == '\t'))
 		k++;
+	if (env) {
+		if (ms - k < 5 || memcmp(d + k, "name:", 5))
+			return 0;
+		k += 5;
+		while (k < ms && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+			k++;
+	}
 	for (; k < ms; k++)
 		if (!isalnum((unsigned char)d[k]) && !strchr("_.-", d[k]))
 			return 0;
@@ -869,6 +877,10 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 		off = me > ms ? me : ms + 1;
 		if (se <= ss)
 			continue;
+		/* The line before the keyword, checked here rather than in the expression. */
+		if ((p->p.flags & (SP_LINE | SP_ENVNAME)) &&
+		    !line_key_start(d, ms, !!(p->p.flags & SP_ENVNAME), &ms))
+			continue;
 		switch (p->p.check) {
 		case SC_PEM:
 			confirm_pem(sc, p, ms, me);
@@ -928,8 +940,6 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 		case SC_GENERIC: {
 			size_t ks, ke;
 
-			if ((p->p.flags & SP_LINE) && !line_key_start(d, ms, &ms))
-				continue;
 			ks = generic_key_start(d, ms, ss);
 			ke = ks;
 

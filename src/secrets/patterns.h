@@ -29,6 +29,7 @@ enum se_check {
 #define SP_GENERIC   0x2u /* loses to a specific rule's overlapping match */
 #define SP_CASELESS  0x4u
 #define SP_LINE	     0x10u /* only a key may precede the match on its line (generic) */
+#define SP_ENVNAME   0x20u /* only "- name: " and a key may precede the match (generic) */
 #define SP_TWOLINE   0x8u  /* the match spans the hit's line and the one before it */
 
 struct se_pattern {

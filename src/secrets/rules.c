@@ -447,28 +447,25 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-071", "netrc password",
 	  "(?:^|\\s)machine[ \\t]+[^\\s]+[ \\t]+login[ \\t]+[^\\s]+[ \\t]+password[ \\t]+([^\\s\"'{}<>$]{6,128})(?:\\s|$)",
 	  1, 0, 3.0f, SC_NONE, 0 },
-	/* Keyed providers in a Kubernetes env entry: the name on one line, the value on the next.
+	/* Keyed providers in a Kubernetes env entry: the name on one line ("name:" before it
+	 * checked in code, SP_ENVNAME), the value on the next.
 	 */
 	{ "SE-020", "AWS secret access key",
-	  "name:[ \\t]*[\"']?(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret)" ENVNEXT
+	  "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret)" ENVNEXT
 	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
-	  1, 0, 4.0f, SC_MIXED, SP_TWOLINE },
-	{ "SE-006", "Cohere API key",
-	  "name:[ \\t]*[\"']?(?i:cohere|co_api_key)" ENVNEXT "([A-Za-z0-9]{40})\\b", 1, 0, 4.0f,
-	  SC_MIXED, SP_TWOLINE },
-	{ "SE-008", "Mistral API key",
-	  "name:[ \\t]*[\"']?(?i:mistral)" ENVNEXT "([A-Za-z0-9]{32})\\b", 1, 0, 3.8f, SC_MIXED,
-	  SP_TWOLINE },
-	{ "SE-015", "DeepSeek API key",
-	  "name:[ \\t]*[\"']?(?i:deepseek)" ENVNEXT "(sk-[a-f0-9]{32})\\b", 1, 3, 3.0f, SC_NONE,
-	  SP_TWOLINE },
-	{ "SE-018", "Weights & Biases API key",
-	  "name:[ \\t]*[\"']?(?i:wandb)" ENVNEXT "([a-f0-9]{40})\\b", 1, 0, 3.0f, SC_NONE,
-	  SP_TWOLINE },
+	  1, 0, 4.0f, SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-006", "Cohere API key", "(?i:cohere|co_api_key)" ENVNEXT "([A-Za-z0-9]{40})\\b", 1, 0,
+	  4.0f, SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-008", "Mistral API key", "(?i:mistral)" ENVNEXT "([A-Za-z0-9]{32})\\b", 1, 0, 3.8f,
+	  SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-015", "DeepSeek API key", "(?i:deepseek)" ENVNEXT "(sk-[a-f0-9]{32})\\b", 1, 3, 3.0f,
+	  SC_NONE, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-018", "Weights & Biases API key", "(?i:wandb)" ENVNEXT "([a-f0-9]{40})\\b", 1, 0,
+	  3.0f, SC_NONE, SP_TWOLINE | SP_ENVNAME },
 	{ "SE-082", "Datadog key",
-	  "name:[ \\t]*[\"']?(?i:datadog|dd_api|dd_app)[A-Za-z0-9_.-]{0,20}(?i:key)" ENVNEXT
+	  "(?i:datadog|dd_api|dd_app)[A-Za-z0-9_.-]{0,20}(?i:key)" ENVNEXT
 	  "([a-f0-9]{32}|[a-f0-9]{40})\\b",
-	  1, 0, 3.0f, SC_NONE, SP_TWOLINE },
+	  1, 0, 3.0f, SC_NONE, SP_TWOLINE | SP_ENVNAME },
 	/* A secret-named key assigned a random-looking literal: the last resort, so it yields to
 	 * every specific rule and its value must pass the strictest checks. */
 	{ "SE-071", "secret",
@@ -491,10 +488,11 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-071", "basic auth credentials",
 	  "(?i:authorization)[\"']?[ \\t]*[:=][ \\t]*[\"']?(?i:basic)[ \\t]+([A-Za-z0-9+/]{8,400}={0,2})(?:[^A-Za-z0-9+/=]|$)",
 	  1, 0, 0, SC_DOCKER_AUTH, SP_GENERIC },
-	/* A Kubernetes env entry named like a secret with a literal value on the next line. */
+	/* A Kubernetes env entry named like a secret with a literal value on the next line; "name:"
+	 * before the keyword is checked in code (SP_ENVNAME). */
 	{ "SE-071", "secret",
-	  "name:[ \\t]*[\"']?[A-Za-z0-9_.-]{0,30}" SECRET_WORDS
+	  SECRET_WORDS
 	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']?[ \\t]*\\r?$",
-	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_TWOLINE },
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_TWOLINE | SP_ENVNAME },
 };
 const size_t se_npatterns = sizeof(se_patterns) / sizeof(*se_patterns);
