@@ -283,6 +283,19 @@ static int weak_word(const char *s, size_t len)
 	return 1;
 }
 
+static int value_placeholder(const char *v, size_t len);
+
+/* Whether a password of a connection URL or string is a sample, a reference or too weak to be
+ * anyone's real one. */
+static int password_weak(const char *v, size_t n)
+{
+	return value_placeholder(v, n) || contains_ci(v, n, "password") ||
+	       contains_ci(v, n, "passwd") || contains_ci(v, n, "secret") ||
+	       (n <= 5 && contains_ci(v, n, "pass")) || v[0] == '$' || v[0] == '{' || v[0] == '%' ||
+	       v[0] == '*' || v[0] == '[' || weak_word(v, n) || n - 2 * count_char(v, n, '%') < 6 ||
+	       all_digits(v, n) || memchr(v, ',', n);
+}
+
 /* Whether the key of a generic assignment names a secret rather than something about one. */
 static int generic_key_ok(const char *k, size_t klen)
 {
@@ -910,16 +923,24 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 		case SC_DBURL: {
 			size_t us = ov[2], ue = ov[3];
 
-			if (value_placeholder(d + ss, se - ss) ||
-			    (ue - us == se - ss && !memcmp(d + us, d + ss, se - ss)) ||
-			    contains_ci(d + ss, se - ss, "password") ||
-			    contains_ci(d + ss, se - ss, "passwd") ||
-			    contains_ci(d + ss, se - ss, "secret") ||
-			    (se - ss <= 5 && contains_ci(d + ss, se - ss, "pass")) ||
-			    d[ss] == '$' || d[ss] == '{' || d[ss] == '%' || d[ss] == '*' ||
-			    d[ss] == '[' || weak_word(d + ss, se - ss) ||
-			    se - ss - 2 * count_char(d + ss, se - ss, '%') < 6 ||
-			    all_digits(d + ss, se - ss) || memchr(d + ss, ',', se - ss))
+			if ((ue - us == se - ss && !memcmp(d + us, d + ss, se - ss)) ||
+			    password_weak(d + ss, se - ss))
+				continue;
+			break;
+		}
+		case SC_CONNSTR: {
+			size_t ls = ss > 512 ? ss - 512 : 0;
+
+			/* A connection string names its server or user before the password. */
+			while (ls < ss && memchr(d + ls, '\n', ss - ls))
+				ls = (size_t)((const char *)memchr(d + ls, '\n', ss - ls) - d) + 1;
+			if (!(contains_ci(d + ls, ss - ls, "server=") ||
+			      contains_ci(d + ls, ss - ls, "data source=") ||
+			      contains_ci(d + ls, ss - ls, "host=") ||
+			      contains_ci(d + ls, ss - ls, "uid=") ||
+			      contains_ci(d + ls, ss - ls, "user id=") ||
+			      contains_ci(d + ls, ss - ls, "username=")) ||
+			    password_weak(d + ss, se - ss))
 				continue;
 			break;
 		}

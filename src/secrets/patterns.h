@@ -22,6 +22,7 @@ enum se_check {
 	SC_DBURL,	    /* the password of a connection URL */
 	SC_GENERIC, /* a keyword assignment: the key must name a secret, the value look random */
 	SC_DOCKER_AUTH, /* base64 "user:password" of a docker config.json */
+	SC_CONNSTR,	/* the Password= of an ADO.NET/JDBC/ODBC connection string */
 };
 
 /* Pattern flags. */

@@ -327,6 +327,9 @@ const struct se_pattern se_patterns[] = {
 	  START
 	  "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats|https?|ftps?|smtps?|ldaps?|git\\+https|ssh)://([^:/\\s@\"'<>]{0,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
 	  2, 0, 0, SC_DBURL, 0 },
+	{ "SE-042", "connection string password",
+	  "(?:^|[;\"' \\t])(?i:password|pwd)[ \\t]*=[ \\t]*([^;\"'\\s<>{}$]{6,128})(?:[;\"']|$)", 1,
+	  0, 0, SC_CONNSTR, 0 },
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
 	  0, SC_K8S_SECRET, SP_MULTILINE },
 	{ "SE-043", "Kubernetes Secret data", "\"kind\"[ \\t]*:[ \\t]*\"Secret\"", 0, 0, 0,

@@ -341,6 +341,14 @@ static const struct fixture fixtures[] = {
 	{ NULL, "data:image/png;base64,iVBORw0KGgo{b200}\n" },
 	{ NULL, "api_key = os.environ[\"OPENAI_API_KEY\"]\n" },
 	{ NULL, "client = OpenAI(api_key=\"sk-...\")\n" },
+	/* Connection strings (ADO.NET, Npgsql) with a literal password. */
+	{ "SE-042",
+	  "\"Default\": \"Server=tcp:db.internal,1433;Initial Catalog=agents;User ID=agent;Password={a8}{d2}{a6};Encrypt=True;\"\n" },
+	{ "SE-042", "Host=db;Username=app;Password={a18};Database=app\n" },
+	{ NULL,
+	  "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;\n" },
+	{ NULL, "Data Source=db;User Id=sa;Password=yourStrong(!)Password;\n" },
+	{ NULL, "Host=db;Username=app;Password=${DB_PASSWORD};Database=app\n" },
 	/* Authorization headers with literal credentials. */
 	{ "SE-071", "curl -H 'Authorization: Bearer {a40}' https://api.internal.corp\n" },
 	{ "SE-071", "  headers:\n    Authorization: \"Basic {K24}\"\n" },
@@ -996,6 +1004,10 @@ static const struct eval_miss eval_misses[] = {
 	{ "dburl", "mongodb://<user>:<password>@cluster0.mongodb.net/test\n" },
 	{ "dburl", "amqp://guest:guest@rabbitmq:5672/\n" },
 	{ "dburl", "postgresql://postgres:postgres@localhost/postgres\n" },
+	{ "dburl",
+	  "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;\n" },
+	{ "dburl", "jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=${DB_PASSWORD}\n" },
+	{ "dburl", "url = f\"host={host} password={password}\"\n" },
 	/* Names without values. */
 	{ "empty", "API_KEY=\n" },
 	{ "empty", "OPENAI_API_KEY=\"\"\n" },
