@@ -126,19 +126,13 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
 		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
 		/* RFC 5849's (OAuth 1.0) client, temporary and token credentials. */
-		"dpf43f3p2l4k3l03",
-		"kd94hf93k423kf44",
-		"hh5s93j4hdidpola",
-		"hdhd0244k9j7ao03",
-		"nnch734d00sl2jdk",
-		"pfkkdhi9sl3r4s00",
-		"9djdj82h48djs9d2",
-		"kkk9d7dh3k39sjv7",
-		"0685bd9184jfhq22",
-		"ad180jjd733klru7",
-		"QWxhZGRpbjpvcGVuIHNlc2FtZQ",	/* RFC 7617's "Aladdin:open sesame" */
-		"czZCaGRSa3F0MzpnWDFmQmF0M2JW", /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
-		"gX1fBat3bV",
+		"dpf43f3p2l4k3l03", "kd94hf93k423kf44", "hh5s93j4hdidpola", "hdhd0244k9j7ao03",
+		"nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "9djdj82h48djs9d2", "kkk9d7dh3k39sjv7",
+		"0685bd9184jfhq22", "ad180jjd733klru7",
+		"QWxhZGRpbjpvcGVuIHNlc2FtZQ",	  /* RFC 7617's "Aladdin:open sesame" */
+		"czZCaGRSa3F0MzpnWDFmQmF0M2JW",	  /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
+		"gX1fBat3bV", "kq4gihvszzgn1p0r", /* the Kubernetes docs' bootstrap token secret */
+		"f395accd246ae52d",		  /* kubeadm's documented token */
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
@@ -451,6 +445,14 @@ static const char *const provider_prefix[] = {
 	"HRKU-", "fo1_",    "sgp_",   "key-",	"whsec_",  "ATATT",    "eyJ",
 };
 
+static int b64_only(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (b64val((unsigned char)v[i]) < 0)
+			return 0;
+	return 1;
+}
+
 static int generic_value_ok(const char *v, size_t len)
 {
 	int hex = 1, digit = 0, alpha = 0;
@@ -478,17 +480,17 @@ static int generic_value_ok(const char *v, size_t len)
 	 * vowels, words ("ApplicationDefaultCredentials") near 40%. */
 	if (!digit && (len < 20 || vowels * 3 > len || camel_words(v, len)))
 		return 0;
-	/* The same in base64 ("bm90IG15IHJlYWwgcGFzc3dvcmQ=" is "not my real password"). */
-	if (v[len - 1] == '=') {
+	/* The same in base64 ("bm90IG15IHJlYWwgcGFzc3dvcmQ=" is "not my real password"), padded
+	 * or a multiple of four characters long ("MWYyZDFlMmU2N2Rm", the Kubernetes docs'). */
+	if (v[len - 1] == '=' || (len % 4 == 0 && b64_only(v, len))) {
 		char dec[128];
 		size_t n = b64_decode(v, len, dec, sizeof(dec));
 
-		if (n && (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
-			  contains_ci(dec, n, "example") || bh_secrets_is_placeholder(dec, n)))
-			return 0;
-		/* Base64 of text (a Secret's data, "sCaleio123"): judge the text, as SE-043
-		 * does. */
-		if (n && printable(dec, n) && !k8s_value_ok(dec, n))
+		/* Only base64 of text is judged by its text (a Secret's data, "sCaleio123", as
+		 * SE-043 does): random bytes say nothing. */
+		if (n && printable(dec, n) &&
+		    (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
+		     contains_ci(dec, n, "example") || !k8s_value_ok(dec, n)))
 			return 0;
 	}
 	/* A value that names what it is ("MyTestDatabaseSecret1", "generatedpassword2") is an
@@ -639,6 +641,45 @@ static int value_placeholder(const char *v, size_t len)
 	return bh_secrets_is_placeholder(v, len);
 }
 
+/* Base64 "user:password" with a real password (or a registry token): a docker auth. */
+static int docker_auth_ok(const char *b, size_t blen)
+{
+	char dec[512];
+	size_t n = b64_decode(b, blen, dec, sizeof(dec) - 1);
+	const char *colon = n ? memchr(dec, ':', n) : NULL;
+	size_t plen = colon ? n - (size_t)(colon + 1 - dec) : 0;
+
+	return colon && colon != dec && plen >= 6 && !bh_secrets_is_placeholder(b, blen) &&
+	       !value_placeholder(colon + 1, plen) && !weak_word(colon + 1, plen) &&
+	       !contains_ci(colon + 1, plen, "password");
+}
+
+/* A docker config.json (a .dockerconfigjson value): whether any "auth" in it is real. Its
+ * other fields (registry names) are not secrets. */
+static int dockerconfig_ok(const char *v, size_t n)
+{
+	const char *p = v, *end = v + n;
+	int any = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), "\"auth\"", 6))) {
+		const char *q = p + 6, *e;
+
+		while (q < end && (*q == ' ' || *q == ':' || *q == '\t'))
+			q++;
+		if (q >= end || *q != '"')
+			break;
+		e = memchr(q + 1, '"', (size_t)(end - q - 1));
+		if (!e)
+			break;
+		any = 1;
+		if (docker_auth_ok(q + 1, (size_t)(e - q - 1)))
+			return 1;
+		p = e;
+	}
+	/* No auth at all: judge the whole, as before (identitytoken, credsStore are fine). */
+	return !any && !memmem(v, n, "\"auths\"", 7);
+}
+
 /* Whether a Secret's decoded value looks like a credential rather than a sample. */
 static int k8s_value_ok(const char *v, size_t n)
 {
@@ -653,6 +694,8 @@ static int k8s_value_ok(const char *v, size_t n)
 			return 0;
 	if (n >= 11 && !memcmp(v, "-----BEGIN ", 11))
 		return memmem(v, n, "PRIVATE KEY", 11) != NULL;
+	if (n && v[0] == '{' && memmem(v, n, "\"auths\"", 7))
+		return dockerconfig_ok(v, n);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 && v[i] != '\n' && v[i] != '\r' && v[i] != '\t')
 			return 0; /* binary: not base64 of text, or not base64 at all */
@@ -944,20 +987,10 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 				continue;
 			break;
 		}
-		case SC_DOCKER_AUTH: {
-			char dec[512];
-			size_t n = b64_decode(d + ss, se - ss, dec, sizeof(dec) - 1);
-			const char *colon = n ? memchr(dec, ':', n) : NULL;
-			size_t plen = colon ? n - (size_t)(colon + 1 - dec) : 0;
-
-			/* "user:password" with a real password (or a registry token). */
-			if (!colon || colon == dec || plen < 6 ||
-			    bh_secrets_is_placeholder(d + ss, se - ss) ||
-			    value_placeholder(colon + 1, plen) || weak_word(colon + 1, plen) ||
-			    contains_ci(colon + 1, plen, "password"))
+		case SC_DOCKER_AUTH:
+			if (!docker_auth_ok(d + ss, se - ss))
 				continue;
 			break;
-		}
 		case SC_GENERIC: {
 			size_t ks, ke;
 
