@@ -125,6 +125,14 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 		"2YotnFZFEjr1zCsicMWpAA",		       /* RFC 6749's access token */
 		"tGzv3JOkF0XG5Qx2TlKWIA",		       /* RFC 6749's refresh token */
 		"SplxlOBeZQQYbYS6WxSbIA",		       /* RFC 6749's authorization code */
+		/* RFC 5849's (OAuth 1.0) client, temporary and token credentials. */
+		"dpf43f3p2l4k3l03", "kd94hf93k423kf44", "hh5s93j4hdidpola", "hdhd0244k9j7ao03",
+		"nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "9djdj82h48djs9d2", "kkk9d7dh3k39sjv7",
+		"0685bd9184jfhq22", "ad180jjd733klru7",
+		"QWxhZGRpbjpvcGVuIHNlc2FtZQ",	  /* RFC 7617's "Aladdin:open sesame" */
+		"czZCaGRSa3F0MzpnWDFmQmF0M2JW",	  /* RFC 6749's client "s6BhdRkqt3:gX1fBat3bV" */
+		"gX1fBat3bV", "kq4gihvszzgn1p0r", /* the Kubernetes docs' bootstrap token secret */
+		"f395accd246ae52d",		  /* kubeadm's documented token */
 	};
 	unsigned char seen[256] = { 0 };
 	size_t distinct = 0, run = 1, up = 1, down = 1;
@@ -269,6 +277,19 @@ static int weak_word(const char *s, size_t len)
 	return 1;
 }
 
+static int value_placeholder(const char *v, size_t len);
+
+/* Whether a password of a connection URL or string is a sample, a reference or too weak to be
+ * anyone's real one. */
+static int password_weak(const char *v, size_t n)
+{
+	return value_placeholder(v, n) || contains_ci(v, n, "password") ||
+	       contains_ci(v, n, "passwd") || contains_ci(v, n, "secret") ||
+	       (n <= 5 && contains_ci(v, n, "pass")) || v[0] == '$' || v[0] == '{' || v[0] == '%' ||
+	       v[0] == '*' || v[0] == '[' || weak_word(v, n) || n - 2 * count_char(v, n, '%') < 6 ||
+	       all_digits(v, n) || memchr(v, ',', n);
+}
+
 /* Whether the key of a generic assignment names a secret rather than something about one. */
 static int generic_key_ok(const char *k, size_t klen)
 {
@@ -306,6 +327,132 @@ static int camel_words(const char *v, size_t len)
 	return 1;
 }
 
+/* The key of a generic match starting at ms: past the indentation, "export ", a Dockerfile's
+ * "ENV " or "ARG ", a list dash and
+ * the "name:" of a Kubernetes env entry, so that the key checks see the name itself. */
+static size_t generic_key_start(const char *d, size_t ms, size_t ss)
+{
+	size_t k = ms;
+
+	while (k < ss && (d[k] == ' ' || d[k] == '\t' || d[k] == '-'))
+		k++;
+	if (ss - k > 7 && !memcmp(d + k, "export", 6) && (d[k + 6] == ' ' || d[k + 6] == '\t'))
+		k += 7;
+	else if (ss - k > 4 && (!memcmp(d + k, "ENV", 3) || !memcmp(d + k, "ARG", 3)) &&
+		 (d[k + 3] == ' ' || d[k + 3] == '\t'))
+		k += 4;
+	else if (ss - k > 5 && !memcmp(d + k, "name:", 5))
+		k += 5;
+	while (k < ss && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+		k++;
+	return k;
+}
+
+/* For an SP_LINE match at ms: whether only indentation, "export ", "ENV ", "ARG ", "- " and
+ * key characters come before ms on its line (for SP_ENVNAME, env: indentation, "- ", "name:"
+ * and key characters); *out is then the line's start. */
+static int line_key_start(const char *d, size_t ms, int env, size_t *out)
+{
+	size_t ls = ms, k;
+
+	while (ls > 0 && ms - ls < 64 && d[ls - 1] != '\n')
+		ls--;
+	*out = ls;
+	if (ls > 0 && d[ls - 1] != '\n')
+		return 0;
+	k = ls;
+	while (k < ms && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	if (ms - k >= 7 && !memcmp(d + k, "export", 6) && (d[k + 6] == ' ' || d[k + 6] == '\t'))
+		k += 7;
+	else if (ms - k >= 4 && (!memcmp(d + k, "ENV", 3) || !memcmp(d + k, "ARG", 3)) &&
+		 (d[k + 3] == ' ' || d[k + 3] == '\t'))
+		k += 4;
+	else if (ms - k >= 2 && d[k] == '-' && (d[k + 1] == ' ' || d[k + 1] == '\t'))
+		k += 2;
+	while (k < ms && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	if (env) {
+		if (ms - k < 5 || memcmp(d + k, "name:", 5))
+			return 0;
+		k += 5;
+		while (k < ms && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\''))
+			k++;
+	}
+	for (; k < ms; k++)
+		if (!isalnum((unsigned char)d[k]) && !strchr("_.-", d[k]))
+			return 0;
+	return 1;
+}
+
+/* "prod-db-credentials-v2": short lower-case words joined by '-', '_' or '.', a resource name
+ * (or a UUID), not a generated secret. */
+static int dashed_name(const char *v, size_t len)
+{
+	size_t seps = 0, seg = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] >= 'A' && v[i] <= 'Z')
+			return 0;
+		if (v[i] == '-' || v[i] == '_' || v[i] == '.') {
+			seps++;
+			seg = 0;
+		} else if (++seg > 12) {
+			return 0;
+		}
+	}
+	return seps >= 2;
+}
+
+static int k8s_value_ok(const char *v, size_t n);
+
+/* Whether a '/'-separated segment of v is long and has upper case, lower case and digits. */
+static int random_segment(const char *v, size_t len)
+{
+	int up = 0, lo = 0, dg = 0;
+	size_t seg = 0;
+
+	for (size_t i = 0; i <= len; i++, seg++) {
+		if (i == len || v[i] == '/') {
+			if (up && lo && dg && seg >= 12)
+				return 1;
+			up = lo = dg = 0;
+			seg = (size_t)-1;
+			continue;
+		}
+		up |= v[i] >= 'A' && v[i] <= 'Z';
+		lo |= v[i] >= 'a' && v[i] <= 'z';
+		dg |= v[i] >= '0' && v[i] <= '9';
+	}
+	return 0;
+}
+
+static int printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+static const char *const provider_prefix[] = {
+	"sk-",	 "sk_",	    "rk_",    "xai-",	"ghp_",	   "gho_",     "ghu_",	"ghs_",
+	"ghr_",	 "github_", "glpat-", "AKIA",	"ASIA",	   "AIza",     "hf_",	"gsk_",
+	"r8_",	 "pplx-",   "xox",    "npm_",	"dckr_",   "dapi",     "hvs.",	"hvb.",
+	"SG.",	 "pcsk_",   "lsv2_",  "fw_",	"tgp_",	   "pypi-",    "sbp_",	"ntn_",
+	"lin_",	 "dop_",    "doo_",   "dp.",	"GOCSPX-", "ya29.",    "tvly-", "e2b_",
+	"NRAK-", "PMAK-",   "pul-",   "shpat_", "sntry",   "AGE-SECR", "tskey", "LTAI",
+	"HRKU-", "fo1_",    "sgp_",   "key-",	"whsec_",  "ATATT",    "eyJ",
+};
+
+static int b64_only(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (b64val((unsigned char)v[i]) < 0)
+			return 0;
+	return 1;
+}
+
 static int generic_value_ok(const char *v, size_t len)
 {
 	int hex = 1, digit = 0, alpha = 0;
@@ -321,19 +468,29 @@ static int generic_value_ok(const char *v, size_t len)
 			hex = 0;
 	}
 	/* Hex strings are digests and ids far more often than secrets in config. */
-	if (hex || !alpha)
+	if (hex || !alpha || dashed_name(v, len))
 		return 0;
+	/* A provider's prefix: its own rule knows the format, and a value it rejects (truncated,
+	 * wrong length, bad checksum) is not a credential of that provider either. */
+	for (size_t i = 0; i < sizeof(provider_prefix) / sizeof(*provider_prefix); i++)
+		if (len > strlen(provider_prefix[i]) &&
+		    !memcmp(v, provider_prefix[i], strlen(provider_prefix[i])))
+			return 0;
 	/* Without a digit, only a long value with few vowels: random letters are about 16%
 	 * vowels, words ("ApplicationDefaultCredentials") near 40%. */
 	if (!digit && (len < 20 || vowels * 3 > len || camel_words(v, len)))
 		return 0;
-	/* The same in base64 ("bm90IG15IHJlYWwgcGFzc3dvcmQ=" is "not my real password"). */
-	if (v[len - 1] == '=') {
+	/* The same in base64 ("bm90IG15IHJlYWwgcGFzc3dvcmQ=" is "not my real password"), padded
+	 * or a multiple of four characters long ("MWYyZDFlMmU2N2Rm", the Kubernetes docs'). */
+	if (v[len - 1] == '=' || (len % 4 == 0 && b64_only(v, len))) {
 		char dec[128];
 		size_t n = b64_decode(v, len, dec, sizeof(dec));
 
-		if (n && (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
-			  contains_ci(dec, n, "example") || bh_secrets_is_placeholder(dec, n)))
+		/* Only base64 of text is judged by its text (a Secret's data, "sCaleio123", as
+		 * SE-043 does): random bytes say nothing. */
+		if (n && printable(dec, n) &&
+		    (contains_ci(dec, n, "password") || contains_ci(dec, n, "secret") ||
+		     contains_ci(dec, n, "example") || !k8s_value_ok(dec, n)))
 			return 0;
 	}
 	/* A value that names what it is ("MyTestDatabaseSecret1", "generatedpassword2") is an
@@ -343,8 +500,10 @@ static int generic_value_ok(const char *v, size_t len)
 	    contains_ci(v, len, "test") || contains_ci(v, len, "apikey") ||
 	    contains_ci(v, len, "api_key"))
 		return 0;
-	/* Paths, dotted names and versions. */
-	if (memchr(v, '/', len) && !memchr(v, '+', len) && !memchr(v, '=', len))
+	/* Paths, dotted names and versions; base64 without padding holds '/' too, but then
+	 * some segment mixes upper case, lower case and digits. */
+	if (memchr(v, '/', len) && !memchr(v, '+', len) && !memchr(v, '=', len) &&
+	    !random_segment(v, len))
 		return 0;
 	return has_classes(v, len);
 }
@@ -476,7 +635,49 @@ static int value_placeholder(const char *v, size_t len)
 		return 1;
 	if ((len == 4 && !memcmp(v, "null", 4)) || (len == 1 && v[0] == '~'))
 		return 1;
+	/* SOPS ciphertext ("ENC[AES256_GCM,data:...,type:str]"): encrypted, as SE-043 asks. */
+	if (len > 4 && !memcmp(v, "ENC[", 4))
+		return 1;
 	return bh_secrets_is_placeholder(v, len);
+}
+
+/* Base64 "user:password" with a real password (or a registry token): a docker auth. */
+static int docker_auth_ok(const char *b, size_t blen)
+{
+	char dec[512];
+	size_t n = b64_decode(b, blen, dec, sizeof(dec) - 1);
+	const char *colon = n ? memchr(dec, ':', n) : NULL;
+	size_t plen = colon ? n - (size_t)(colon + 1 - dec) : 0;
+
+	return colon && colon != dec && plen >= 6 && !bh_secrets_is_placeholder(b, blen) &&
+	       !value_placeholder(colon + 1, plen) && !weak_word(colon + 1, plen) &&
+	       !contains_ci(colon + 1, plen, "password");
+}
+
+/* A docker config.json (a .dockerconfigjson value): whether any "auth" in it is real. Its
+ * other fields (registry names) are not secrets. */
+static int dockerconfig_ok(const char *v, size_t n)
+{
+	const char *p = v, *end = v + n;
+	int any = 0;
+
+	while ((p = memmem(p, (size_t)(end - p), "\"auth\"", 6))) {
+		const char *q = p + 6, *e;
+
+		while (q < end && (*q == ' ' || *q == ':' || *q == '\t'))
+			q++;
+		if (q >= end || *q != '"')
+			break;
+		e = memchr(q + 1, '"', (size_t)(end - q - 1));
+		if (!e)
+			break;
+		any = 1;
+		if (docker_auth_ok(q + 1, (size_t)(e - q - 1)))
+			return 1;
+		p = e;
+	}
+	/* No auth at all: judge the whole, as before (identitytoken, credsStore are fine). */
+	return !any && !memmem(v, n, "\"auths\"", 7);
 }
 
 /* Whether a Secret's decoded value looks like a credential rather than a sample. */
@@ -493,6 +694,8 @@ static int k8s_value_ok(const char *v, size_t n)
 			return 0;
 	if (n >= 11 && !memcmp(v, "-----BEGIN ", 11))
 		return memmem(v, n, "PRIVATE KEY", 11) != NULL;
+	if (n && v[0] == '{' && memmem(v, n, "\"auths\"", 7))
+		return dockerconfig_ok(v, n);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 && v[i] != '\n' && v[i] != '\r' && v[i] != '\t')
 			return 0; /* binary: not base64 of text, or not base64 at all */
@@ -730,6 +933,10 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 		off = me > ms ? me : ms + 1;
 		if (se <= ss)
 			continue;
+		/* The line before the keyword, checked here rather than in the expression. */
+		if ((p->p.flags & (SP_LINE | SP_ENVNAME)) &&
+		    !line_key_start(d, ms, !!(p->p.flags & SP_ENVNAME), &ms))
+			continue;
 		switch (p->p.check) {
 		case SC_PEM:
 			confirm_pem(sc, p, ms, me);
@@ -759,38 +966,40 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 		case SC_DBURL: {
 			size_t us = ov[2], ue = ov[3];
 
-			if (value_placeholder(d + ss, se - ss) ||
-			    (ue - us == se - ss && !memcmp(d + us, d + ss, se - ss)) ||
-			    contains_ci(d + ss, se - ss, "password") ||
-			    contains_ci(d + ss, se - ss, "passwd") ||
-			    contains_ci(d + ss, se - ss, "secret") ||
-			    (se - ss <= 5 && contains_ci(d + ss, se - ss, "pass")) ||
-			    d[ss] == '$' || d[ss] == '{' || d[ss] == '%' || d[ss] == '*' ||
-			    d[ss] == '[' || weak_word(d + ss, se - ss) ||
-			    se - ss - 2 * count_char(d + ss, se - ss, '%') < 6 ||
-			    all_digits(d + ss, se - ss) || memchr(d + ss, ',', se - ss))
+			if ((ue - us == se - ss && !memcmp(d + us, d + ss, se - ss)) ||
+			    password_weak(d + ss, se - ss))
 				continue;
 			break;
 		}
-		case SC_DOCKER_AUTH: {
-			char dec[512];
-			size_t n = b64_decode(d + ss, se - ss, dec, sizeof(dec) - 1);
-			const char *colon = n ? memchr(dec, ':', n) : NULL;
-			size_t plen = colon ? n - (size_t)(colon + 1 - dec) : 0;
+		case SC_CONNSTR: {
+			size_t ls = ss > 512 ? ss - 512 : 0;
 
-			/* "user:password" with a real password (or a registry token). */
-			if (!colon || colon == dec || plen < 6 ||
-			    value_placeholder(colon + 1, plen) || weak_word(colon + 1, plen) ||
-			    contains_ci(colon + 1, plen, "password"))
+			/* A connection string names its server or user before the password. */
+			while (ls < ss && memchr(d + ls, '\n', ss - ls))
+				ls = (size_t)((const char *)memchr(d + ls, '\n', ss - ls) - d) + 1;
+			if (!(contains_ci(d + ls, ss - ls, "server=") ||
+			      contains_ci(d + ls, ss - ls, "data source=") ||
+			      contains_ci(d + ls, ss - ls, "host=") ||
+			      contains_ci(d + ls, ss - ls, "uid=") ||
+			      contains_ci(d + ls, ss - ls, "user id=") ||
+			      contains_ci(d + ls, ss - ls, "username=")) ||
+			    password_weak(d + ss, se - ss))
 				continue;
 			break;
 		}
+		case SC_DOCKER_AUTH:
+			if (!docker_auth_ok(d + ss, se - ss))
+				continue;
+			break;
 		case SC_GENERIC: {
-			size_t ke = ms;
+			size_t ks, ke;
 
-			while (ke < ss && !strchr("\"' \t:=", d[ke]))
+			ks = generic_key_start(d, ms, ss);
+			ke = ks;
+
+			while (ke < ss && !strchr("\"' \t:=\r\n", d[ke]))
 				ke++;
-			if (!generic_key_ok(d + ms, ke - ms) ||
+			if (!generic_key_ok(d + ks, ke - ks) ||
 			    !generic_value_ok(d + ss, se - ss) || !token_ok(sc, p, d + ss, se - ss))
 				continue;
 			break;

@@ -405,6 +405,8 @@ static int on_hit(unsigned int id, unsigned long long from, unsigned long long t
 	/* The hit's line, bounded either side. */
 	lo = to > BH_LIMIT_SECRETS_LINE_CTX ? (size_t)to - BH_LIMIT_SECRETS_LINE_CTX : 0;
 	ws = to ? se_line_start(sc->data, (size_t)to - 1, lo) : 0;
+	if ((p->p.flags & SP_TWOLINE) && ws > lo)
+		ws = se_line_start(sc->data, ws - 1, lo);
 	we = se_line_end(sc->data,
 			 to + BH_LIMIT_SECRETS_LINE_CTX < sc->len
 				 ? (size_t)to + BH_LIMIT_SECRETS_LINE_CTX

@@ -22,12 +22,16 @@ enum se_check {
 	SC_DBURL,	    /* the password of a connection URL */
 	SC_GENERIC, /* a keyword assignment: the key must name a secret, the value look random */
 	SC_DOCKER_AUTH, /* base64 "user:password" of a docker config.json */
+	SC_CONNSTR,	/* the Password= of an ADO.NET/JDBC/ODBC connection string */
 };
 
 /* Pattern flags. */
 #define SP_MULTILINE 0x1u /* ^ and $ match at line boundaries */
 #define SP_GENERIC   0x2u /* loses to a specific rule's overlapping match */
 #define SP_CASELESS  0x4u
+#define SP_LINE	     0x10u /* only a key may precede the match on its line (generic) */
+#define SP_ENVNAME   0x20u /* only "- name: " and a key may precede the match (generic) */
+#define SP_TWOLINE   0x8u  /* the match spans the hit's line and the one before it */
 
 struct se_pattern {
 	const char *rule; /* SE rule id */

@@ -190,6 +190,13 @@ const size_t bh_se_nrules = sizeof(bh_se_rules) / sizeof(*bh_se_rules);
 #define END "(?:[^A-Za-z0-9_-]|$)"
 /* The rest of a key naming the provider, then an assignment (=, :, :=, =>) and a quote. */
 #define ASSIGN "[A-Za-z0-9_.-]{0,25}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}[\"']?"
+/* The same key as a Kubernetes env entry's name, its value on the next line ("- name: K" then
+ * "value: V"), the most common way a credential lands in a manifest. */
+#define ENVNEXT "[A-Za-z0-9_.-]{0,25}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?"
+/* The keywords that make a key name a secret, for the generic assignment rules. */
+#define SECRET_WORDS                                                                        \
+	"(?i:api[_.-]?key|apikey|secret[_.-]?key|secret|access[_.-]?token|auth[_.-]?token|" \
+	"client[_.-]?secret|password|passwd|private[_.-]?key)"
 
 const struct se_pattern se_patterns[] = {
 	/* OpenAI: every key kind carries "T3BlbkFJ" (base64 of "OpenAI") between two random
@@ -255,7 +262,7 @@ const struct se_pattern se_patterns[] = {
 	  SC_NONE, 0 },
 	/* AWS: key ids are a 4-letter kind and 16 base32 characters; the secret has no prefix. */
 	{ "SE-019", "AWS access key ID",
-	  START "((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b", 1, 4, 3.0f, SC_NONE, 0 },
+	  START "((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b", 1, 4, 2.5f, SC_NONE, 0 },
 	{ "SE-020", "AWS secret access key",
 	  "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret|sk)" ASSIGN
 	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
@@ -320,6 +327,9 @@ const struct se_pattern se_patterns[] = {
 	  START
 	  "(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|nats|https?|ftps?|smtps?|ldaps?|git\\+https|ssh)://([^:/\\s@\"'<>]{0,64}):([^@/\\s\"'<>]{3,128})@[A-Za-z0-9._\\[\\]-]{1,255}",
 	  2, 0, 0, SC_DBURL, 0 },
+	{ "SE-042", "connection string password",
+	  "(?:^|[;\"' \\t])(?i:password|pwd)[ \\t]*=[ \\t]*([^;\"'\\s<>{}$]{6,128})(?:[;\"']|$)", 1,
+	  0, 0, SC_CONNSTR, 0 },
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
 	  0, SC_K8S_SECRET, SP_MULTILINE },
 	{ "SE-043", "Kubernetes Secret data", "\"kind\"[ \\t]*:[ \\t]*\"Secret\"", 0, 0, 0,
@@ -440,10 +450,52 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-071", "netrc password",
 	  "(?:^|\\s)machine[ \\t]+[^\\s]+[ \\t]+login[ \\t]+[^\\s]+[ \\t]+password[ \\t]+([^\\s\"'{}<>$]{6,128})(?:\\s|$)",
 	  1, 0, 3.0f, SC_NONE, 0 },
+	/* Keyed providers in a Kubernetes env entry: the name on one line ("name:" before it
+	 * checked in code, SP_ENVNAME), the value on the next.
+	 */
+	{ "SE-020", "AWS secret access key",
+	  "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret)" ENVNEXT
+	  "([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
+	  1, 0, 4.0f, SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-006", "Cohere API key", "(?i:cohere|co_api_key)" ENVNEXT "([A-Za-z0-9]{40})\\b", 1, 0,
+	  4.0f, SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-008", "Mistral API key", "(?i:mistral)" ENVNEXT "([A-Za-z0-9]{32})\\b", 1, 0, 3.8f,
+	  SC_MIXED, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-015", "DeepSeek API key", "(?i:deepseek)" ENVNEXT "(sk-[a-f0-9]{32})\\b", 1, 3, 3.0f,
+	  SC_NONE, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-018", "Weights & Biases API key", "(?i:wandb)" ENVNEXT "([a-f0-9]{40})\\b", 1, 0,
+	  3.0f, SC_NONE, SP_TWOLINE | SP_ENVNAME },
+	{ "SE-082", "Datadog key",
+	  "(?i:datadog|dd_api|dd_app)[A-Za-z0-9_.-]{0,20}(?i:key)" ENVNEXT
+	  "([a-f0-9]{32}|[a-f0-9]{40})\\b",
+	  1, 0, 3.0f, SC_NONE, SP_TWOLINE | SP_ENVNAME },
 	/* A secret-named key assigned a random-looking literal: the last resort, so it yields to
 	 * every specific rule and its value must pass the strictest checks. */
 	{ "SE-071", "secret",
-	  "(?i:api[_.-]?key|apikey|secret[_.-]?key|secret|access[_.-]?token|auth[_.-]?token|client[_.-]?secret|password|passwd|private[_.-]?key)[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}([\"'])([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']",
+	  SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]{0,5}(?::|=|:=|=>)[ \\t]{0,5}([\"'])([A-Za-z0-9_+/=.~@#%!^*$-]{16,100})[\"']",
 	  2, 0, 3.4f, SC_GENERIC, SP_GENERIC },
+	/* Unquoted, as .env files, YAML and INI write values: only a whole line "KEY=value" or
+	 * "key: value" (SP_LINE: before the keyword only indentation, "export ", "ENV ", "ARG ",
+	 * "- " and the rest of the key, checked in code to keep the expression cheap), so code
+	 * expressions never match. */
+	{ "SE-071", "secret",
+	  SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[ \\t]{0,5}(?::|=)[ \\t]{0,5}([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[ \\t]*\\r?$",
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_LINE },
+	/* An Authorization header with a literal bearer token (a JWT is the JWT rule's) or basic
+	 * credentials ("user:password" in base64, checked as a docker auth is). */
+	{ "SE-071", "bearer token",
+	  "(?i:authorization)[\"']?[ \\t]*[:=][ \\t]*[\"']?(?i:bearer|token)[ \\t]+([A-Za-z0-9_.~+/=-]{30,500})(?:[^A-Za-z0-9_.~+/=-]|$)",
+	  1, 0, 4.0f, SC_GENERIC, SP_GENERIC },
+	{ "SE-071", "basic auth credentials",
+	  "(?i:authorization)[\"']?[ \\t]*[:=][ \\t]*[\"']?(?i:basic)[ \\t]+([A-Za-z0-9+/]{8,400}={0,2})(?:[^A-Za-z0-9+/=]|$)",
+	  1, 0, 0, SC_DOCKER_AUTH, SP_GENERIC },
+	/* A Kubernetes env entry named like a secret with a literal value on the next line; "name:"
+	 * before the keyword is checked in code (SP_ENVNAME). */
+	{ "SE-071", "secret",
+	  SECRET_WORDS
+	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']?[ \\t]*\\r?$",
+	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_TWOLINE | SP_ENVNAME },
 };
 const size_t se_npatterns = sizeof(se_patterns) / sizeof(*se_patterns);

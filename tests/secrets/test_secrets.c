@@ -341,6 +341,18 @@ static const struct fixture fixtures[] = {
 	{ NULL, "data:image/png;base64,iVBORw0KGgo{b200}\n" },
 	{ NULL, "api_key = os.environ[\"OPENAI_API_KEY\"]\n" },
 	{ NULL, "client = OpenAI(api_key=\"sk-...\")\n" },
+	/* Connection strings (ADO.NET, Npgsql) with a literal password. */
+	{ "SE-042",
+	  "\"Default\": \"Server=tcp:db.internal,1433;Initial Catalog=agents;User ID=agent;Password={a8}{d2}{a6};Encrypt=True;\"\n" },
+	{ "SE-042", "Host=db;Username=app;Password={a18};Database=app\n" },
+	{ NULL,
+	  "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;\n" },
+	{ NULL, "Data Source=db;User Id=sa;Password=yourStrong(!)Password;\n" },
+	{ NULL, "Host=db;Username=app;Password=${DB_PASSWORD};Database=app\n" },
+	/* Authorization headers with literal credentials. */
+	{ "SE-071", "curl -H 'Authorization: Bearer {a40}' https://api.internal.corp\n" },
+	{ "SE-071", "  headers:\n    Authorization: \"Basic {K24}\"\n" },
+	{ NULL, "curl -H \"Authorization: Bearer ${TOKEN}\" https://api.internal.corp\n" },
 };
 
 static uint64_t rng_state;
@@ -762,6 +774,387 @@ static void test_binary_skip(void **state)
 	assert_int_equal(h.n, 0);
 }
 
+/*
+ * The evaluation set: every prefixed provider token in each of the places credentials are
+ * pasted (YAML, JSON, .env, shell export, Python and JS literals, a Kubernetes env value, a URL
+ * query, a Dockerfile ENV, a docker config), keyed tokens in the contexts that carry their key,
+ * and near misses by category (hashes, ids, public key material, documentation examples,
+ * placeholders, references, empty values, identifiers). Counts are printed per category; the
+ * test fails on any false positive or negative.
+ */
+struct eval_token {
+	const char *rule;
+	const char *key;  /* the variable name a user gives it */
+	const char *tmpl; /* the token */
+	int keyed;	  /* found only next to its provider's name */
+};
+
+static const struct eval_token eval_tokens[] = {
+	{ "SE-001", "OPENAI_API_KEY", "sk-proj-{t74}T3BlbkFJ{t74}", 0 },
+	{ "SE-001", "OPENAI_API_KEY", "sk-svcacct-{t58}T3BlbkFJ{t58}", 0 },
+	{ "SE-001", "OPENAI_API_KEY", "sk-{a20}T3BlbkFJ{a20}", 0 },
+	{ "SE-002", "OPENAI_ADMIN_KEY", "sk-admin-{t58}T3BlbkFJ{t58}", 0 },
+	{ "SE-003", "ANTHROPIC_API_KEY", "sk-ant-api03-{t93}AA", 0 },
+	{ "SE-004", "ANTHROPIC_ADMIN_KEY", "sk-ant-admin01-{t93}AA", 0 },
+	{ "SE-005", "HF_TOKEN", "hf_{l34}", 0 },
+	{ "SE-006", "COHERE_API_KEY", "{a40}", 1 },
+	{ "SE-007", "GROQ_API_KEY", "gsk_{a52}", 0 },
+	{ "SE-008", "MISTRAL_API_KEY", "{a32}", 1 },
+	{ "SE-009", "REPLICATE_API_TOKEN", "r8_{a37}", 0 },
+	{ "SE-010", "PERPLEXITY_API_KEY", "pplx-{a48}", 0 },
+	{ "SE-011", "GEMINI_API_KEY", "AIza{t35}", 0 },
+	{ "SE-012", "XAI_API_KEY", "xai-{a80}", 0 },
+	{ "SE-013", "TOGETHER_API_KEY", "tgp_v1_{t43}", 0 },
+	{ "SE-014", "FIREWORKS_API_KEY", "fw_{a24}", 0 },
+	{ "SE-015", "DEEPSEEK_API_KEY", "sk-{h32}", 1 },
+	{ "SE-016", "LANGSMITH_API_KEY", "lsv2_pt_{h32}_{h10}", 0 },
+	{ "SE-017", "PINECONE_API_KEY", "pcsk_{a6}_{a60}", 0 },
+	{ "SE-018", "WANDB_API_KEY", "{h40}", 1 },
+	{ "SE-019", "AWS_ACCESS_KEY_ID", "AKIA{u16}", 0 },
+	{ "SE-020", "AWS_SECRET_ACCESS_KEY", "{a40}", 1 },
+	{ "SE-023", "AZURE_CLIENT_SECRET", "{a3}8Q~{a34}", 0 },
+	{ "SE-024", "GITHUB_TOKEN", "ghp_{a30}{c}", 0 },
+	{ "SE-025", "GITHUB_TOKEN", "github_pat_{a22}_{a59}", 0 },
+	{ "SE-026", "GH_OAUTH_TOKEN", "gho_{a30}{c}", 0 },
+	{ "SE-027", "GH_APP_TOKEN", "ghs_{a30}{c}", 0 },
+	{ "SE-028", "GITLAB_TOKEN", "glpat-{t20}", 0 },
+	{ "SE-029", "SLACK_BOT_TOKEN", "xoxb-{d11}-{d12}-{a24}", 0 },
+	{ "SE-031", "STRIPE_SECRET_KEY", "sk_live_{a24}", 0 },
+	{ "SE-032", "TWILIO_API_KEY", "SK{h32}", 0 },
+	{ "SE-033", "SENDGRID_API_KEY", "SG.{t22}.{t43}", 0 },
+	{ "SE-034", "NPM_TOKEN", "npm_{a36}", 0 },
+	{ "SE-035", "PYPI_TOKEN", "pypi-AgEIcHlwaS5vcmc{t70}", 0 },
+	{ "SE-036", "DOCKERHUB_TOKEN", "dckr_pat_{t27}", 0 },
+	{ "SE-037", "DATABRICKS_TOKEN", "dapi{h32}", 0 },
+	{ "SE-045", "VAULT_TOKEN", "hvs.{t120}", 0 },
+	{ "SE-046", "TFE_TOKEN", "{a14}.atlasv1.{t67}", 0 },
+	{ "SE-047", "GRAFANA_TOKEN", "glsa_{a32}_{h8}", 0 },
+	{ "SE-048", "SENTRY_AUTH_TOKEN", "sntryu_{h64}", 0 },
+	{ "SE-049", "SHOPIFY_TOKEN", "shpat_{h32}", 0 },
+	{ "SE-050", "TELEGRAM_BOT_TOKEN", "{d10}:AA{t33}", 0 },
+	{ "SE-052", "LINEAR_API_KEY", "lin_api_{a40}", 0 },
+	{ "SE-053", "NOTION_TOKEN", "ntn_{a46}", 0 },
+	{ "SE-054", "POSTMAN_API_KEY", "PMAK-{h24}-{h34}", 0 },
+	{ "SE-055", "PULUMI_ACCESS_TOKEN", "pul-{h40}", 0 },
+	{ "SE-056", "DIGITALOCEAN_TOKEN", "dop_v1_{h64}", 0 },
+	{ "SE-057", "DOPPLER_TOKEN", "dp.st.{a43}", 0 },
+	{ "SE-058", "SOPS_AGE_KEY", "AGE-SECRET-KEY-1{age58}", 0 },
+	{ "SE-060", "TS_AUTHKEY", "tskey-auth-{a12}-{a30}", 0 },
+	{ "SE-061", "SUPABASE_ACCESS_TOKEN", "sbp_{h40}", 0 },
+	{ "SE-062", "NEW_RELIC_API_KEY", "NRAK-{U27}", 0 },
+	{ "SE-064", "MAILCHIMP_API_KEY", "{h32}-us14", 0 },
+	{ "SE-065", "ALIBABA_ACCESS_KEY_ID", "LTAI{a20}", 0 },
+	{ "SE-067", "GEM_HOST_API_KEY", "rubygems_{h48}", 0 },
+	{ "SE-069", "FLY_API_TOKEN", "fo1_{t43}", 0 },
+	{ "SE-070", "SRC_ACCESS_TOKEN", "sgp_{h16}_{h40}", 0 },
+	{ "SE-074", "OPENROUTER_API_KEY", "sk-or-v1-{h64}", 0 },
+	{ "SE-075", "ELEVENLABS_API_KEY", "sk_{h48}", 0 },
+	{ "SE-076", "LANGFUSE_SECRET_KEY", "sk-lf-{h8}-{h4}-{h4}-{h4}-{h12}", 0 },
+	{ "SE-077", "TAVILY_API_KEY", "tvly-dev-{a32}", 0 },
+	{ "SE-077", "E2B_API_KEY", "e2b_{h40}", 0 },
+	{ "SE-079", "GOOGLE_CLIENT_SECRET", "GOCSPX-{a28}", 0 },
+	{ "SE-080", "MAILGUN_API_KEY", "key-{h32}", 0 },
+	/* No provider format: a secret-named key with a generated value. */
+	{ "SE-071", "DB_PASSWORD", "{a10}{d2}{a8}", 1 },
+	{ "SE-071", "SECRET_KEY", "{a40}", 1 },
+	{ "SE-071", "client_secret", "{t32}", 1 },
+	{ "SE-071", "JWT_SECRET", "{b44}", 1 },
+};
+
+/* Contexts: @K stands for the key, @T for the token. keyed: whether the key is on the token's
+ * line. */
+struct eval_ctx {
+	const char *name;
+	const char *fmt;
+	int keyed;
+};
+
+static const struct eval_ctx eval_ctxs[] = {
+	{ "yaml", "config:\n  @K: @T\n", 1 },
+	{ "yaml-quoted", "@K: \"@T\"\n", 1 },
+	{ "json", "{\n  \"@K\": \"@T\",\n  \"region\": \"eu-west-1\"\n}\n", 1 },
+	{ "dotenv", "DEBUG=false\n@K=@T\n", 1 },
+	{ "export", "export @K=\"@T\"\n", 1 },
+	{ "python", "@K = '@T'\n", 1 },
+	{ "js", "const client = new Client({ apiKey: '@T' });\n", 0 },
+	{ "k8s-env", "        env:\n        - name: @K\n          value: \"@T\"\n", 1 },
+	{ "k8s-env-plain", "        env:\n        - name: @K\n          value: @T\n", 1 },
+	{ "url-query", "curl -s 'https://api.internal.corp/v1/models?api_key=@T&limit=5'\n", 0 },
+	{ "dockerfile", "FROM python:3.12-slim\nENV @K=@T\n", 1 },
+	{ "compose", "services:\n  agent:\n    environment:\n      - @K=@T\n", 1 },
+};
+
+struct eval_miss {
+	const char *category;
+	const char *tmpl;
+};
+
+static const struct eval_miss eval_misses[] = {
+	/* Hashes and digests. */
+	{ "hash", "md5sum: {h32}\n" },
+	{ "hash", "sha1 = \"{h40}\"\n" },
+	{ "hash", "checksum: sha256:{h64}\n" },
+	{ "hash", "SHA512={h128}\n" },
+	{ "hash", "commit {h40}\nAuthor: A <a@b.c>\n" },
+	{ "hash", "      - uses: actions/checkout@{h40} # v4\n" },
+	{ "hash", "image: ghcr.io/org/agent@sha256:{h64}\n" },
+	{ "hash", "FROM python:3.12-slim@sha256:{h64}\n" },
+	{ "hash", "      \"integrity\": \"sha512-{b86}==\",\n" },
+	{ "hash", "      \"integrity\": \"sha1-{b27}=\",\n" },
+	{ "hash", "github.com/pkg/errors v0.9.1 h1:{b43}=\n" },
+	{ "hash", "github.com/pkg/errors v0.9.1/go.mod h1:{b43}=\n" },
+	{ "hash", "  hashes = [\n    \"h1:{b43}=\",\n    \"zh:{h64}\",\n  ]\n" },
+	{ "hash", "requests==2.32.3 --hash=sha256:{h64}\n" },
+	{ "hash", "etag: \"{h32}\"\n" },
+	{ "hash", "secret_hash: {h64}\n" },
+	{ "hash", "password_sha256 = \"{h64}\"\n" },
+	{ "hash", "jwt.secret={H64}\n" },
+	{ "hash", "ROOT_PASSWORD_HASH=$6$rounds=5000${a16}${t43}\n" },
+	{ "hash", "\"password\": \"$2b$12${t53}\"\n" },
+	/* Ids. */
+	{ "id", "request_id: {h8}-{h4}-4{h3}-a{h3}-{h12}\n" },
+	{ "id", "tenantId: \"{h8}-{h4}-{h4}-{h4}-{h12}\"\n" },
+	{ "id", "AZURE_CLIENT_ID={h8}-{h4}-{h4}-{h4}-{h12}\n" },
+	{ "id", "[Guid(\"{H8}-{H4}-{H4}-{H4}-{H12}\")]\n" },
+	{ "id", "trace_id = '{h32}'\n" },
+	{ "id", "subscription: /subscriptions/{h8}-{h4}-{h4}-{h4}-{h12}/resourceGroups/rg\n" },
+	{ "id", "arn:aws:iam::{d12}:role/agent-runner\n" },
+	{ "id", "installation_id: {d8}\n" },
+	{ "id", "<div class=\"css-{t8} e1{a6}0\">\n" },
+	{ "id", "GOOGLE_CLIENT_ID={d12}-{h32}.apps.googleusercontent.com\n" },
+	/* Public key material and encoded non-secrets. */
+	{ "public", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{b300} user@host\n" },
+	{ "public", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{b43} user@host\n" },
+	{ "public",
+	  "-----BEGIN CERTIFICATE-----\nMIID{b64}\n{b64}\n{b40}==\n-----END CERTIFICATE-----\n" },
+	{ "public",
+	  "-----BEGIN PUBLIC KEY-----\nMIIB{b64}\n{b64}\n{b40}==\n-----END PUBLIC KEY-----\n" },
+	{ "public",
+	  "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQIN{b64}\n{b64}\n=ab12\n-----END PGP PUBLIC KEY BLOCK-----\n" },
+	{ "public", "ca.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t{b200}\n" },
+	{ "public",
+	  "    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t{b200}\n" },
+	{ "public", "<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUg{b300}\">\n" },
+	{ "public", "static const char *vector = \"{b64}\";\n" },
+	{ "public", "caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t{b200}\n" },
+	/* Documentation examples. */
+	{ "doc", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" },
+	{ "doc", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" },
+	{ "doc", "AWS_SECRET_ACCESS_KEY=\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n" },
+	{ "doc",
+	  "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n" },
+	{ "doc", "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n" },
+	{ "doc", "GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n" },
+	{ "doc", "access_token=2YotnFZFEjr1zCsicMWpAA\n" },
+	{ "doc", "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\n" },
+	{ "doc", "Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW\n" },
+	{ "doc", "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=\n" },
+	{ "doc",
+	  "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.{t43}'\n" },
+	{ "doc", "oauth_token=\"ad180jjd733klru7\", oauth_consumer_key=\"0685bd9184jfhq22\"\n" },
+	/* Placeholders. */
+	{ "placeholder", "OPENAI_API_KEY=sk-...\n" },
+	{ "placeholder", "OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" },
+	{ "placeholder", "OPENAI_API_KEY=<YOUR_API_KEY>\n" },
+	{ "placeholder", "OPENAI_API_KEY=${OPENAI_API_KEY}\n" },
+	{ "placeholder", "  token: {{ .Values.token }}\n" },
+	{ "placeholder", "  apiKey: \"{{ .Values.apiKey | b64enc }}\"\n" },
+	{ "placeholder", "password: changeme\n" },
+	{ "placeholder", "password: password\n" },
+	{ "placeholder", "API_KEY=REPLACE_ME\n" },
+	{ "placeholder", "secret_key = \"dummy\"\n" },
+	{ "placeholder", "api_key: test\n" },
+	{ "placeholder", "api_key: example\n" },
+	{ "placeholder", "ANTHROPIC_API_KEY=sk-ant-api03-your-key-here\n" },
+	{ "placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n" },
+	{ "placeholder", "STRIPE_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n" },
+	{ "placeholder", "api_key = \"your-api-key-goes-here-0123456789\"\n" },
+	{ "placeholder", "client_secret: \"********************\"\n" },
+	{ "placeholder", "AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\n" },
+	{ "placeholder", "secret_key: <%= ENV['SECRET_KEY'] %>\n" },
+	/* References to a secret kept elsewhere. */
+	{ "reference", "export OPENAI_API_KEY=$(cat /run/secrets/openai)\n" },
+	{ "reference", "api_key = os.environ[\"API_KEY\"]\n" },
+	{ "reference", "const token = process.env.GITHUB_TOKEN;\n" },
+	{ "reference",
+	  "        - name: OPENAI_API_KEY\n          valueFrom:\n            secretKeyRef:\n              name: openai\n              key: api-key\n" },
+	{ "reference", "          token: ${{ secrets.GITHUB_TOKEN }}\n" },
+	{ "reference", "password = vault.read(\"secret/data/db\")[\"password\"]\n" },
+	{ "reference", "aws_secret_access_key = self.get_secret_access_key()\n" },
+	{ "reference", "API_KEY = getenv(\"API_KEY\")\n" },
+	{ "reference", "          API_KEY: ${{ secrets.API_KEY }}\n" },
+	{ "reference",
+	  "curl -H \"Authorization: Bearer $OPENAI_API_KEY\" https://api.internal.corp\n" },
+	{ "placeholder",
+	  "curl -H \"Authorization: Bearer YOUR_ACCESS_TOKEN_HERE_1234567890\" x\n" },
+	{ "reference",
+	  "api_key: \"@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/api-key/)\"\n" },
+	{ "reference", "spring.datasource.password=${DB_PASSWORD:defaultpass}\n" },
+	{ "reference", "AWS_SECRET_ACCESS_KEY: !Ref SecretAccessKeyParameter\n" },
+	{ "reference", "secretRef: vault:secret/data/prod/openai#api_key_v2_2024\n" },
+	{ "reference", "password: \"{{ randAlphaNum 24 }}\"\n" },
+	{ "reference",
+	  "client_secret: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          {h80}\n" },
+	/* Connection URLs without a literal password. */
+	{ "dburl", "DATABASE_URL=postgres://app@db.internal:5432/app\n" },
+	{ "dburl", "DATABASE_URL=postgres://app:${PASSWORD}@db.internal:5432/app\n" },
+	{ "dburl", "DATABASE_URL=postgres://user:password@localhost:5432/app\n" },
+	{ "dburl", "DATABASE_URL=mysql://root:****@db:3306/app\n" },
+	{ "dburl", "REDIS_URL=redis://:$(REDIS_PASSWORD)@redis:6379/0\n" },
+	{ "dburl", "mongodb://<user>:<password>@cluster0.mongodb.net/test\n" },
+	{ "dburl", "amqp://guest:guest@rabbitmq:5672/\n" },
+	{ "dburl", "postgresql://postgres:postgres@localhost/postgres\n" },
+	{ "dburl",
+	  "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;\n" },
+	{ "dburl", "jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=${DB_PASSWORD}\n" },
+	{ "dburl", "url = f\"host={host} password={password}\"\n" },
+	/* Names without values. */
+	{ "empty", "API_KEY=\n" },
+	{ "empty", "OPENAI_API_KEY=\"\"\n" },
+	{ "empty", "password:\n" },
+	{ "empty", "export GITHUB_TOKEN\n" },
+	{ "empty", "secret_key: null\n" },
+	/* Code identifiers that look random. */
+	{ "identifier", "private_key_path = \"/etc/agent/tls/private.key\"\n" },
+	{ "identifier", "API_KEY_HEADER = \"X-Api-Key\"\n" },
+	{ "identifier", "password_field = \"passwordConfirmationInput\"\n" },
+	{ "identifier", "secret = get_secret_value_from_store_with_retries\n" },
+	{ "identifier", "token_url = \"https://oauth2.googleapis.com/token\"\n" },
+	{ "identifier", "SECRET_KEY_BASE_DUMMY=1\n" },
+	{ "identifier", "secret: prod-db-credentials-v2-main\n" },
+	{ "identifier", "  secretName: agent-tls-cert-2024-prod\n" },
+	{ "identifier", "PASSWORD_FILE=/run/secrets/db_password_v2\n" },
+	{ "identifier", "api_key: {h8}-{h4}-{h4}-{h4}-{h12}\n" },
+	{ "identifier", "SECRET_KEY_BASE=$(openssl rand -hex 64)\n" },
+	{ "identifier",
+	  "        - name: DB_PASSWORD_SECRET_NAME\n          value: agent-db-credentials-prod\n" },
+	{ "identifier",
+	  "        - name: API_KEY_HEADER\n          value: X-Agent-Api-Key-Header\n" },
+	{ "identifier",
+	  "        - name: PRIVATE_KEY_PATH\n          value: /etc/agent/keys/id_ed25519\n" },
+	{ "identifier", "private_key = load_pem_private_key(data, password=None)\n" },
+	{ "identifier", "password = hashlib.sha256(salt + raw).hexdigest()\n" },
+	/* Kubernetes Secrets whose data is empty or a placeholder. */
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\ndata: {}\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  api-key: \"<your-api-key>\"\n  password: changeme\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  token: {{ .Values.token | quote }}\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: cGFzc3dvcmQ=\n  username: YWRtaW4=\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sio\ndata:\n  password: c0NhbGVpbzEyMw==\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: mysecret\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  password: MWYyZDFlMmU2N2Rm\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6ImRYTmxjbTVoYldVNmNHRnpjM2R2Y21RPSJ9fX0=\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: bootstrap-token-5emitj\ntype: bootstrap.kubernetes.io/token\nstringData:\n  token-id: 5emitj\n  token-secret: kq4gihvszzgn1p0r\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  api-key: ENC[AES256_GCM,data:{b40},iv:{b43}=,tag:{b22}==,type:str]\nsops:\n  version: 3.8.1\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  token: \"\"\n  key: ${TOKEN_B64}\n" },
+	{ "k8s-secret",
+	  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t{b100}\n" },
+};
+
+#define EVAL_MAXCAT 16
+#define EVAL_SEEDS  5 /* random instances of each positive in each context */
+
+/* Put key and token into a context's @K and @T. */
+static void eval_fill(char *out, size_t cap, const char *fmt, const char *key, const char *tok)
+{
+	size_t o = 0;
+
+	for (const char *f = fmt; *f && o + 1 < cap; f++) {
+		const char *sub = NULL;
+
+		if (f[0] == '@' && (f[1] == 'K' || f[1] == 'T'))
+			sub = *++f == 'K' ? key : tok;
+		if (!sub) {
+			out[o++] = *f;
+			continue;
+		}
+		while (*sub && o + 1 < cap)
+			out[o++] = *sub++;
+	}
+	out[o] = '\0';
+}
+
+static void test_evaluation(void **state)
+{
+	const char *cats[EVAL_MAXCAT];
+	size_t cat_n[EVAL_MAXCAT] = { 0 }, cat_fp[EVAL_MAXCAT] = { 0 }, ncat = 0;
+	size_t ctx_tp[sizeof(eval_ctxs) / sizeof(*eval_ctxs)] = { 0 };
+	size_t ctx_fn[sizeof(eval_ctxs) / sizeof(*eval_ctxs)] = { 0 };
+	size_t tp = 0, fn = 0, wrong = 0, fp = 0, tn = 0;
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(eval_tokens) / sizeof(*eval_tokens); t++) {
+		for (size_t c = 0, k = 0; c < sizeof(eval_ctxs) / sizeof(*eval_ctxs);
+		     k = (k + 1) % EVAL_SEEDS, c += !k) {
+			char tmpl[1024], text[4096];
+			struct hits h;
+
+			if (eval_tokens[t].keyed && !eval_ctxs[c].keyed)
+				continue;
+			eval_fill(tmpl, sizeof(tmpl), eval_ctxs[c].fmt, eval_tokens[t].key,
+				  eval_tokens[t].tmpl);
+			expand(tmpl, text, sizeof(text),
+			       (unsigned)((t * 31 + c) * EVAL_SEEDS + k + 5));
+			scan(text, strlen(text), &h);
+			if (h.n >= 1 && !strcmp(h.rules[0], eval_tokens[t].rule) &&
+			    (h.n == 1 || !strcmp(h.rules[1], eval_tokens[t].rule))) {
+				tp++;
+				ctx_tp[c]++;
+				continue;
+			}
+			if (h.n)
+				wrong++;
+			else
+				fn++;
+			ctx_fn[c]++;
+			print_error("eval FN %s in %s: got %zu (%s) in: %s", eval_tokens[t].rule,
+				    eval_ctxs[c].name, h.n, h.n ? h.rules[0] : "-", text);
+		}
+	}
+	for (size_t i = 0; i < sizeof(eval_misses) / sizeof(*eval_misses); i++) {
+		char text[4096];
+		struct hits h;
+		size_t c = 0;
+
+		while (c < ncat && strcmp(cats[c], eval_misses[i].category))
+			c++;
+		if (c == ncat) {
+			assert_true(ncat < EVAL_MAXCAT);
+			cats[ncat++] = eval_misses[i].category;
+		}
+		expand(eval_misses[i].tmpl, text, sizeof(text), (unsigned)i + 77);
+		scan(text, strlen(text), &h);
+		cat_n[c]++;
+		if (h.n) {
+			fp++;
+			cat_fp[c]++;
+			print_error("eval FP (%s) %s in: %s", eval_misses[i].category, h.rules[0],
+				    text);
+		} else {
+			tn++;
+		}
+	}
+	for (size_t c = 0; c < sizeof(eval_ctxs) / sizeof(*eval_ctxs); c++)
+		print_message("eval positives in %-12s TP %3zu FN %zu\n", eval_ctxs[c].name,
+			      ctx_tp[c], ctx_fn[c]);
+	for (size_t c = 0; c < ncat; c++)
+		print_message("eval near misses %-12s %3zu, FP %zu\n", cats[c], cat_n[c],
+			      cat_fp[c]);
+	print_message("eval: TP %zu FN %zu wrong-rule %zu FP %zu TN %zu; precision %.3f recall "
+		      "%.3f\n",
+		      tp, fn, wrong, fp, tn, tp + fp ? (double)tp / (double)(tp + fp) : 0.0,
+		      tp + fn + wrong ? (double)tp / (double)(tp + fn + wrong) : 0.0);
+	assert_int_equal(fn + wrong + fp, 0);
+}
+
 int main(void)
 {
 	/* The memory test runs first, before other tests raise the peak RSS it measures. */
@@ -771,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_every_rule_covered),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_fixture_recall),
+		cmocka_unit_test(test_evaluation),
 		cmocka_unit_test(test_positions_and_allow),
 		cmocka_unit_test(test_window_edges),
 		cmocka_unit_test(test_binary_skip),
