@@ -43,7 +43,7 @@ void bh_ci_locate(struct bh_arena *a, struct bh_source *src, const struct bh_nod
 	*line = n->line;
 	*col = n->col;
 	*end_col = n->line == n->end_line ? n->end_col : n->col + 1;
-	if (!src || len == 0)
+	if (!src || !str || len == 0)
 		return;
 	/* Which occurrence of the text this is, counting from the value's start. */
 	for (size_t p = 0; p < off;) {
