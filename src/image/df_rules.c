@@ -510,7 +510,11 @@ static void check_user_root(struct bh_ctx *ctx, const void *subject)
 	if (!s->nstages)
 		return;
 	final_user(ctx, s, &us);
-	if (us.last && us.value && user_is_root(us.value) && !us.nonroot) {
+	/*
+	 * Root after an earlier non-root USER is still root: hadolint's DL3002 reads only the last
+	 * USER, so this fires beside DF-007, which names the switch back.
+	 */
+	if (us.last && us.value && user_is_root(us.value)) {
 		snprintf(msg, sizeof(msg), "the final stage runs as root (USER %.500s)", us.value);
 		report_off(ctx, us.last, args_off(us.last), strlen(us.last->args[0]), "final", msg);
 	}
