@@ -1695,8 +1695,12 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 
 	for (size_t i = 0; i < s->df->n; i++) {
 		const struct bh_df_instr *in = &s->df->instrs[i];
-		int env = streq(in->kw, "ENV");
+		int env;
 
+		/* ONBUILD ENV/ARG lands in every child image's config and history just the same. */
+		if (streq(in->kw, "ONBUILD") && in->sub)
+			in = in->sub;
+		env = streq(in->kw, "ENV");
 		if (!env && !streq(in->kw, "ARG"))
 			continue;
 		unsigned reported = 0;
