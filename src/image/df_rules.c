@@ -2375,28 +2375,127 @@ static void check_registry(struct bh_ctx *ctx, const void *subject)
 
 /* ---- OS packages without a pinned version ---- */
 
+/* Package managers whose installs DF-027 reads, and the subcommand that installs. */
+enum pin_pm { PIN_APT, PIN_APK, PIN_RPM, PIN_ZYPPER };
+
+static int pin_manager(const char *m, enum pin_pm *pm)
+{
+	if (streq(m, "apt-get"))
+		*pm = PIN_APT;
+	else if (streq(m, "apk"))
+		*pm = PIN_APK;
+	else if (streq(m, "yum") || streq(m, "dnf") || streq(m, "microdnf"))
+		*pm = PIN_RPM;
+	else if (streq(m, "zypper"))
+		*pm = PIN_ZYPPER;
+	else
+		return 0;
+	return 1;
+}
+
+static int pin_subcommand(enum pin_pm pm, const char *w)
+{
+	switch (pm) {
+	case PIN_APT:
+		return streq(w, "install");
+	case PIN_APK:
+		return streq(w, "add");
+	case PIN_RPM:
+		return streq(w, "install");
+	case PIN_ZYPPER:
+		return streq(w, "install") || streq(w, "in");
+	}
+	return 0;
+}
+
+/* Options of the four managers that take their value as the next word. */
+static int pin_option_takes_value(const char *w)
+{
+	return streq(w, "-o") || streq(w, "-c") || streq(w, "-t") || streq(w, "-X") ||
+	       streq(w, "-r") || streq(w, "--repository") || streq(w, "--target-release") ||
+	       streq(w, "--virtual") || streq(w, "--repositories-file") || streq(w, "--root") ||
+	       streq(w, "-p") || streq(w, "--repo") || streq(w, "--installroot") ||
+	       streq(w, "--releasever") || streq(w, "--type");
+}
+
+static int ends_with(const char *w, const char *suffix)
+{
+	size_t lw = strlen(w), ls = strlen(suffix);
+
+	return lw > ls && !strcmp(w + lw - ls, suffix);
+}
+
+/* name-version as rpm spells it: a '-' followed by a digit; a module pins its stream. */
+static int rpm_versioned(const char *w, int module)
+{
+	if (module)
+		return strchr(w, ':') != NULL;
+	for (const char *p = strchr(w, '-'); p; p = strchr(p + 1, '-'))
+		if (p[1] >= '0' && p[1] <= '9')
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether an install argument names a version. rpm managers spell it name-version (a '-'
+ * followed by a digit, as in openssl-1:1.1.1k or gcc-c++-1.1.1; a module as name:stream);
+ * zypper also takes name=1.2 and the comparisons name>=1.2; apt and apk use '=' (apk also '~').
+ */
+static int pin_versioned(enum pin_pm pm, const char *w, int module)
+{
+	if (strchr(w, '/') || strchr(w, '$') || ends_with(w, ".deb") || ends_with(w, ".apk") ||
+	    ends_with(w, ".rpm"))
+		return 1;
+	switch (pm) {
+	case PIN_APT:
+		return strchr(w, '=') != NULL;
+	case PIN_APK:
+		return strchr(w, '=') || strchr(w, '~');
+	case PIN_ZYPPER:
+		return strpbrk(w, "=<>") || rpm_versioned(w, module);
+	case PIN_RPM:
+		return rpm_versioned(w, module);
+	}
+	return 0;
+}
+
+static const char *pin_label(enum pin_pm pm, const char *m)
+{
+	switch (pm) {
+	case PIN_APT:
+		return "apt-get install";
+	case PIN_APK:
+		return "apk add";
+	case PIN_RPM:
+	case PIN_ZYPPER:
+		return m;
+	}
+	return m;
+}
+
 static void pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
 {
 	for (size_t i = 0; i < sc->sh.n; i++) {
 		struct sh_cmd *c = &sc->sh.c[i];
 		size_t st = cmd_start(c, NULL), k;
 		const char *m;
-		int apk;
+		enum pin_pm pm;
+		int module = 0;
 
 		if (st >= c->n)
 			continue;
 		m = base_name(c->w[st].s);
-		apk = streq(m, "apk");
-		if (!apk && !streq(m, "apt-get"))
+		if (!pin_manager(m, &pm))
 			continue;
-		/* Find the install/add subcommand; options before it may take an argument. */
+		/* Find the install subcommand; options before it may take an argument. */
 		for (k = st + 1; k < c->n; k++) {
 			const char *w = c->w[k].s;
 
-			if (streq(w, apk ? "add" : "install"))
+			if (pin_subcommand(pm, w))
 				break;
-			if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") || streq(w, "-X") ||
-			    streq(w, "--repository") || streq(w, "--target-release"))
+			if (pm == PIN_RPM && streq(w, "module"))
+				module = 1;
+			else if (pin_option_takes_value(w))
 				k++;
 			else if (w[0] != '-')
 				k = c->n;
@@ -2406,23 +2505,16 @@ static void pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct scr
 			char msg[300];
 
 			if (w[0] == '-') {
-				if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") ||
-				    streq(w, "-X") || streq(w, "--repository") ||
-				    streq(w, "--target-release") || streq(w, "--virtual") ||
-				    streq(w, "--repositories-file") || streq(w, "--root") ||
-				    streq(w, "-p"))
+				if (pin_option_takes_value(w))
 					k++;
 				continue;
 			}
-			if (strchr(w, '=') || (apk && strchr(w, '~')) || strchr(w, '/') ||
-			    (strlen(w) > 4 && (!strcmp(w + strlen(w) - 4, ".deb") ||
-					       !strcmp(w + strlen(w) - 4, ".apk"))) ||
-			    strchr(w, '$'))
+			if (pin_versioned(pm, w, module))
 				continue;
 			snprintf(
 				msg, sizeof(msg),
 				"%s installs '%.100s' without a version: every build may get a different package",
-				apk ? "apk add" : "apt-get install", w);
+				pin_label(pm, m), w);
 			script_report(ctx, sc, c->w[k].off, c->w[k].len, w, msg);
 			break; /* one finding per install command */
 		}
@@ -2714,7 +2806,8 @@ const struct bh_rule bh_df_rules[] = {
 	DF("DF-021", BH_SEV_INFO, "The final stage has no HEALTHCHECK",
 	   "Without a health check a hung agent keeps receiving work under plain Docker.",
 	   "Add HEALTHCHECK CMD [...] or rely on Kubernetes liveness and readiness probes.",
-	   "Trivy DS-0026; Checkov CKV_DOCKER_2; CIS Docker Benchmark 4.6", check_healthcheck),
+	   "hadolint DL3057; Trivy DS-0026; Checkov CKV_DOCKER_2; CIS Docker Benchmark 4.6",
+	   check_healthcheck),
 	DF("DF-022", BH_SEV_LOW, "Final image is built on a slim distribution image",
 	   "A -slim image still ships a shell and a package manager that code execution can use.",
 	   "Build the final stage FROM a distroless, alpine, wolfi/chainguard or scratch image.",
@@ -2736,9 +2829,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "Pull base images through an allowed registry (the registries: list of .bulkhead.yaml).",
 	   "hadolint DL3026; CIS Docker Benchmark 4.2", check_registry),
 	DF("DF-027", BH_SEV_LOW, "OS packages are installed without a pinned version",
-	   "Unpinned apt-get/apk installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
-	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), and update them deliberately.",
-	   "hadolint DL3008, DL3018", check_pkg_pin),
+	   "Unpinned apt-get/apk/yum/dnf/zypper installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
+	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), yum/dnf install pkg-1.2.3, zypper install pkg=1.2.3, and update them deliberately.",
+	   "hadolint DL3008, DL3018, DL3033, DL3037, DL3041", check_pkg_pin),
 	DF("DF-028", BH_SEV_LOW, "pip or npm packages are installed without a pinned version",
 	   "An unpinned pip or npm install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
 	   "Pin versions (pkg==1.2.3, pkg@1.2.3), or install from a lock file (pip --require-hashes -r requirements.txt, npm ci).",
