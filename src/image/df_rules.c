@@ -1635,6 +1635,75 @@ static int literal_value(const char *v)
 	return *v && *v != '$' && *v != '"' && *v != '\'';
 }
 
+/*
+ * A value that is a file path (GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json) names
+ * where a secret lives, not the secret: it only leaks when that file is in the image, which
+ * the Dockerfile shows as a COPY or ADD whose destination holds the path (Trivy DS-0031 reads
+ * it the same way).
+ */
+static int path_value(const char *v)
+{
+	if (!v)
+		return 0;
+	while (*v == '"' || *v == '\'')
+		v++;
+	if (!(v[0] == '/' || (v[0] == '.' && v[1] == '/') ||
+	      (v[0] == '.' && v[1] == '.' && v[2] == '/') || (v[0] == '~' && v[1] == '/')))
+		return 0;
+	for (; *v; v++)
+		if (*v == ' ' || *v == '\t' || *v == '$')
+			return 0;
+	return 1;
+}
+
+/* A path without quotes, leading ./ and / and a trailing quote, into buf. */
+static const char *path_norm(const char *p, char *buf, size_t n)
+{
+	size_t l;
+
+	while (*p == '"' || *p == '\'')
+		p++;
+	for (;;) {
+		if (p[0] == '.' && p[1] == '/')
+			p += 2;
+		else if (p[0] == '/')
+			p++;
+		else
+			break;
+	}
+	if (p[0] == '.' && !p[1])
+		p++;
+	snprintf(buf, n, "%s", p);
+	l = strlen(buf);
+	while (l && (buf[l - 1] == '"' || buf[l - 1] == '\''))
+		buf[--l] = 0;
+	return buf;
+}
+
+static int path_copied(const struct bh_df_subject *s, const char *val)
+{
+	char pv[512], dv[512];
+
+	path_norm(val, pv, sizeof(pv));
+	for (size_t k = 0; k < s->nstages; k++) {
+		if (!s->in_final[k])
+			continue;
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			size_t l;
+
+			if ((!streq(in->kw, "COPY") && !streq(in->kw, "ADD")) || in->nargs < 2)
+				continue;
+			path_norm(in->args[in->nargs - 1], dv, sizeof(dv));
+			l = strlen(dv);
+			if (!l ||
+			    (!strncmp(pv, dv, l) && (dv[l - 1] == '/' || pv[l] == '/' || !pv[l])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 struct value_hit {
 	const char *title;
 	int found;
@@ -1739,6 +1808,8 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 				report_word(ctx, in, val, nm, msg);
 				reported++;
 			} else if (secret_name(nm)) {
+				if (path_value(val) && !path_copied(s, val))
+					continue;
 				reported++;
 				if (!env && !val)
 					snprintf(
