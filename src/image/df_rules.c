@@ -401,6 +401,55 @@ static void check_digest(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/*
+ * A FROM whose build argument has no value here: it names no tag when the text around the
+ * variables has a repository name but no ':' or '@' (alpine$TAG, ${REGISTRY}/ubuntu). A
+ * reference that is only a variable (${IMAGE}) says nothing either way.
+ */
+static int untagged_template(const struct bh_df_subject *s, const char *raw)
+{
+	char pat[256];
+	size_t n = 0;
+	int literal = 0;
+
+	if (strpbrk(raw, ":@"))
+		return 0;
+	for (const char *p = raw; *p;) {
+		if (n + 2 >= sizeof(pat))
+			return 0;
+		if (*p == '$' && p[1] == '{') {
+			const char *e = strchr(p, '}');
+
+			if (!e)
+				return 0;
+			p = e + 1;
+			pat[n++] = '*';
+		} else if (*p == '$') {
+			p++;
+			while (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			       (*p >= '0' && *p <= '9'))
+				p++;
+			pat[n++] = '*';
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9')) {
+			literal = 1;
+			pat[n++] = *p++;
+		} else if (*p == '/' || *p == '-' || *p == '.' || *p == '_') {
+			pat[n++] = *p++;
+		} else {
+			return 0; /* not an image reference at all */
+		}
+	}
+	pat[n] = 0;
+	if (!literal)
+		return 0;
+	/* FROM binaries-$TARGETOS names one of the stages binaries-linux, binaries-windows. */
+	for (size_t k = 0; k < s->nstages; k++)
+		if (s->stages[k].name && fnmatch(pat, s->stages[k].name, FNM_CASEFOLD) == 0)
+			return 0;
+	return 1;
+}
+
 static void check_latest(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_df_subject *s = subject;
@@ -411,6 +460,15 @@ static void check_latest(struct bh_ctx *ctx, const void *subject)
 		const struct bh_df_instr *in = &s->df->instrs[st->from];
 		struct imgref r;
 
+		if (st->parent_index < 0 && !st->image_resolved && in->nargs &&
+		    untagged_template(s, in->args[0])) {
+			snprintf(
+				msg, sizeof(msg),
+				"base image '%.400s' has no tag outside its build arguments, so it means 'latest' unless every build passes one",
+				in->args[0]);
+			report_off(ctx, in, args_off(in), strlen(in->args[0]), in->args[0], msg);
+			continue;
+		}
 		if (!external(st))
 			continue;
 		parse_image(st->image, &r);
