@@ -2836,6 +2836,159 @@ static void check_pip_pin(struct bh_ctx *ctx, const void *subject)
 	each_script(ctx, subject, 0, npm_pin_fn, NULL);
 }
 
+/* ---- WORKDIR in a system directory ---- */
+
+/*
+ * A WORKDIR under /proc, /sys, /dev or the boot directories makes every later relative path
+ * (COPY, RUN output, the process's files) land in a kernel or boot filesystem when the
+ * container runs, which is how host files get overwritten from a container that has them
+ * mounted (Trivy DS-0030 lists /proc, /boot, /dev, /initrd, /lost+found; /sys is the same).
+ */
+static int system_dir(const char *p)
+{
+	static const char *const dirs[] = { "/proc",   "/sys",	      "/dev", "/boot",
+					    "/initrd", "/lost+found", NULL };
+
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	for (size_t i = 0; dirs[i]; i++) {
+		size_t l = strlen(dirs[i]);
+
+		if (!strncmp(p, dirs[i], l) && (p[l] == '/' || !p[l]))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_workdir_sys(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+	struct walk w = { .sub = s, .a = &ctx->scan->arena };
+
+	for (size_t k = 0; k < s->nstages; k++) {
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			const char *p;
+			char buf[512], msg[700];
+			size_t l;
+
+			vars_apply(&w, in);
+			if (!streq(in->kw, "WORKDIR") || !in->nargs)
+				continue;
+			p = bh_df_expand(w.a, in->args[0], s->df->escape, &w.vars, NULL);
+			if (!p)
+				continue;
+			while (*p == '"' || *p == '\'')
+				p++;
+			snprintf(buf, sizeof(buf), "%s", p);
+			l = strlen(buf);
+			while (l && (buf[l - 1] == '"' || buf[l - 1] == '\''))
+				buf[--l] = 0;
+			if (!system_dir(buf))
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"WORKDIR %.400s is inside a kernel or boot filesystem: relative paths of the build and the container land there",
+				buf);
+			report_off(ctx, in, args_off(in), strlen(in->args[0]), buf, msg);
+		}
+	}
+}
+
+/* ---- cloud credentials configured in a RUN ---- */
+
+/*
+ * Commands that log a CLI in and keep the credential in a file under the user's home
+ * directory: the file stays in the layer even when the value came from a secret mount
+ * (Trivy DS-0031 reads these commands). A later `rm` of that directory in the same RUN is
+ * the one way the layer does not keep it.
+ */
+struct cred_cmd {
+	const char *cli, *sub1, *sub2, *store;
+};
+
+static const struct cred_cmd cred_cmds[] = {
+	{ "aws", "configure", "set", ".aws" },
+	{ "gcloud", "auth", "activate-service-account", ".config/gcloud" },
+	{ "az", "login", NULL, ".azure" },
+	{ "docker", "login", NULL, ".docker" },
+};
+
+static int cred_value_key(const char *w)
+{
+	const char *dot = strrchr(w, '.');
+
+	if (dot)
+		w = dot + 1;
+	return streq(w, "aws_access_key_id") || streq(w, "aws_secret_access_key") ||
+	       streq(w, "aws_session_token");
+}
+
+/* docker login keeps nothing unless a password is given on the command line or stdin. */
+static int docker_login_with_password(const struct sh_cmd *c, size_t st)
+{
+	for (size_t j = st + 2; j < c->n; j++) {
+		const char *w = c->w[j].s;
+
+		if (streq(w, "-p") || !strncmp(w, "--password", 10))
+			return 1;
+	}
+	return 0;
+}
+
+static int cred_store_removed(struct script *sc, size_t from, const char *store)
+{
+	for (size_t i = from + 1; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+
+		if (st >= c->n || !streq(base_name(c->w[st].s), "rm"))
+			continue;
+		for (size_t j = st + 1; j < c->n; j++)
+			if (strstr(c->w[j].s, store))
+				return 1;
+	}
+	return 0;
+}
+
+static void cred_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+
+		if (st + 1 >= c->n)
+			continue;
+		for (size_t t = 0; t < sizeof(cred_cmds) / sizeof(*cred_cmds); t++) {
+			const struct cred_cmd *cc = &cred_cmds[t];
+			char msg[400];
+
+			if (!streq(base_name(c->w[st].s), cc->cli) ||
+			    !streq(c->w[st + 1].s, cc->sub1))
+				continue;
+			if (cc->sub2 && (st + 2 >= c->n || !streq(c->w[st + 2].s, cc->sub2)))
+				continue;
+			if (!strcmp(cc->cli, "aws") &&
+			    (st + 3 >= c->n || !cred_value_key(c->w[st + 3].s)))
+				continue;
+			if (!strcmp(cc->cli, "docker") && !docker_login_with_password(c, st))
+				continue;
+			if (cred_store_removed(sc, i, cc->store))
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"%s %s writes a credential under ~/%s in this layer, where anyone who pulls the image reads it",
+				cc->cli, cc->sub1, cc->store);
+			script_report(ctx, sc, c->w[st].off, c->w[st].len, cc->cli, msg);
+		}
+	}
+}
+
+static void check_cred_run(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 1, cred_fn, NULL);
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2965,5 +3118,13 @@ const struct bh_rule bh_df_rules[] = {
 	   "An unpinned pip or npm install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
 	   "Pin versions (pkg==1.2.3, pkg@1.2.3), or install from a lock file (pip --require-hashes -r requirements.txt, npm ci).",
 	   "hadolint DL3013, DL3016", check_pip_pin),
+	DF("DF-029", BH_SEV_HIGH, "WORKDIR is inside a kernel or boot filesystem",
+	   "A WORKDIR under /proc, /sys, /dev or /boot sends the build's and the process's relative writes into a kernel or host-mounted filesystem, a known container breakout path.",
+	   "Use an application directory such as WORKDIR /app.", "Trivy DS-0030",
+	   check_workdir_sys),
+	DF("DF-030", BH_SEV_HIGH, "A RUN step stores cloud or registry credentials in the image",
+	   "Logging a CLI in (aws configure set, gcloud auth activate-service-account, az login, docker login --password) writes the credential under the home directory, so it stays in the layer for anyone who pulls the image.",
+	   "Pass the credential with RUN --mount=type=secret (or env=) to the one command that needs it instead of logging the CLI in, or remove the credential directory in the same RUN.",
+	   "Trivy DS-0031; CIS Docker Benchmark 4.10", check_cred_run),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
