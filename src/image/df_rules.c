@@ -460,8 +460,8 @@ static void check_latest(struct bh_ctx *ctx, const void *subject)
 		const struct bh_df_instr *in = &s->df->instrs[st->from];
 		struct imgref r;
 
-		if (st->parent_index < 0 && !st->image_resolved && in->nargs &&
-		    untagged_template(s, in->args[0])) {
+		if (st->parent_index < 0 && !st->image_resolved && streq(in->kw, "FROM") &&
+		    in->nargs && untagged_template(s, in->args[0])) {
 			snprintf(
 				msg, sizeof(msg),
 				"base image '%.400s' has no tag outside its build arguments, so it means 'latest' unless every build passes one",
