@@ -2989,6 +2989,48 @@ static void check_cred_run(struct bh_ctx *ctx, const void *subject)
 	each_script(ctx, subject, 1, cred_fn, NULL);
 }
 
+/* ---- passwords set at build time ---- */
+
+/*
+ * chpasswd, passwd --stdin and useradd/usermod -p put a password hash into /etc/shadow of the
+ * image and the cleartext into the build history (Checkov CKV2_DOCKER_17 reads chpasswd).
+ */
+static void passwd_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc,
+		      void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+		const char *m;
+		int hit = 0;
+
+		if (st >= c->n)
+			continue;
+		m = base_name(c->w[st].s);
+		if (streq(m, "chpasswd"))
+			hit = 1;
+		for (size_t j = st + 1; j < c->n && !hit; j++) {
+			const char *w = c->w[j].s;
+
+			if (streq(m, "passwd") && streq(w, "--stdin"))
+				hit = 1;
+			else if ((streq(m, "useradd") || streq(m, "usermod") ||
+				  streq(m, "adduser")) &&
+				 (streq(w, "-p") || !strncmp(w, "--password", 10)))
+				hit = 1;
+		}
+		if (hit)
+			script_report(
+				ctx, sc, c->w[st].off, c->w[st].len, m,
+				"a password is set at build time: its hash ships in /etc/shadow and the command in the image history");
+	}
+}
+
+static void check_passwd(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 0, passwd_fn, NULL);
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -3126,5 +3168,9 @@ const struct bh_rule bh_df_rules[] = {
 	   "Logging a CLI in (aws configure set, gcloud auth activate-service-account, az login, docker login --password) writes the credential under the home directory, so it stays in the layer for anyone who pulls the image.",
 	   "Pass the credential with RUN --mount=type=secret (or env=) to the one command that needs it instead of logging the CLI in, or remove the credential directory in the same RUN.",
 	   "Trivy DS-0031; CIS Docker Benchmark 4.10", check_cred_run),
+	DF("DF-031", BH_SEV_HIGH, "A password is set in a RUN step",
+	   "A password set with chpasswd, passwd --stdin or useradd -p is readable in the image history and its hash in /etc/shadow can be cracked offline, giving a login that su or sshd accept.",
+	   "Create users without a password (useradd -r, or a locked account) and authenticate with keys or tokens mounted at runtime.",
+	   "Checkov CKV2_DOCKER_17; CIS Docker Benchmark 4.10", check_passwd),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);
