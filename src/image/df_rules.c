@@ -401,6 +401,55 @@ static void check_digest(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/*
+ * A FROM whose build argument has no value here: it names no tag when the text around the
+ * variables has a repository name but no ':' or '@' (alpine$TAG, ${REGISTRY}/ubuntu). A
+ * reference that is only a variable (${IMAGE}) says nothing either way.
+ */
+static int untagged_template(const struct bh_df_subject *s, const char *raw)
+{
+	char pat[256];
+	size_t n = 0;
+	int literal = 0;
+
+	if (strpbrk(raw, ":@"))
+		return 0;
+	for (const char *p = raw; *p;) {
+		if (n + 2 >= sizeof(pat))
+			return 0;
+		if (*p == '$' && p[1] == '{') {
+			const char *e = strchr(p, '}');
+
+			if (!e)
+				return 0;
+			p = e + 1;
+			pat[n++] = '*';
+		} else if (*p == '$') {
+			p++;
+			while (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			       (*p >= '0' && *p <= '9'))
+				p++;
+			pat[n++] = '*';
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9')) {
+			literal = 1;
+			pat[n++] = *p++;
+		} else if (*p == '/' || *p == '-' || *p == '.' || *p == '_') {
+			pat[n++] = *p++;
+		} else {
+			return 0; /* not an image reference at all */
+		}
+	}
+	pat[n] = 0;
+	if (!literal)
+		return 0;
+	/* FROM binaries-$TARGETOS names one of the stages binaries-linux, binaries-windows. */
+	for (size_t k = 0; k < s->nstages; k++)
+		if (s->stages[k].name && fnmatch(pat, s->stages[k].name, FNM_CASEFOLD) == 0)
+			return 0;
+	return 1;
+}
+
 static void check_latest(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_df_subject *s = subject;
@@ -411,6 +460,15 @@ static void check_latest(struct bh_ctx *ctx, const void *subject)
 		const struct bh_df_instr *in = &s->df->instrs[st->from];
 		struct imgref r;
 
+		if (st->parent_index < 0 && !st->image_resolved && streq(in->kw, "FROM") &&
+		    in->nargs && untagged_template(s, in->args[0])) {
+			snprintf(
+				msg, sizeof(msg),
+				"base image '%.400s' has no tag outside its build arguments, so it means 'latest' unless every build passes one",
+				in->args[0]);
+			report_off(ctx, in, args_off(in), strlen(in->args[0]), in->args[0], msg);
+			continue;
+		}
 		if (!external(st))
 			continue;
 		parse_image(st->image, &r);
@@ -510,7 +568,11 @@ static void check_user_root(struct bh_ctx *ctx, const void *subject)
 	if (!s->nstages)
 		return;
 	final_user(ctx, s, &us);
-	if (us.last && us.value && user_is_root(us.value) && !us.nonroot) {
+	/*
+	 * Root after an earlier non-root USER is still root: hadolint's DL3002 reads only the last
+	 * USER, so this fires beside DF-007, which names the switch back.
+	 */
+	if (us.last && us.value && user_is_root(us.value)) {
 		snprintf(msg, sizeof(msg), "the final stage runs as root (USER %.500s)", us.value);
 		report_off(ctx, us.last, args_off(us.last), strlen(us.last->args[0]), "final", msg);
 	}
@@ -1631,6 +1693,75 @@ static int literal_value(const char *v)
 	return *v && *v != '$' && *v != '"' && *v != '\'';
 }
 
+/*
+ * A value that is a file path (GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json) names
+ * where a secret lives, not the secret: it only leaks when that file is in the image, which
+ * the Dockerfile shows as a COPY or ADD whose destination holds the path (Trivy DS-0031 reads
+ * it the same way).
+ */
+static int path_value(const char *v)
+{
+	if (!v)
+		return 0;
+	while (*v == '"' || *v == '\'')
+		v++;
+	if (!(v[0] == '/' || (v[0] == '.' && v[1] == '/') ||
+	      (v[0] == '.' && v[1] == '.' && v[2] == '/') || (v[0] == '~' && v[1] == '/')))
+		return 0;
+	for (; *v; v++)
+		if (*v == ' ' || *v == '\t' || *v == '$')
+			return 0;
+	return 1;
+}
+
+/* A path without quotes, leading ./ and / and a trailing quote, into buf. */
+static const char *path_norm(const char *p, char *buf, size_t n)
+{
+	size_t l;
+
+	while (*p == '"' || *p == '\'')
+		p++;
+	for (;;) {
+		if (p[0] == '.' && p[1] == '/')
+			p += 2;
+		else if (p[0] == '/')
+			p++;
+		else
+			break;
+	}
+	if (p[0] == '.' && !p[1])
+		p++;
+	snprintf(buf, n, "%s", p);
+	l = strlen(buf);
+	while (l && (buf[l - 1] == '"' || buf[l - 1] == '\''))
+		buf[--l] = 0;
+	return buf;
+}
+
+static int path_copied(const struct bh_df_subject *s, const char *val)
+{
+	char pv[512], dv[512];
+
+	path_norm(val, pv, sizeof(pv));
+	for (size_t k = 0; k < s->nstages; k++) {
+		if (!s->in_final[k])
+			continue;
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			size_t l;
+
+			if ((!streq(in->kw, "COPY") && !streq(in->kw, "ADD")) || in->nargs < 2)
+				continue;
+			path_norm(in->args[in->nargs - 1], dv, sizeof(dv));
+			l = strlen(dv);
+			if (!l ||
+			    (!strncmp(pv, dv, l) && (dv[l - 1] == '/' || pv[l] == '/' || !pv[l])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 struct value_hit {
 	const char *title;
 	int found;
@@ -1691,8 +1822,12 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 
 	for (size_t i = 0; i < s->df->n; i++) {
 		const struct bh_df_instr *in = &s->df->instrs[i];
-		int env = streq(in->kw, "ENV");
+		int env;
 
+		/* ONBUILD ENV/ARG lands in every child image's config and history just the same. */
+		if (streq(in->kw, "ONBUILD") && in->sub)
+			in = in->sub;
+		env = streq(in->kw, "ENV");
 		if (!env && !streq(in->kw, "ARG"))
 			continue;
 		unsigned reported = 0;
@@ -1731,6 +1866,8 @@ static void check_secret_env(struct bh_ctx *ctx, const void *subject, int by_val
 				report_word(ctx, in, val, nm, msg);
 				reported++;
 			} else if (secret_name(nm)) {
+				if (path_value(val) && !path_copied(s, val))
+					continue;
 				reported++;
 				if (!env && !val)
 					snprintf(
@@ -2367,28 +2504,127 @@ static void check_registry(struct bh_ctx *ctx, const void *subject)
 
 /* ---- OS packages without a pinned version ---- */
 
+/* Package managers whose installs DF-027 reads, and the subcommand that installs. */
+enum pin_pm { PIN_APT, PIN_APK, PIN_RPM, PIN_ZYPPER };
+
+static int pin_manager(const char *m, enum pin_pm *pm)
+{
+	if (streq(m, "apt-get"))
+		*pm = PIN_APT;
+	else if (streq(m, "apk"))
+		*pm = PIN_APK;
+	else if (streq(m, "yum") || streq(m, "dnf") || streq(m, "microdnf"))
+		*pm = PIN_RPM;
+	else if (streq(m, "zypper"))
+		*pm = PIN_ZYPPER;
+	else
+		return 0;
+	return 1;
+}
+
+static int pin_subcommand(enum pin_pm pm, const char *w)
+{
+	switch (pm) {
+	case PIN_APT:
+		return streq(w, "install");
+	case PIN_APK:
+		return streq(w, "add");
+	case PIN_RPM:
+		return streq(w, "install");
+	case PIN_ZYPPER:
+		return streq(w, "install") || streq(w, "in");
+	}
+	return 0;
+}
+
+/* Options of the four managers that take their value as the next word. */
+static int pin_option_takes_value(const char *w)
+{
+	return streq(w, "-o") || streq(w, "-c") || streq(w, "-t") || streq(w, "-X") ||
+	       streq(w, "-r") || streq(w, "--repository") || streq(w, "--target-release") ||
+	       streq(w, "--virtual") || streq(w, "--repositories-file") || streq(w, "--root") ||
+	       streq(w, "-p") || streq(w, "--repo") || streq(w, "--installroot") ||
+	       streq(w, "--releasever") || streq(w, "--type");
+}
+
+static int ends_with(const char *w, const char *suffix)
+{
+	size_t lw = strlen(w), ls = strlen(suffix);
+
+	return lw > ls && !strcmp(w + lw - ls, suffix);
+}
+
+/* name-version as rpm spells it: a '-' followed by a digit; a module pins its stream. */
+static int rpm_versioned(const char *w, int module)
+{
+	if (module)
+		return strchr(w, ':') != NULL;
+	for (const char *p = strchr(w, '-'); p; p = strchr(p + 1, '-'))
+		if (p[1] >= '0' && p[1] <= '9')
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether an install argument names a version. rpm managers spell it name-version (a '-'
+ * followed by a digit, as in openssl-1:1.1.1k or gcc-c++-1.1.1; a module as name:stream);
+ * zypper also takes name=1.2 and the comparisons name>=1.2; apt and apk use '=' (apk also '~').
+ */
+static int pin_versioned(enum pin_pm pm, const char *w, int module)
+{
+	if (strchr(w, '/') || strchr(w, '$') || ends_with(w, ".deb") || ends_with(w, ".apk") ||
+	    ends_with(w, ".rpm"))
+		return 1;
+	switch (pm) {
+	case PIN_APT:
+		return strchr(w, '=') != NULL;
+	case PIN_APK:
+		return strchr(w, '=') || strchr(w, '~');
+	case PIN_ZYPPER:
+		return strpbrk(w, "=<>") || rpm_versioned(w, module);
+	case PIN_RPM:
+		return rpm_versioned(w, module);
+	}
+	return 0;
+}
+
+static const char *pin_label(enum pin_pm pm, const char *m)
+{
+	switch (pm) {
+	case PIN_APT:
+		return "apt-get install";
+	case PIN_APK:
+		return "apk add";
+	case PIN_RPM:
+	case PIN_ZYPPER:
+		return m;
+	}
+	return m;
+}
+
 static void pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
 {
 	for (size_t i = 0; i < sc->sh.n; i++) {
 		struct sh_cmd *c = &sc->sh.c[i];
 		size_t st = cmd_start(c, NULL), k;
 		const char *m;
-		int apk;
+		enum pin_pm pm;
+		int module = 0;
 
 		if (st >= c->n)
 			continue;
 		m = base_name(c->w[st].s);
-		apk = streq(m, "apk");
-		if (!apk && !streq(m, "apt-get"))
+		if (!pin_manager(m, &pm))
 			continue;
-		/* Find the install/add subcommand; options before it may take an argument. */
+		/* Find the install subcommand; options before it may take an argument. */
 		for (k = st + 1; k < c->n; k++) {
 			const char *w = c->w[k].s;
 
-			if (streq(w, apk ? "add" : "install"))
+			if (pin_subcommand(pm, w))
 				break;
-			if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") || streq(w, "-X") ||
-			    streq(w, "--repository") || streq(w, "--target-release"))
+			if (pm == PIN_RPM && streq(w, "module"))
+				module = 1;
+			else if (pin_option_takes_value(w))
 				k++;
 			else if (w[0] != '-')
 				k = c->n;
@@ -2398,23 +2634,16 @@ static void pin_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct scr
 			char msg[300];
 
 			if (w[0] == '-') {
-				if (streq(w, "-o") || streq(w, "-c") || streq(w, "-t") ||
-				    streq(w, "-X") || streq(w, "--repository") ||
-				    streq(w, "--target-release") || streq(w, "--virtual") ||
-				    streq(w, "--repositories-file") || streq(w, "--root") ||
-				    streq(w, "-p"))
+				if (pin_option_takes_value(w))
 					k++;
 				continue;
 			}
-			if (strchr(w, '=') || (apk && strchr(w, '~')) || strchr(w, '/') ||
-			    (strlen(w) > 4 && (!strcmp(w + strlen(w) - 4, ".deb") ||
-					       !strcmp(w + strlen(w) - 4, ".apk"))) ||
-			    strchr(w, '$'))
+			if (pin_versioned(pm, w, module))
 				continue;
 			snprintf(
 				msg, sizeof(msg),
 				"%s installs '%.100s' without a version: every build may get a different package",
-				apk ? "apk add" : "apt-get install", w);
+				pin_label(pm, m), w);
 			script_report(ctx, sc, c->w[k].off, c->w[k].len, w, msg);
 			break; /* one finding per install command */
 		}
@@ -2607,6 +2836,201 @@ static void check_pip_pin(struct bh_ctx *ctx, const void *subject)
 	each_script(ctx, subject, 0, npm_pin_fn, NULL);
 }
 
+/* ---- WORKDIR in a system directory ---- */
+
+/*
+ * A WORKDIR under /proc, /sys, /dev or the boot directories makes every later relative path
+ * (COPY, RUN output, the process's files) land in a kernel or boot filesystem when the
+ * container runs, which is how host files get overwritten from a container that has them
+ * mounted (Trivy DS-0030 lists /proc, /boot, /dev, /initrd, /lost+found; /sys is the same).
+ */
+static int system_dir(const char *p)
+{
+	static const char *const dirs[] = { "/proc",   "/sys",	      "/dev", "/boot",
+					    "/initrd", "/lost+found", NULL };
+
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	for (size_t i = 0; dirs[i]; i++) {
+		size_t l = strlen(dirs[i]);
+
+		if (!strncmp(p, dirs[i], l) && (p[l] == '/' || !p[l]))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_workdir_sys(struct bh_ctx *ctx, const void *subject)
+{
+	const struct bh_df_subject *s = subject;
+	struct walk w = { .sub = s, .a = &ctx->scan->arena };
+
+	for (size_t k = 0; k < s->nstages; k++) {
+		for (size_t i = s->stages[k].body; i <= s->stages[k].last; i++) {
+			const struct bh_df_instr *in = &s->df->instrs[i];
+			const char *p;
+			char buf[512], msg[700];
+			size_t l;
+
+			vars_apply(&w, in);
+			if (!streq(in->kw, "WORKDIR") || !in->nargs)
+				continue;
+			p = bh_df_expand(w.a, in->args[0], s->df->escape, &w.vars, NULL);
+			if (!p)
+				continue;
+			while (*p == '"' || *p == '\'')
+				p++;
+			snprintf(buf, sizeof(buf), "%s", p);
+			l = strlen(buf);
+			while (l && (buf[l - 1] == '"' || buf[l - 1] == '\''))
+				buf[--l] = 0;
+			if (!system_dir(buf))
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"WORKDIR %.400s is inside a kernel or boot filesystem: relative paths of the build and the container land there",
+				buf);
+			report_off(ctx, in, args_off(in), strlen(in->args[0]), buf, msg);
+		}
+	}
+}
+
+/* ---- cloud credentials configured in a RUN ---- */
+
+/*
+ * Commands that log a CLI in and keep the credential in a file under the user's home
+ * directory: the file stays in the layer even when the value came from a secret mount
+ * (Trivy DS-0031 reads these commands). A later `rm` of that directory in the same RUN is
+ * the one way the layer does not keep it.
+ */
+struct cred_cmd {
+	const char *cli, *sub1, *sub2, *store;
+};
+
+static const struct cred_cmd cred_cmds[] = {
+	{ "aws", "configure", "set", ".aws" },
+	{ "gcloud", "auth", "activate-service-account", ".config/gcloud" },
+	{ "az", "login", NULL, ".azure" },
+	{ "docker", "login", NULL, ".docker" },
+};
+
+static int cred_value_key(const char *w)
+{
+	const char *dot = strrchr(w, '.');
+
+	if (dot)
+		w = dot + 1;
+	return streq(w, "aws_access_key_id") || streq(w, "aws_secret_access_key") ||
+	       streq(w, "aws_session_token");
+}
+
+/* docker login keeps nothing unless a password is given on the command line or stdin. */
+static int docker_login_with_password(const struct sh_cmd *c, size_t st)
+{
+	for (size_t j = st + 2; j < c->n; j++) {
+		const char *w = c->w[j].s;
+
+		if (streq(w, "-p") || !strncmp(w, "--password", 10))
+			return 1;
+	}
+	return 0;
+}
+
+static int cred_store_removed(struct script *sc, size_t from, const char *store)
+{
+	for (size_t i = from + 1; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+
+		if (st >= c->n || !streq(base_name(c->w[st].s), "rm"))
+			continue;
+		for (size_t j = st + 1; j < c->n; j++)
+			if (strstr(c->w[j].s, store))
+				return 1;
+	}
+	return 0;
+}
+
+static void cred_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc, void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+
+		if (st + 1 >= c->n)
+			continue;
+		for (size_t t = 0; t < sizeof(cred_cmds) / sizeof(*cred_cmds); t++) {
+			const struct cred_cmd *cc = &cred_cmds[t];
+			char msg[400];
+
+			if (!streq(base_name(c->w[st].s), cc->cli) ||
+			    !streq(c->w[st + 1].s, cc->sub1))
+				continue;
+			if (cc->sub2 && (st + 2 >= c->n || !streq(c->w[st + 2].s, cc->sub2)))
+				continue;
+			if (!strcmp(cc->cli, "aws") &&
+			    (st + 3 >= c->n || !cred_value_key(c->w[st + 3].s)))
+				continue;
+			if (!strcmp(cc->cli, "docker") && !docker_login_with_password(c, st))
+				continue;
+			if (cred_store_removed(sc, i, cc->store))
+				continue;
+			snprintf(
+				msg, sizeof(msg),
+				"%s %s writes a credential under ~/%s in this layer, where anyone who pulls the image reads it",
+				cc->cli, cc->sub1, cc->store);
+			script_report(ctx, sc, c->w[st].off, c->w[st].len, cc->cli, msg);
+		}
+	}
+}
+
+static void check_cred_run(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 1, cred_fn, NULL);
+}
+
+/* ---- passwords set at build time ---- */
+
+/*
+ * chpasswd, passwd --stdin and useradd/usermod -p put a password hash into /etc/shadow of the
+ * image and the cleartext into the build history (Checkov CKV2_DOCKER_17 reads chpasswd).
+ */
+static void passwd_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc,
+		      void *arg)
+{
+	for (size_t i = 0; i < sc->sh.n; i++) {
+		struct sh_cmd *c = &sc->sh.c[i];
+		size_t st = cmd_start(c, NULL);
+		const char *m;
+		int hit = 0;
+
+		if (st >= c->n)
+			continue;
+		m = base_name(c->w[st].s);
+		if (streq(m, "chpasswd"))
+			hit = 1;
+		for (size_t j = st + 1; j < c->n && !hit; j++) {
+			const char *w = c->w[j].s;
+
+			if (streq(m, "passwd") && streq(w, "--stdin"))
+				hit = 1;
+			else if ((streq(m, "useradd") || streq(m, "usermod") ||
+				  streq(m, "adduser")) &&
+				 (streq(w, "-p") || !strncmp(w, "--password", 10)))
+				hit = 1;
+		}
+		if (hit)
+			script_report(
+				ctx, sc, c->w[st].off, c->w[st].len, m,
+				"a password is set at build time: its hash ships in /etc/shadow and the command in the image history");
+	}
+}
+
+static void check_passwd(struct bh_ctx *ctx, const void *subject)
+{
+	each_script(ctx, subject, 0, passwd_fn, NULL);
+}
+
 /* ---- the table ---- */
 
 #define DF(id_, sev_, title_, attack_, fix_, refs_, check_)                         \
@@ -2628,7 +3052,7 @@ const struct bh_rule bh_df_rules[] = {
 	DF("DF-002", BH_SEV_MEDIUM, "Base image is not pinned by digest",
 	   "A tag can be moved to a different image, so a registry compromise or a mistaken push changes what you build on.",
 	   "Pin FROM to an image digest: FROM image:tag@sha256:<digest>, and let a bot update it.",
-	   "SLSA build L3; Trivy DS-0001", check_digest),
+	   "SLSA build L3; CIS Docker Benchmark 4.2", check_digest),
 	DF("DF-003", BH_SEV_MEDIUM, "Base image uses the latest tag or no tag",
 	   "Every build may pull a different image, so a build cannot be reproduced or audited.",
 	   "Use an explicit version tag (and a digest).", "hadolint DL3006, DL3007; Trivy DS-0001",
@@ -2665,7 +3089,7 @@ const struct bh_rule bh_df_rules[] = {
 	DF("DF-011", BH_SEV_MEDIUM, "ADD fetches a URL without a checksum",
 	   "A remote file fetched at build time is not verified, so a compromised server or a spoofed response ends up in the image.",
 	   "Download with a verified checksum (ADD --checksum=sha256:... or curl plus sha256sum -c), or COPY a vendored file.",
-	   "hadolint DL3020; Trivy DS-0005; CIS Docker Benchmark 4.9", check_add_url),
+	   "CIS Docker Benchmark 4.9; Dockerfile reference: ADD --checksum", check_add_url),
 	DF("DF-012", BH_SEV_LOW, "ADD used where COPY would do",
 	   "ADD also fetches URLs and unpacks archives, so a file that later becomes a URL or archive changes the image silently.",
 	   "Use COPY for local files and directories; keep ADD for archives you mean to extract.",
@@ -2673,7 +3097,7 @@ const struct bh_rule bh_df_rules[] = {
 	DF("DF-013", BH_SEV_HIGH, "A downloaded script is piped into a shell",
 	   "Piping curl into sh runs whatever the server (or anyone on the path) returns, with no integrity check.",
 	   "Download to a file, verify its checksum or signature, then run it.",
-	   "hadolint DL4006; CIS Docker Benchmark 4.9", check_curl_pipe),
+	   "CIS Docker Benchmark 4.9; NIST SP 800-190 4.1.4", check_curl_pipe),
 	DF("DF-014", BH_SEV_HIGH, "Secret-looking name in ARG or ENV",
 	   "ARG and ENV values are stored in the image config and history; anyone who can pull the image reads them.",
 	   "Pass secrets with RUN --mount=type=secret and read them at runtime from a mounted Secret.",
@@ -2706,7 +3130,8 @@ const struct bh_rule bh_df_rules[] = {
 	DF("DF-021", BH_SEV_INFO, "The final stage has no HEALTHCHECK",
 	   "Without a health check a hung agent keeps receiving work under plain Docker.",
 	   "Add HEALTHCHECK CMD [...] or rely on Kubernetes liveness and readiness probes.",
-	   "Trivy DS-0026; Checkov CKV_DOCKER_2; CIS Docker Benchmark 4.6", check_healthcheck),
+	   "hadolint DL3057; Trivy DS-0026; Checkov CKV_DOCKER_2; CIS Docker Benchmark 4.6",
+	   check_healthcheck),
 	DF("DF-022", BH_SEV_LOW, "Final image is built on a slim distribution image",
 	   "A -slim image still ships a shell and a package manager that code execution can use.",
 	   "Build the final stage FROM a distroless, alpine, wolfi/chainguard or scratch image.",
@@ -2728,12 +3153,24 @@ const struct bh_rule bh_df_rules[] = {
 	   "Pull base images through an allowed registry (the registries: list of .bulkhead.yaml).",
 	   "hadolint DL3026; CIS Docker Benchmark 4.2", check_registry),
 	DF("DF-027", BH_SEV_LOW, "OS packages are installed without a pinned version",
-	   "Unpinned apt-get/apk installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
-	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), and update them deliberately.",
-	   "hadolint DL3008, DL3018", check_pkg_pin),
+	   "Unpinned apt-get/apk/yum/dnf/zypper installs pull whatever the mirror serves that day, so a build cannot be reproduced and a bad package update lands unnoticed.",
+	   "Pin versions: apt-get install pkg=1.2.3-1, apk add pkg=1.2.3-r0 (or pkg~1.2), yum/dnf install pkg-1.2.3, zypper install pkg=1.2.3, and update them deliberately.",
+	   "hadolint DL3008, DL3018, DL3033, DL3037, DL3041", check_pkg_pin),
 	DF("DF-028", BH_SEV_LOW, "pip or npm packages are installed without a pinned version",
 	   "An unpinned pip or npm install takes whatever the index serves, so a hijacked or broken release reaches the image on the next build.",
 	   "Pin versions (pkg==1.2.3, pkg@1.2.3), or install from a lock file (pip --require-hashes -r requirements.txt, npm ci).",
 	   "hadolint DL3013, DL3016", check_pip_pin),
+	DF("DF-029", BH_SEV_HIGH, "WORKDIR is inside a kernel or boot filesystem",
+	   "A WORKDIR under /proc, /sys, /dev or /boot sends the build's and the process's relative writes into a kernel or host-mounted filesystem, a known container breakout path.",
+	   "Use an application directory such as WORKDIR /app.", "Trivy DS-0030",
+	   check_workdir_sys),
+	DF("DF-030", BH_SEV_HIGH, "A RUN step stores cloud or registry credentials in the image",
+	   "Logging a CLI in (aws configure set, gcloud auth activate-service-account, az login, docker login --password) writes the credential under the home directory, so it stays in the layer for anyone who pulls the image.",
+	   "Pass the credential with RUN --mount=type=secret (or env=) to the one command that needs it instead of logging the CLI in, or remove the credential directory in the same RUN.",
+	   "Trivy DS-0031; CIS Docker Benchmark 4.10", check_cred_run),
+	DF("DF-031", BH_SEV_HIGH, "A password is set in a RUN step",
+	   "A password set with chpasswd, passwd --stdin or useradd -p is readable in the image history and its hash in /etc/shadow can be cracked offline, giving a login that su or sshd accept.",
+	   "Create users without a password (useradd -r, or a locked account) and authenticate with keys or tokens mounted at runtime.",
+	   "Checkov CKV2_DOCKER_17; CIS Docker Benchmark 4.10", check_passwd),
 };
 const size_t bh_df_nrules = sizeof(bh_df_rules) / sizeof(*bh_df_rules);

@@ -1,0 +1,6 @@
+# source: hadolint DL3002Spec
+# expect: DF-005
+FROM debian:12 AS build
+USER 1000
+FROM debian:12
+USER root

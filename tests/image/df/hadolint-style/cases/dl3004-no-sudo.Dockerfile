@@ -1,0 +1,4 @@
+# source: hadolint DL3004Spec
+# expect-not: DF-016
+FROM debian:12
+RUN apt-get update

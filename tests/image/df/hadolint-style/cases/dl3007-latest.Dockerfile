@@ -1,0 +1,3 @@
+# source: hadolint DL3007Spec
+# expect: DF-003
+FROM debian:latest

@@ -1,0 +1,3 @@
+# source: hadolint DL3007Spec
+# expect-not: DF-003
+FROM debian:jessie

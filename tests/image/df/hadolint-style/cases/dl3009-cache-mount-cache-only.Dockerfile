@@ -1,0 +1,6 @@
+# source: hadolint DL3009Spec
+# expect: DF-020
+FROM ubuntu:24.04
+RUN --mount=type=cache,target=/var/cache/apt \
+    rm -f /etc/apt/apt.conf.d/docker-clean && \
+    apt-get update && apt-get install -y python=2.7

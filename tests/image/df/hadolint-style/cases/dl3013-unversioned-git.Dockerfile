@@ -1,0 +1,4 @@
+# source: hadolint DL3013Spec
+# expect: DF-028
+FROM python:3.12-slim
+RUN pip install git+https://github.com/rtfd/read-ext.git#egg=read-ext

@@ -1,0 +1,4 @@
+# source: hadolint DL3016Spec
+# expect-not: DF-028
+FROM node:20-alpine
+RUN npm install git+ssh://git@github.com:npm/npm.git#v1.0.27

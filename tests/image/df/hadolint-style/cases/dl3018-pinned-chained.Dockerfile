@@ -1,0 +1,5 @@
+# source: hadolint DL3018Spec
+# expect-not: DF-027
+FROM alpine:3.20
+RUN apk add --no-cache flex=2.6.4-r1 \
+ && pip install -r requirements.txt

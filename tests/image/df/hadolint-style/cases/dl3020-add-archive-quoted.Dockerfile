@@ -1,0 +1,4 @@
+# source: hadolint DL3020Spec
+# expect-not: DF-012
+FROM alpine:3.20
+ADD "file.tar.xz" /usr/src/app/

@@ -1,0 +1,4 @@
+# source: hadolint DL3020Spec
+# expect-not: DF-012 DF-011
+FROM alpine:3.20
+COPY file /usr/src/app/

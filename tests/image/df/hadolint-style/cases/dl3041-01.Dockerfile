@@ -1,0 +1,4 @@
+# source: hadolint DL3041Spec
+# expect: DF-027
+FROM rockylinux:9
+RUN microdnf install -y tomcat && microdnf clean all

@@ -1,0 +1,6 @@
+# source: hadolint DL3042Spec
+# expect-not: DF-019
+FROM python:3.12-slim AS base
+ENV PIP_NO_CACHE_DIR=1
+FROM base
+RUN pip install six==1.16.0

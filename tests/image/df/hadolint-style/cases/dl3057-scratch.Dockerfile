@@ -1,0 +1,3 @@
+# source: hadolint DL3057Spec
+# expect: DF-021
+FROM scratch

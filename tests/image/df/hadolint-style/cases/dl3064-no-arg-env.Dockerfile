@@ -1,0 +1,4 @@
+# source: hadolint DL3064Spec
+# expect-not: DF-014 DF-015
+FROM debian:bullseye
+RUN foobar

@@ -1,0 +1,5 @@
+# source: hadolint DL3067Spec
+# expect-not: DF-024
+FROM debian:12 AS build
+FROM scratch
+COPY --from=build /app /

@@ -1,0 +1,5 @@
+# source: hadolint DL4006Spec
+# expect-not: DF-025
+FROM scratch AS build
+SHELL ["/usr/local/bin/zsh", "-o", "pipefail", "-c"]
+RUN wget -O - https://some.site | wc -l file > /number

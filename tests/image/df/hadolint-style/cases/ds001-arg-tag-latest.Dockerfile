@@ -1,0 +1,4 @@
+# source: Trivy DS-0001 latest_tag_test.rego
+# expect: DF-003
+ARG TAG="latest"
+FROM foo:${TAG}

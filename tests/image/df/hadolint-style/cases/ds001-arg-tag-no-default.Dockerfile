@@ -1,0 +1,4 @@
+# source: Trivy DS-0001 latest_tag_test.rego
+# expect-not: DF-003
+ARG TAG
+FROM foo:${TAG}

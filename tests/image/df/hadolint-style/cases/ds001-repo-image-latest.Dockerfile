@@ -1,0 +1,5 @@
+# source: Trivy DS-0001 latest_tag_test.rego
+# expect: DF-003
+ARG REPO=repo
+ARG IMAGE=image
+FROM $REPO/$IMAGE:latest

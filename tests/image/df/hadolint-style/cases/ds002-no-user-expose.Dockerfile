@@ -1,0 +1,4 @@
+# source: Trivy DS-0002 root_user_test.rego
+# expect: DF-004
+FROM alpine:3.13
+EXPOSE 22

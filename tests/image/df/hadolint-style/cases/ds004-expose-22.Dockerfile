@@ -1,0 +1,4 @@
+# source: Trivy DS004 test
+# expect: DF-017
+FROM alpine:3.20
+EXPOSE 22

@@ -1,0 +1,5 @@
+# source: Trivy DS-0005 add_instead_of_copy_test.rego
+# expect: DF-012
+FROM alpine:3.13
+ADD /target/resources.tar.gz resources.jar
+ADD /target/app.jar app.jar

@@ -1,0 +1,4 @@
+# source: Trivy DS-0010 run_using_sudo_test.rego
+# expect: DF-016
+FROM alpine:3.5
+RUN apk add bash && sudo pip install --upgrade pip

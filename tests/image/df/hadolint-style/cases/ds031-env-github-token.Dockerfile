@@ -1,0 +1,4 @@
+# source: Trivy DS-0031 leaked_secrets_test.rego
+# expect: DF-014
+FROM busybox:1.36
+ENV GITHUB_TOKEN=

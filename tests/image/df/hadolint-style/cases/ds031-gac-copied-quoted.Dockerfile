@@ -1,0 +1,5 @@
+# source: Trivy DS-0031 leaked_secrets_test.rego
+# expect: DF-014
+FROM busybox:1.36
+COPY . .
+ENV GOOGLE_APPLICATION_CREDENTIALS "./news-extraction.json"

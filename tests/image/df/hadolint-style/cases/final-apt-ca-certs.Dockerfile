@@ -1,0 +1,4 @@
+# source: issue 4: build tools in final stage
+# expect-not: DF-008
+FROM debian:12
+RUN apt-get update && apt-get install -y ca-certificates tzdata

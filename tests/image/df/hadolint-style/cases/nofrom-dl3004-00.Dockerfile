@@ -1,0 +1,3 @@
+# source: hadolint DL3004Spec (the spec's snippet as is, without a FROM line)
+# expect: DF-016
+RUN sudo apt-get update

@@ -1,0 +1,3 @@
+# source: hadolint DL3020Spec (the spec's snippet as is, without a FROM line)
+# expect-not: DF-012
+ADD file.tar /usr/src/app/

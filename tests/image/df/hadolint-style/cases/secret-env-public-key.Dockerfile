@@ -1,0 +1,4 @@
+# source: BuildKit SecretsUsedInArgOrEnv lint test
+# expect-not: DF-014
+FROM scratch
+ENV PUBLIC_KEY=

@@ -1,0 +1,4 @@
+# source: Checkov CKV_DOCKER secrets / dockle CIS-DI-0010
+# expect: DF-015
+FROM alpine:3.20
+ENV AWS_ACCESS_KEY_ID=AKIAZ7Q3N5LXD4MBWP6Y

@@ -1,0 +1,4 @@
+# source: hadolint DL4006Spec / issue 4 (curl|sh)
+# expect: DF-013
+FROM debian:12
+RUN wget -qO- https://get.example.com/install | bash

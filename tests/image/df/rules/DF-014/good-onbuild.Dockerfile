@@ -1,0 +1,2 @@
+FROM debian:12
+ONBUILD ENV APP_HOME=/srv/app

@@ -1,0 +1,3 @@
+FROM debian:12
+RUN useradd -m agent && echo "agent:changeme" | chpasswd
+USER 10001
