@@ -720,6 +720,13 @@ static void skip_allowed(const struct bh_secret_match *m, void *ctx)
 bh_err bh_secrets_scan_buffer(const char *label, const char *data, size_t len, bh_secret_cb cb,
 			      void *ctx)
 {
+	/*
+	 * Other layers call this once per small value (an ENV line, a layer file), so the scanner
+	 * (Vectorscan scratch and buffers) is kept per thread instead of allocated per call; that
+	 * was a quarter of a Dockerfile corpus scan. A nested call (from inside cb) gets its own.
+	 */
+	static _Thread_local struct bh_secrets_scanner *cached;
+	static _Thread_local int busy;
 	const struct bh_secrets_engine *e = bh_secrets_engine_default();
 	struct bh_secrets_scanner *sc;
 	struct filter_ctx f = { cb, ctx };
@@ -728,10 +735,21 @@ bh_err bh_secrets_scan_buffer(const char *label, const char *data, size_t len, b
 	(void)label;
 	if (!e)
 		return BH_ERR_NOMEM;
-	err = bh_secrets_scanner_new(e, &sc);
-	if (err)
-		return err;
+	if (busy || !cached) {
+		err = bh_secrets_scanner_new(e, &sc);
+		if (err)
+			return err;
+		if (!busy)
+			cached = sc;
+	} else {
+		sc = cached;
+	}
+	if (sc == cached)
+		busy = 1;
 	err = bh_secrets_scanner_scan(sc, data, len, skip_allowed, &f);
-	bh_secrets_scanner_free(sc);
+	if (sc == cached)
+		busy = 0;
+	else
+		bh_secrets_scanner_free(sc);
 	return err;
 }
