@@ -86,6 +86,23 @@ out:
 	return err;
 }
 
+/* Write all of data to fd, retrying short writes and EINTR. */
+static bh_err write_all(int fd, const char *p, size_t len, const char *path, struct bh_diag *diag)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "write failed: %s",
+					   strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+	return BH_OK;
+}
+
 bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag)
 {
 	struct bh_buf tmp;
@@ -107,19 +124,7 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 		if (fd < 0)
 			return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "cannot open: %s",
 					   strerror(errno));
-		while (len) {
-			ssize_t n = write(fd, p, len);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "write failed: %s",
-						  strerror(errno));
-				break;
-			}
-			p += n;
-			len -= (size_t)n;
-		}
+		err = write_all(fd, p, len, path, diag);
 		if (close(fd) < 0 && !err)
 			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s",
 					  strerror(errno));
@@ -134,19 +139,7 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 				  strerror(errno));
 		goto out;
 	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "write failed: %s",
-					  strerror(errno));
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	err = write_all(fd, p, len, path, diag);
 	/* A report replacing a file keeps that file's mode (a 0600 report stays private). */
 	if (!err && fchmod(fd, existing ? (st.st_mode & 07777) : 0644) < 0)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "chmod failed: %s", strerror(errno));
