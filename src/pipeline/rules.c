@@ -79,6 +79,17 @@ static int before(const struct bh_ci_workflow *w, const struct evt *a, const str
 	return w->jobs[b->job].before[a->job];
 }
 
+/* Whether some event of later happens after some event of first (the gate follows a push). */
+static int any_after(const struct bh_ci_workflow *w, const struct evt *first, size_t nfirst,
+		     const struct evt *later, size_t nlater)
+{
+	for (size_t l = 0; l < nlater; l++)
+		for (size_t f = 0; f < nfirst; f++)
+			if (before(w, &first[f], &later[l]))
+				return 1;
+	return 0;
+}
+
 /* Point at a step: its uses: value, or its image command inside run:. */
 static void report_step(struct bh_ctx *ctx, const struct bh_ci_workflow *w,
 			const struct bh_ci_job *j, const struct bh_ci_step *st, const char *key,
@@ -242,10 +253,8 @@ static void check_signed(struct bh_ctx *ctx, const void *subject)
 	ns = events(ctx, w, BH_CI_SIGN, &sign);
 	if (!push || !sign || !np)
 		return;
-	for (size_t s = 0; s < ns; s++)
-		for (size_t p = 0; p < np; p++)
-			if (before(w, &push[p], &sign[s]))
-				return;
+	if (any_after(w, push, np, sign, ns))
+		return;
 	if (ns) {
 		snprintf(
 			msg, sizeof(msg),
@@ -275,10 +284,8 @@ static void check_sbom(struct bh_ctx *ctx, const void *subject)
 	ng = events(ctx, w, BH_CI_SBOM, &gen);
 	if (!push || !att || !gen || !np)
 		return;
-	for (size_t a = 0; a < na; a++)
-		for (size_t p = 0; p < np; p++)
-			if (before(w, &push[p], &att[a]))
-				return;
+	if (any_after(w, push, np, att, na))
+		return;
 	if (na) {
 		snprintf(
 			msg, sizeof(msg),
