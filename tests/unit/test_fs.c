@@ -232,6 +232,50 @@ static void test_walk(void **state)
 	free(dir);
 }
 
+/*
+ * Hard links are visited once per name; a file outside the tree reached by two symlinks is
+ * visited once, under the first link's name, after the plain files; and not at all through a
+ * link when a walked (symlinked) directory holds it.
+ */
+static void test_walk_links(void **state)
+{
+	char *base = tmpdir();
+	char root[1024], p[2048], q[2048];
+	struct seen s = { .root = root };
+
+	(void)state;
+	bh_buf_init(&s.files, 0);
+	bh_buf_init(&s.errors, 0);
+	snprintf(root, sizeof(root), "%s/root", base);
+	assert_int_equal(mkdir(root, 0755), 0);
+	snprintf(p, sizeof(p), "%s/outside", base);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put(root, "a.txt", "a\n");
+	put(p, "x.txt", "x\n");
+	snprintf(p, sizeof(p), "%s/a.txt", root);
+	snprintf(q, sizeof(q), "%s/b-hard", root);
+	assert_int_equal(link(p, q), 0);
+	snprintf(p, sizeof(p), "%s/c-link", root);
+	assert_int_equal(symlink("../outside/x.txt", p), 0);
+	snprintf(p, sizeof(p), "%s/d-link", root);
+	assert_int_equal(symlink("../outside/x.txt", p), 0);
+	snprintf(p, sizeof(p), "%s/e-link-to-a", root);
+	assert_int_equal(symlink("a.txt", p), 0);
+	assert_int_equal(bh_fs_walk(root, NULL, on_file, &s, on_error), BH_OK);
+	assert_string_equal(bh_buf_str(&s.files), "a.txt\nb-hard\nc-link\n");
+	/* Through a symlinked directory the file is a plain entry: the links to it add nothing. */
+	bh_buf_reset(&s.files);
+	snprintf(p, sizeof(p), "%s/m-dir", root);
+	assert_int_equal(symlink("../outside", p), 0);
+	assert_int_equal(bh_fs_walk(root, NULL, on_file, &s, on_error), BH_OK);
+	assert_string_equal(bh_buf_str(&s.files), "a.txt\nb-hard\nm-dir/x.txt\n");
+	assert_string_equal(bh_buf_str(&s.errors), "");
+	bh_buf_release(&s.files);
+	bh_buf_release(&s.errors);
+	rmrf(base);
+	free(base);
+}
+
 static void test_path_matches(void **state)
 {
 	(void)state;
@@ -260,7 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_capped_read),
 		cmocka_unit_test(test_walk),	     cmocka_unit_test(test_path_matches),
-		cmocka_unit_test(test_looks_binary),
+		cmocka_unit_test(test_looks_binary), cmocka_unit_test(test_walk_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
