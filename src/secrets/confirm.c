@@ -912,9 +912,10 @@ void se_confirm(struct bh_secrets_scanner *sc, const struct pat *p, size_t ws, s
 {
 	const char *d = sc->data;
 	size_t off = ws;
+	pcre2_code *re = se_pat_re(p);
 
-	while (off < we) {
-		int rc = pcre2_match(p->re, (PCRE2_SPTR)d, we, off, 0, sc->md, NULL);
+	while (re && off < we) {
+		int rc = pcre2_match(re, (PCRE2_SPTR)d, we, off, 0, sc->md, NULL);
 		PCRE2_SIZE *ov;
 		size_t ms, me, ss, se;
 

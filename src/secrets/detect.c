@@ -52,8 +52,8 @@ static pcre2_code *pcre_compile(const char *re, unsigned flags, char *err, size_
 {
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-				      PCRE2_MULTILINE | (flags & SP_CASELESS ? PCRE2_CASELESS : 0),
+	struct se_pattern opt = { .flags = flags };
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, SE_PCRE2_FLAGS(&opt),
 				      &code, &off, NULL);
 
 	if (!c) {
@@ -64,6 +64,26 @@ static pcre2_code *pcre_compile(const char *re, unsigned flags, char *err, size_
 		return NULL;
 	}
 	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
+pcre2_code *se_pat_re(const struct pat *p)
+{
+	/* The engine is shared and const to its users; this one field is filled on demand. */
+	struct pat *mp = (struct pat *)p;
+	pcre2_code *c = atomic_load_explicit(&mp->re, memory_order_acquire), *none = NULL;
+	char err[300];
+
+	if (c)
+		return c;
+	c = pcre_compile(p->p.re, p->p.flags, err, sizeof(err));
+	if (!c)
+		return NULL;
+	if (!atomic_compare_exchange_strong_explicit(&mp->re, &none, c, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		pcre2_code_free(c); /* another thread compiled it first */
+		c = none;
+	}
 	return c;
 }
 
@@ -152,7 +172,7 @@ static bh_err load_user(struct bh_secrets_engine *e, const struct bh_node *sec, 
 			p->p.check = SC_NONE;
 			p->rule = ur;
 			p->re = pcre_compile(re, 0, err, sizeof(err));
-			if (!p->re)
+			if (!atomic_load(&p->re))
 				return bh_diag_set(diag, BH_ERR_PARSE, file, r->line, r->col,
 						   "secrets rule %s: bad regex %s", id, err);
 			e->nuser++;
@@ -190,7 +210,6 @@ bh_err bh_secrets_engine_new(const struct bh_node *cfg_secrets, const char *cfg_
 	const char **exprs = NULL;
 	unsigned *flags = NULL, *ids = NULL;
 	hs_compile_error_t *cerr = NULL;
-	char err[300];
 	bh_err rc = BH_ERR_NOMEM;
 
 	if (!e)
@@ -207,11 +226,10 @@ bh_err bh_secrets_engine_new(const struct bh_node *cfg_secrets, const char *cfg_
 
 		p->p = se_patterns[i];
 		p->rule = se_builtin_rule(p->p.rule);
-		p->re = pcre_compile(p->p.re, p->p.flags, err, sizeof(err));
-		if (!p->rule || !p->re) {
+		if (!p->rule) {
 			rc = bh_diag_set(diag, BH_ERR_INTERNAL, "secrets", 1, 1,
-					 "built-in pattern %zu (%s) does not compile: %s", i,
-					 p->p.rule, p->rule ? err : "unknown rule");
+					 "built-in pattern %zu names an unknown rule %s", i,
+					 p->p.rule);
 			e->npats = i + 1;
 			goto out;
 		}

@@ -3,8 +3,14 @@
  * writes it, serialised, as a C array (se_hsdb.c), so that a run deserialises it in
  * microseconds instead of compiling for a tenth of a second. The database is for the build
  * machine's CPU; the engine falls back to compiling when the platform differs.
+ *
+ * It also compiles every pattern with PCRE2 as the engine will: the engine compiles a pattern's
+ * confirmation only on its first hit, so a pattern that did not compile would otherwise go
+ * unnoticed until a credential of its kind showed up.
  */
 #include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -26,6 +32,20 @@ int main(int argc, char **argv)
 	if (argc != 2 || !exprs || !flags || !ids)
 		return 2;
 	for (size_t i = 0; i < se_npatterns; i++) {
+		int code;
+		PCRE2_SIZE off;
+		pcre2_code *c = pcre2_compile((PCRE2_SPTR)se_patterns[i].re, PCRE2_ZERO_TERMINATED,
+					      SE_PCRE2_FLAGS(&se_patterns[i]), &code, &off, NULL);
+
+		if (!c) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(code, msg, sizeof(msg));
+			fprintf(stderr, "gen_hsdb: pattern %zu (%s): PCRE2 at offset %zu: %s\n", i,
+				se_patterns[i].rule, (size_t)off, (const char *)msg);
+			return 1;
+		}
+		pcre2_code_free(c);
 		exprs[i] = se_patterns[i].re;
 		flags[i] = SE_HS_FLAGS(&se_patterns[i]);
 		ids[i] = (unsigned)i;

@@ -52,6 +52,11 @@ extern const size_t se_npatterns;
 	(((p)->flags & SP_MULTILINE ? 0x4u /* HS_FLAG_MULTILINE */ : 0u) | \
 	 ((p)->flags & SP_CASELESS ? 0x1u /* HS_FLAG_CASELESS */ : 0u))
 
+/* PCRE2 options of a pattern (multi-line always: see pcre_compile in detect.c); shared with the
+ * build-time check that every built-in pattern compiles. */
+#define SE_PCRE2_FLAGS(p) \
+	(0x400u /* PCRE2_MULTILINE */ | ((p)->flags & SP_CASELESS ? 0x8u /* PCRE2_CASELESS */ : 0u))
+
 /*
  * The built-in patterns' database, compiled and serialised at build time (gen_hsdb.c) for the
  * build machine; the engine deserialises it and compiles at run time only when the platform

@@ -7,6 +7,7 @@
 #define BH_SECRETS_SCANNER_H
 
 #include <hs/hs.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -18,7 +19,10 @@
 struct pat {
 	struct se_pattern p;
 	const struct bh_rule *rule;
-	pcre2_code *re;
+	/* Compiled on the pattern's first Vectorscan hit (se_pat_re): most rules never hit in a
+	 * run, and compiling all of them was most of a small run's time. Set once, atomically,
+	 * by whichever thread gets there first. */
+	_Atomic(pcre2_code *) re;
 };
 
 struct bh_secrets_engine {
@@ -30,6 +34,10 @@ struct bh_secrets_engine {
 	pcre2_code **allow;
 	size_t nallow;
 };
+
+/* The pattern's PCRE2 code, compiled now if this is its first use; NULL only when out of memory
+ * (built-in patterns are checked to compile at build time, user ones when the config loads). */
+pcre2_code *se_pat_re(const struct pat *p);
 
 struct cand {
 	const struct pat *pat;
