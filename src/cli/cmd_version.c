@@ -2,15 +2,12 @@
 #include "cli.h"
 
 #include <archive.h>
-#include <curl/curl.h>
 #include <git2.h>
 #include <hs/hs.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <openssl/crypto.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <yaml.h>
 #include <zlib.h>
@@ -37,12 +34,10 @@ static int run(int argc, char **argv)
 	printf("  vectorscan  %s\n", hs_version());
 	printf("  pcre2       %s\n", pcre);
 	printf("  libgit2     %d.%d.%d\n", major, minor, rev);
-	printf("  libcurl     %s\n", curl_version());
 	printf("  sqlite      %s\n", sqlite3_libversion());
-	printf("  libsodium   %s\n", sodium_version_string());
-	printf("  microhttpd  %s\n", MHD_get_version());
 	printf("  zlib        %s\n", zlibVersion());
 	printf("  zstd        %s\n", ZSTD_versionString());
+	printf("  liburing    %s\n", BH_LIBURING_VERSION);
 	return 0;
 }
 

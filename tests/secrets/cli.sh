@@ -221,5 +221,33 @@ printf 'k=%s\n' "$T2" >"$tmp/many/f77.txt"
 check "tree -j 3 matches -j 1" cmp -s "$tmp/m1.json" "$tmp/m3.json"
 check "tree finding in f77" json_check "$tmp/m1.json" "len(f) == 1 and f[0]['file'].endswith('f77.txt')"
 
+# ---- batch reads and the plain path agree ------------------------------------------------
+# Files around the batch reader's 64 KiB buffer (read whole below it, streamed at and above
+# it), an empty file, a binary one, stdin among the paths: the same report with io_uring
+# batches and without (BULKHEAD_NO_IO_URING), with one thread and with several.
+mkdir -p "$tmp/sizes/d"
+: >"$tmp/sizes/empty.txt"
+pad() { # pad FILE BYTES: BYTES of text lines, then the token line
+	python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.write(("x" * 63 + "\n") * (n // 64) + "y" * (n % 64))' "$2" >"$1"
+	printf '\ntoken=%s\n' "$T2" >>"$1"
+}
+pad "$tmp/sizes/under.txt" 65000
+pad "$tmp/sizes/exact.txt" $((65536 - 50 - ${#T2}))
+pad "$tmp/sizes/d/over.txt" 200000
+printf 'BIN\000 token=%s\n' "$T2" >"$tmp/sizes/d/blob.bin"
+printf 'k=%s\n' "$T1" >"$tmp/sizes/d/small.txt"
+for args in "-j 1" "-j 3"; do
+	# shellcheck disable=SC2086
+	printf 'AWS_KEY=%s\n' "$AWS" | "$BULKHEAD" secrets $args -f json "$tmp/sizes" - >"$tmp/b1.json" || true
+	# shellcheck disable=SC2086
+	printf 'AWS_KEY=%s\n' "$AWS" | BULKHEAD_NO_IO_URING=1 "$BULKHEAD" secrets $args -f json "$tmp/sizes" - \
+		>"$tmp/b2.json" || true
+	check "batch and plain reads agree ($args)" cmp -s "$tmp/b1.json" "$tmp/b2.json"
+done
+check "a finding in every text file and stdin, none in the binary" json_check "$tmp/b1.json" \
+	'sorted(x["file"].split("/")[-1] for x in f) == ["-", "exact.txt", "over.txt", "small.txt", "under.txt"]'
+check "six inputs scanned (binary skipped)" python3 -c \
+	'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["summary"]["files_scanned"] == 6 else 1)' "$tmp/b1.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
