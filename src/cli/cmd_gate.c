@@ -134,8 +134,15 @@ static int run_images(struct gate *g, struct bh_scan *s)
 	for (size_t i = 0; i < g->nimages; i++) {
 		struct bh_image img;
 		struct bh_diag d = { 0 };
-		size_t from = s->findings.n;
-		bh_err err = bh_image_open(&img, g->images[i], g->platform, &d);
+		size_t from = s->findings.n, seen = 0;
+		bh_err err;
+
+		/* The same image named twice is audited once, as the same file is scanned once. */
+		while (seen < i && strcmp(g->images[seen], g->images[i]))
+			seen++;
+		if (seen < i)
+			continue;
+		err = bh_image_open(&img, g->images[i], g->platform, &d);
 
 		if (err == BH_ERR_NOMEM) {
 			fprintf(stderr, "bulkhead: out of memory\n");
@@ -398,7 +405,8 @@ static int run(int argc, char **argv)
 	init_layers(&g);
 	bh_scan_init(&s);
 	rc = cli_scan_setup(&r, &s, paths[0]);
-	if (!rc && !g.no_secrets)
+	/* The config's own secret rules and allowlist hold for the tree and the history alike. */
+	if (!rc && (!g.no_secrets || g.git))
 		rc = cli_secrets_engine(&s, &engine);
 	if (rc)
 		goto out;

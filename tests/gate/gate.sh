@@ -136,6 +136,12 @@ if [ $have_image = 1 ]; then
 	if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "fingerprints of IM differ from image's"; fi
 fi
 
+# An image named twice is audited once.
+if [ $have_image = 1 ]; then
+	"$BULKHEAD" gate -f json --no-scan --no-secrets --image "$T/agent.tar" --image "$T/agent.tar" deploy >"$T/twice.json" 2>/dev/null
+	json_check "$T/twice.json" "len(f) == len(json.load(open('$T/im1.json'))['findings']) and d['layers'][3]['inputs'] == 1" "an image named twice is audited once"
+fi
+
 # SARIF over every layer validates against the 2.1.0 schema; --output is the same bytes.
 "$BULKHEAD" gate -f sarif -o "$T/g.sarif" deploy 2>/dev/null
 expect_rc 1 $? "gate --format sarif"
@@ -222,6 +228,11 @@ if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "history fin
 expect_rc 0 $? "gate --git RANGE after the removal"
 (cd "$G" && "$BULKHEAD" gate --git >/dev/null 2>"$T/err")
 expect_rc 1 $? "gate --git in the repository, no PATH"
+# The config's secrets allowlist holds for the history too, also with the tree's scan off.
+printf "secrets:\n  allow: ['^%s\$']\n" "$TOK2" >"$G/.bulkhead.yaml"
+"$BULKHEAD" gate --git --no-secrets "$G" >/dev/null 2>"$T/err"
+expect_rc 0 $? "config secrets allowlist with --git --no-secrets"
+rm "$G/.bulkhead.yaml"
 
 # ---- bad inputs: exit 2, named -------------------------------------------------------------
 "$BULKHEAD" gate -f json -o "$T/missing.json" "$C" "$T/nope" >/dev/null 2>"$T/err"
