@@ -11,6 +11,7 @@
 /* clang-format off */
 const struct bh_command *const bh_commands[] = {
 	&cmd_scan_def,
+	&cmd_gate_def,
 	&cmd_fix_def,
 	&cmd_dockerfile_def,
 	&cmd_image_def,
