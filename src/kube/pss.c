@@ -10,10 +10,10 @@
  * - baseline: seccomp from the alpha annotations before v1.19 and from the field since, the
  *   sysctls allowed list growing at v1.27, v1.29, v1.32 and v1.37, SELinux type
  *   container_engine_t from v1.31, host probes and lifecycle hooks from v1.34, the /proc mount
- *   relaxed for user namespaces from v1.35 (restricted keeps Default), ulimits from v1.37.
+ *   relaxed for user namespaces from v1.35 (restricted keeps Default).
  *
- * AppArmor (annotations and fields), volume types (image volumes included) and the cgroup mount
- * have one version, v1.0, in PSA, so they decide every version alike. Where a restricted check
+ * AppArmor (annotations and fields), volume types (image volumes included), ulimits and the
+ * cgroup mount have one version, v1.0, in PSA, so they decide every version alike. Where a restricted check
  * replaces a baseline one (OverrideCheckIDs), it does so only from its own first version.
  *
  * At every version:
@@ -671,15 +671,14 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 }
 
 /*
- * PSA's ulimits check (v1.37): any securityContext.ulimits, whatever its values, is
- * baseline-forbidden.
+ * PSA's ulimits check: any securityContext.ulimits, whatever its values, is baseline-forbidden.
+ * It is registered at v1.0 (one development branch registers it at v1.37, but the test data of
+ * both branches holds failing ulimits pods at v1.24 and v1.34 too), so every version decides it.
  */
 void kube_check_ulimits(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
 
-	if (t->pss < 37)
-		return;
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
 		const struct bh_node *v = bh_node_get(kube_sc(c->node), "ulimits");
