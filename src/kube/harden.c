@@ -523,6 +523,7 @@ void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
 	const struct bh_node *at;
 	char list[512] = "";
 	size_t off = 0;
+	int minor;
 
 	if (!l || !l->nfails)
 		return; /* the first pass, or nothing fails */
@@ -533,10 +534,15 @@ void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
 	at = bh_node_get(t->obj->metadata, "namespace");
 	if (!at)
 		at = bh_node_get(t->obj->metadata, "name");
-	if (l->version)
+	if (l->version && (bh_pss_version_parse(l->version, &minor) || minor != t->pss))
+		bh_report(
+			ctx, at, l->ns,
+			"%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s, which PSA applies as v1.%d): %s",
+			t->obj->ref, l->ns, l->level, l->version, t->pss, list);
+	else if (l->version)
 		bh_report(ctx, at, l->ns,
-			  "%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s, decided at v1.%d): %s",
-			  t->obj->ref, l->ns, l->level, l->version, t->pss, list);
+			  "%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s): %s",
+			  t->obj->ref, l->ns, l->level, l->version, list);
 	else
 		bh_report(ctx, at, l->ns, "%s would be rejected by namespace '%s' (enforce: %s): %s",
 			  t->obj->ref, l->ns, l->level, list);
