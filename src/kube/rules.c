@@ -44,7 +44,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Without no_new_privs a process in the container can gain privileges through setuid binaries or file capabilities.",
 		.fix = "Set securityContext.allowPrivilegeEscalation: false on every container.",
-		.refs = "PSS restricted: Privilege Escalation; CIS 5.2.6; KSV-0001; CKV_K8S_20",
+		.refs = "PSS restricted: Privilege Escalation (v1.8+; Windows exempt from v1.25); CIS 5.2.6; KSV-0001; CKV_K8S_20",
 		.check = kube_check_privilege_escalation,
 		.flags = RESTRICTED,
 	},
@@ -56,7 +56,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Code execution in the agent becomes root in the container, one step from the node.",
 		.fix = "Set runAsNonRoot: true in the pod securityContext (or on every container), with a non-zero runAsUser.",
-		.refs = "PSS restricted: Running as Non-root; CIS 5.2.7; KSV-0012; CKV_K8S_23",
+		.refs = "PSS restricted: Running as Non-root (hostUsers: false exempt from v1.35); CIS 5.2.7; KSV-0012; CKV_K8S_23",
 		.check = kube_check_run_as_non_root,
 		.flags = RESTRICTED,
 	},
@@ -151,7 +151,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A custom SELinux type, user or role can place the container in a less confined domain than container_t.",
 		.fix = "Remove seLinuxOptions user and role, and use type container_t, container_init_t or container_kvm_t.",
-		.refs = "PSS baseline: SELinux; KSV-0025",
+		.refs = "PSS baseline: SELinux (container_engine_t allowed from v1.31); KSV-0025",
 		.check = kube_check_selinux,
 		.flags = BASELINE,
 	},
@@ -163,7 +163,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unmasked /proc exposes kernel interfaces that the runtime masks to prevent information leaks and container escapes.",
 		.fix = "Remove securityContext.procMount or set it to Default.",
-		.refs = "PSS baseline: /proc Mount Type; KSV-0027",
+		.refs = "PSS baseline: /proc Mount Type (hostUsers: false allowed from v1.35); KSV-0027",
 		.check = kube_check_proc_mount,
 		.flags = BASELINE,
 	},
@@ -175,7 +175,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unconfined seccomp profile leaves every syscall open, including the ones used in known kernel exploits for container escape.",
 		.fix = "Set seccompProfile.type to RuntimeDefault or Localhost.",
-		.refs = "PSS baseline: Seccomp; KSV-0104",
+		.refs = "PSS baseline: Seccomp (the alpha annotations before v1.19, the field since); KSV-0104",
 		.check = kube_check_seccomp_baseline,
 		.flags = BASELINE,
 	},
@@ -187,7 +187,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A sysctl outside the namespaced safe set changes kernel settings for every pod on the node or disables protections.",
 		.fix = "Remove the sysctl, or keep only the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, ...).",
-		.refs = "PSS baseline: Sysctls; KSV-0026",
+		.refs = "PSS baseline: Sysctls (the allowed list grows at v1.27, v1.29, v1.32 and v1.37); KSV-0026",
 		.check = kube_check_sysctls,
 		.flags = BASELINE,
 	},
@@ -414,7 +414,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Per-container ulimits override the limits the runtime and node set; raised ones let one pod exhaust file descriptors, processes or locked memory shared with its neighbours.",
 		.fix = "Remove securityContext.ulimits and keep the runtime's defaults.",
-		.refs = "PSA baseline check ulimits (policy v1.37)",
+		.refs = "PSA baseline check ulimits",
 		.check = kube_check_ulimits,
 		.flags = BASELINE,
 	},
