@@ -4,8 +4,8 @@
 # for semantics the fetched fixtures do not cover) must be admitted (exit 0) or rejected
 # (exit 1) by `bulkhead scan --pss <level>` exactly as the directory says. A rejected fixture
 # must also name at least one failing control. Fixtures of older policy versions live in
-# psa/versions/v1.<minor>/<level>/{pass,fail}/ and are decided at their own version
-# (`--pss <level>:v1.<minor>`).
+# psa/versions/v1.<minor>/<level>/{pass,fail}/ (ours in psa/extra/versions/) and are decided
+# at their own version (`--pss <level>:v1.<minor>`).
 set -u
 dir=$(dirname "$0")/psa
 pass=0
@@ -39,7 +39,7 @@ for lvl in baseline restricted; do
 	done
 done
 latest=$pass
-for vdir in "$dir"/versions/v1.*/; do
+for vdir in "$dir"/versions/v1.*/ "$dir"/extra/versions/v1.*/; do
 	v=$(basename "$vdir")
 	for lvl in baseline restricted; do
 		for want in pass fail; do
