@@ -540,12 +540,14 @@ void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
 			"%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s, which PSA applies as v1.%d): %s",
 			t->obj->ref, l->ns, l->level, l->version, t->pss, list);
 	else if (l->version)
-		bh_report(ctx, at, l->ns,
-			  "%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s): %s",
-			  t->obj->ref, l->ns, l->level, l->version, list);
+		bh_report(
+			ctx, at, l->ns,
+			"%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s): %s",
+			t->obj->ref, l->ns, l->level, l->version, list);
 	else
-		bh_report(ctx, at, l->ns, "%s would be rejected by namespace '%s' (enforce: %s): %s",
-			  t->obj->ref, l->ns, l->level, list);
+		bh_report(ctx, at, l->ns,
+			  "%s would be rejected by namespace '%s' (enforce: %s): %s", t->obj->ref,
+			  l->ns, l->level, list);
 }
 
 /*

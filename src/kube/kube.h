@@ -101,8 +101,8 @@ struct bh_pss_verdict {
 	const struct bh_kobj *obj;
 	const struct bh_workload *wl;
 	int admitted;
-	int pss_minor; /* the policy version that decided it: v1.<pss_minor> */
-	int pss_latest; /* whether that version is the newest one bulkhead knows */
+	int pss_minor;			 /* the policy version that decided it: v1.<pss_minor> */
+	int pss_latest;			 /* whether that version is the newest one bulkhead knows */
 	const struct bh_finding **fails; /* the first finding of each failing control */
 	size_t nfails;
 };

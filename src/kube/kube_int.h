@@ -34,8 +34,8 @@ const struct bh_kobj *kube_index_ns(const struct bh_kube_index *ix, const char *
  * The newest Pod Security Admission policy version bulkhead implements, v1.37: "latest" and
  * every later version decide as it does, as PSA clamps a version past its newest check.
  */
-#define KUBE_PSS_NEWEST 37
-#define KUBE_ENFORCE_LABEL "pod-security.kubernetes.io/enforce"
+#define KUBE_PSS_NEWEST		   37
+#define KUBE_ENFORCE_LABEL	   "pod-security.kubernetes.io/enforce"
 #define KUBE_ENFORCE_VERSION_LABEL "pod-security.kubernetes.io/enforce-version"
 /*
  * The policy version that decides workloads of namespace ns (NULL when the run has no such
@@ -48,7 +48,7 @@ int kube_pss_version(const struct bh_scan *s, const struct bh_kobj *ns,
 /* What the second pass knows about a workload: its namespace's enforce level and failures. */
 struct kube_late {
 	const char *ns, *level;
-	const char *version; /* the enforce-version label as written, or NULL */
+	const char *version;		 /* the enforce-version label as written, or NULL */
 	const struct bh_finding **fails; /* the first finding of each failing control */
 	size_t nfails;
 };

@@ -13,8 +13,9 @@
  *   relaxed for user namespaces from v1.35 (restricted keeps Default).
  *
  * AppArmor (annotations and fields), volume types (image volumes included), ulimits and the
- * cgroup mount have one version, v1.0, in PSA, so they decide every version alike. Where a restricted check
- * replaces a baseline one (OverrideCheckIDs), it does so only from its own first version.
+ * cgroup mount have one version, v1.0, in PSA, so they decide every version alike. Where a
+ * restricted check replaces a baseline one (OverrideCheckIDs), it does so only from its own first
+ * version.
  *
  * At every version:
  *
@@ -77,11 +78,7 @@ static const int kube_safe_sysctl_since[] = { 0, 0, 0, 0, 0, 27, 29, 29, 29, 29,
 
 /* The SELinux types of v1.0; v1.31 adds container_engine_t. */
 static const char *const selinux_types[] = {
-	"",
-	"container_t",
-	"container_init_t",
-	"container_kvm_t",
-	NULL,
+	"", "container_t", "container_init_t", "container_kvm_t", NULL,
 };
 
 static const char *const restricted_volumes_ok[] = {

@@ -151,7 +151,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A custom SELinux type, user or role can place the container in a less confined domain than container_t.",
 		.fix = "Remove seLinuxOptions user and role, and use type container_t, container_init_t or container_kvm_t.",
-		.refs = "PSS baseline: SELinux (container_engine_t allowed from v1.31); KSV-0025",
+		.refs = "PSS baseline: SELinux (v1.0, v1.31); KSV-0025",
 		.check = kube_check_selinux,
 		.flags = BASELINE,
 	},
@@ -163,7 +163,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unmasked /proc exposes kernel interfaces that the runtime masks to prevent information leaks and container escapes.",
 		.fix = "Remove securityContext.procMount or set it to Default.",
-		.refs = "PSS baseline: /proc Mount Type (hostUsers: false allowed from v1.35); KSV-0027",
+		.refs = "PSS baseline: /proc Mount Type (v1.0, v1.35); KSV-0027",
 		.check = kube_check_proc_mount,
 		.flags = BASELINE,
 	},
@@ -175,7 +175,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unconfined seccomp profile leaves every syscall open, including the ones used in known kernel exploits for container escape.",
 		.fix = "Set seccompProfile.type to RuntimeDefault or Localhost.",
-		.refs = "PSS baseline: Seccomp (the alpha annotations before v1.19, the field since); KSV-0104",
+		.refs = "PSS baseline: Seccomp (v1.0, v1.19); KSV-0104",
 		.check = kube_check_seccomp_baseline,
 		.flags = BASELINE,
 	},
@@ -187,7 +187,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A sysctl outside the namespaced safe set changes kernel settings for every pod on the node or disables protections.",
 		.fix = "Remove the sysctl, or keep only the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, ...).",
-		.refs = "PSS baseline: Sysctls (the allowed list grows at v1.27, v1.29, v1.32 and v1.37); KSV-0026",
+		.refs = "PSS baseline: Sysctls (v1.0 to v1.37); KSV-0026",
 		.check = kube_check_sysctls,
 		.flags = BASELINE,
 	},

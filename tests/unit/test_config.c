@@ -144,7 +144,7 @@ static void test_empty_and_find(void **state)
 static void test_pss_version(void **state)
 {
 	static const char *const bad[] = {
-		"",	   "v1.",     "v1.05", "1.25",	"v2.0",	 "V1.25",
+		"",	  "v1.",    "v1.05", "1.25",  "v2.0",	"V1.25",
 		"v1.25 ", " v1.25", "v1.2a", "v1.-1", "Latest", "v1.99999999999999999999",
 	};
 	struct bh_arena a;
