@@ -17,6 +17,7 @@ const struct bh_command *const bh_commands[] = {
 	&cmd_image_def,
 	&cmd_secrets_def,
 	&cmd_netpol_def,
+	&cmd_webhook_def,
 	&cmd_rules_def,
 	&cmd_explain_def,
 	&cmd_version_def,

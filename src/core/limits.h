@@ -147,4 +147,44 @@
 /* Worker threads of a tree or history scan; more than the cores only adds contention. */
 #define BH_LIMIT_SECRETS_JOBS 256u
 
+/* The admission webhook. The body cap is the API server's own request limit (3 MiB): no
+ * AdmissionReview it sends is larger, so anything bigger is not from it and gets 413 from its
+ * Content-Length alone, before a byte of the body is read. */
+#define BH_LIMIT_WEBHOOK_BODY_BYTES (3u * 1024 * 1024)
+
+/* Open connections to one webhook process; the API server reuses a few keep-alive connections
+ * per replica, so thousands only come from a flood, which then waits in the kernel's backlog. */
+#define BH_LIMIT_WEBHOOK_CONNECTIONS 1024u
+
+/* Open connections from one address; an API server needs tens, one client should not take all. */
+#define BH_LIMIT_WEBHOOK_CONNECTIONS_PER_IP 256u
+
+/* Seconds a connection may stay idle; the API server's webhook timeout is at most 30 s, so a
+ * peer silent for longer is gone or stalling us on purpose. */
+#define BH_LIMIT_WEBHOOK_IDLE_SECONDS 30u
+
+/* Seconds from a request's first body bytes to its last; a client trickling a byte at a time
+ * to stay under the idle timeout is cut off here. */
+#define BH_LIMIT_WEBHOOK_REQUEST_SECONDS 30u
+
+/* Memory per connection for headers and buffers; headers of an API-server request are a few
+ * hundred bytes, and a header flood stops here with 431. */
+#define BH_LIMIT_WEBHOOK_CONN_MEMORY (64u * 1024)
+
+/* Findings listed in one denial message and warnings in one response; the API server keeps
+ * 4 KiB of warnings, and a list past these helps nobody read the verdict. */
+#define BH_LIMIT_WEBHOOK_MESSAGE_FINDINGS 20u
+#define BH_LIMIT_WEBHOOK_WARNINGS	  20u
+
+/* Namespaces whose Pod Security labels the webhook remembers from admitted Namespace objects;
+ * large clusters have a few thousand. */
+#define BH_LIMIT_WEBHOOK_NAMESPACES 20000u
+
+/* Server threads; admission requests are short CPU work, so more than the cores only adds
+ * contention. */
+#define BH_LIMIT_WEBHOOK_THREADS 64u
+
+/* Length of the certificate or key file read at start; a PEM chain is a few kilobytes. */
+#define BH_LIMIT_WEBHOOK_PEM_BYTES (1024u * 1024)
+
 #endif

@@ -192,6 +192,21 @@ bh_err bh_engine_scan_buffer(struct bh_scan *s, const char *path, const char *da
 	return scan_data(s, path, data, len, 1);
 }
 
+bh_err bh_engine_scan_doc(struct bh_scan *s, const char *path, const struct bh_doc *doc)
+{
+	struct bh_docs docs = { .docs = (struct bh_doc *)doc, .n = 1 };
+	struct bh_input in = { .path = path, .data = "", .docs = &docs };
+
+	/* An empty source: layers that read in->src find one, and no line of it suppresses. */
+	in.src = bh_scan_add_source(s, path, "", 0);
+	if (!in.src)
+		return BH_ERR_NOMEM;
+	in.path = in.src->path;
+	s->files_scanned++;
+	scan_docs(s, &in);
+	return BH_OK;
+}
+
 /*
  * The same file named twice (or reached through a symlink and by name) gives the same
  * findings twice; after sorting they are neighbours, and one of each is kept.

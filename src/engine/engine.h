@@ -35,6 +35,13 @@ bh_err bh_engine_scan(struct bh_scan *s, const char *const *paths, size_t npaths
 
 /* Scan one in-memory buffer labelled path (the webhook, tests, fuzzers). */
 bh_err bh_engine_scan_buffer(struct bh_scan *s, const char *path, const char *data, size_t len);
+/*
+ * Offer one already parsed document to the layers, labelled path (the webhook's request
+ * object). No source text is registered, so inline "# bulkhead:ignore" comments cannot apply:
+ * a string inside a one-line JSON body must not suppress the findings on its line. Returns
+ * BH_ERR_NOMEM only; input errors are in s.
+ */
+bh_err bh_engine_scan_doc(struct bh_scan *s, const char *path, const struct bh_doc *doc);
 /* Run every layer's finish, apply suppression, sort: call once after the scans. */
 void bh_engine_finish(struct bh_scan *s, const struct bh_baseline *baseline);
 
