@@ -176,6 +176,10 @@
 #define BH_LIMIT_WEBHOOK_MESSAGE_FINDINGS 20u
 #define BH_LIMIT_WEBHOOK_WARNINGS	  20u
 
+/* Keys of a mapping compared by name when the webhook checks whether an update changed spec;
+ * larger mappings are compared in order, keeping a hostile comparison linear. */
+#define BH_LIMIT_WEBHOOK_SAME_KEYS 256u
+
 /* Namespaces whose Pod Security labels the webhook remembers from admitted Namespace objects;
  * large clusters have a few thousand. */
 #define BH_LIMIT_WEBHOOK_NAMESPACES 20000u

@@ -248,8 +248,12 @@ static int field_path(const struct bh_node *n, unsigned line, unsigned col, stru
 	return 0;
 }
 
-/* Deep equality of two subtrees (scalars by value, mappings in order, as the API server
- * serialises them). */
+/*
+ * Deep equality of two subtrees: scalars by value, sequences in order, mappings by key in any
+ * order (a client may reorder keys). Mappings past BH_LIMIT_WEBHOOK_SAME_KEYS keys are compared
+ * in order, so a hostile pair of huge mappings costs linear time; a false "different" only
+ * means the object is checked.
+ */
 static int same_tree(const struct bh_node *a, const struct bh_node *b)
 {
 	if (!a || !b)
@@ -270,10 +274,19 @@ static int same_tree(const struct bh_node *a, const struct bh_node *b)
 	case BH_NODE_MAP:
 		if (a->map.n != b->map.n)
 			return 0;
-		for (size_t i = 0; i < a->map.n; i++)
-			if (!same_tree(a->map.pairs[i].key, b->map.pairs[i].key) ||
-			    !same_tree(a->map.pairs[i].value, b->map.pairs[i].value))
+		for (size_t i = 0; i < a->map.n; i++) {
+			const struct bh_node *k = a->map.pairs[i].key, *bv;
+
+			if (a->map.n > BH_LIMIT_WEBHOOK_SAME_KEYS || !bh_node_str(k)) {
+				if (!same_tree(k, b->map.pairs[i].key) ||
+				    !same_tree(a->map.pairs[i].value, b->map.pairs[i].value))
+					return 0;
+				continue;
+			}
+			bv = bh_node_get(b, bh_node_str(k));
+			if (!bv || !same_tree(a->map.pairs[i].value, bv))
 				return 0;
+		}
 		return 1;
 	}
 	return 0;

@@ -108,10 +108,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!rq) {
 		const char *cl;
 
-		if (!strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD)) {
-			if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz"))
-				return text(c, MHD_HTTP_OK, "ok\n");
-			return text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+		if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz")) {
+			if (strcmp(method, MHD_HTTP_METHOD_GET) &&
+			    strcmp(method, MHD_HTTP_METHOD_HEAD))
+				return text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET\n");
+			return text(c, MHD_HTTP_OK, "ok\n");
 		}
 		if (!validate_path(url))
 			return text(c, MHD_HTTP_NOT_FOUND, "not found\n");
