@@ -254,6 +254,28 @@ fi
 code=$(curl -sS --max-time 10 --cacert "$T/ca.crt" -o "$T/out" -w '%{http_code}' "https://127.0.0.1:$PORT/healthz")
 [ "$code" = 200 ] && ok || bad "/healthz answered $code"
 
+# Concurrent requests (4 clients, 5 requests each) all get their own verdict.
+review CREATE "$HERE/pod-privileged.yaml" >"$T/req-priv"
+for c in 1 2 3 4; do
+	(
+		n=0
+		while [ $n -lt 5 ]; do
+			curl -sS --max-time 10 --cacert "$T/ca.crt" --data-binary @"$T/req-priv" \
+				"https://127.0.0.1:$PORT/validate" 2>/dev/null | grep -c '"allowed": false'
+			n=$((n + 1))
+		done
+	) >"$T/conc.$c" &
+done
+wait_ok=1
+for c in 1 2 3 4; do
+	while [ ! -s "$T/conc.$c" ] || [ "$(wc -l <"$T/conc.$c")" -lt 5 ]; do
+		sleep 0.1
+		wait_ok=$((wait_ok + 1))
+		[ $wait_ok -gt 300 ] && break 2
+	done
+done
+[ "$(cat "$T"/conc.* | grep -c '^1$')" = 20 ] && ok || bad "concurrent requests: $(cat "$T"/conc.* | tr '\n' ' ')"
+
 # After all that, the server still answers and logged each verdict.
 review CREATE "$HERE/pod-hardened.yaml" >"$T/req"
 post /validate "$T/req"
