@@ -28,6 +28,7 @@ enum {
 	OPT_LISTEN,
 	OPT_PSS,
 	OPT_THREADS,
+	OPT_NO_ANNOTATION_IGNORE,
 };
 
 static const struct bh_opt_doc webhook_options[] = {
@@ -42,6 +43,8 @@ static const struct bh_opt_doc webhook_options[] = {
 	  "Deny objects with a finding at or above SEVERITY (default: the config's fail-on, else high; info with --pss); findings below it are returned as warnings." },
 	{ "--pss LEVEL[:VERSION]",
 	  "Judge only the Pod Security Standards controls of LEVEL (baseline or restricted), as Pod Security Admission would, at VERSION (latest or v1.MINOR) unless the namespace's enforce-version label says otherwise." },
+	{ "--no-annotation-ignore",
+	  "Do not honour the bulkhead.dev/ignore annotation: whoever may create a workload may set it, so where workload authors are not trusted, exemptions belong in the config only." },
 	{ "--threads N", "Server threads (default 2)." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
@@ -117,6 +120,7 @@ static int run(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, CLI_OPT_FAIL_ON },
 		{ "pss", required_argument, NULL, OPT_PSS },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "no-annotation-ignore", no_argument, NULL, OPT_NO_ANNOTATION_IGNORE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -153,6 +157,9 @@ static int run(int argc, char **argv)
 			break;
 		case CLI_OPT_FAIL_ON:
 			fail_on = optarg;
+			break;
+		case OPT_NO_ANNOTATION_IGNORE:
+			policy.no_annotation_ignore = 1;
 			break;
 		case OPT_THREADS: {
 			char *end;
@@ -291,10 +298,11 @@ const struct bh_command cmd_webhook_def = {
 		"the object (status 403 with each rule, message and field path); findings below it\n"
 		"come back as warnings. DELETE and CONNECT, subresources, objects being deleted and\n"
 		"updates that leave spec unchanged are allowed. The config's disable, severity and\n"
-		"ignore, and the bulkhead.dev/ignore annotation, apply as in scan; Namespaces the\n"
-		"webhook admits lend their Pod Security labels to their workloads. GET /healthz\n"
-		"answers 200. Bodies over 3 MiB get 413, malformed requests 400. Runs until SIGTERM\n"
-		"or SIGINT, then exits 0; exit 2 for usage errors, 3 when the server cannot start.",
+		"ignore, and the bulkhead.dev/ignore annotation (unless --no-annotation-ignore),\n"
+		"apply as in scan; Namespaces the webhook admits lend their Pod Security labels to\n"
+		"their workloads. GET /healthz answers 200. Bodies over 3 MiB get 413, malformed\n"
+		"requests 400. Runs until SIGTERM or SIGINT, then exits 0; exit 2 for usage errors,\n"
+		"3 when the server cannot start. See docs/webhook.md.",
 	.options = webhook_options,
 	.examples =
 		"  $ bulkhead webhook --cert /tls/tls.crt --key /tls/tls.key\n"

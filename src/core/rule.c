@@ -95,7 +95,8 @@ static void report_vfmt(struct bh_ctx *ctx, unsigned line, unsigned col, unsigne
 	f.object = ctx->object;
 	f.container = ctx->container;
 	f.key = key ? bh_arena_strdup(&s->arena, key) : NULL;
-	if (ctx->ignore && (list_has(ctx->ignore, ctx->rule->id) || list_has(ctx->ignore, "all")))
+	if (ctx->ignore && !s->no_annotation_ignore &&
+	    (list_has(ctx->ignore, ctx->rule->id) || list_has(ctx->ignore, "all")))
 		f.suppressed_by =
 			ctx->ignore_src ? ctx->ignore_src : "annotation bulkhead.dev/ignore";
 	if (!f.message || bh_findings_add(&s->findings, &s->arena, &f)) {

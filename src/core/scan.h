@@ -42,6 +42,9 @@ struct bh_scan {
 	struct bh_diag *errors;
 	size_t nerrors, errors_cap;
 	enum bh_pss_level pss; /* --pss: evaluate only that level's PSS controls */
+	/* The bulkhead.dev/ignore annotation suppresses nothing (the webhook's
+	 * --no-annotation-ignore: an object's author may not exempt it). */
+	int no_annotation_ignore;
 	void *layer_state[BH_LAYER_COUNT];
 	size_t files_scanned;
 	size_t bytes_scanned;

@@ -433,6 +433,7 @@ bh_err bh_webhook_review(const struct bh_webhook_policy *p, const char *body, si
 	bh_scan_init(&s);
 	s.cfg = *p->cfg;
 	s.pss = p->pss;
+	s.no_annotation_ignore = p->no_annotation_ignore;
 	bh_buf_init(&nsbuf, 0);
 	if (bh_doc_parse(&s.arena, REQUEST_LABEL, body, len, &docs, &d)) {
 		err = reject(out, v, "malformed JSON at %u:%u: %s", d.line, d.col, d.msg);

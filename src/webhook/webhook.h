@@ -34,6 +34,7 @@ struct bh_webhook_policy {
 	enum bh_severity fail_on;	/* findings at or above it deny; below it warn */
 	enum bh_pss_level pss;		/* BH_PSS_NONE, or judge only that level's PSS controls */
 	struct bh_webhook_ns_cache *ns; /* may be NULL */
+	int no_annotation_ignore;	/* the bulkhead.dev/ignore annotation exempts nothing */
 };
 
 struct bh_webhook_verdict {

@@ -306,6 +306,13 @@ post /validate "$T/req"
 check "config fail-on medium denies a medium finding" "r['allowed'] is False and 'K8-028' in msg"
 kill "$PID"
 
+# --no-annotation-ignore: the object's own annotation exempts nothing.
+start noann --no-annotation-ignore
+review CREATE "$HERE/pod-privileged-ignored.yaml" >"$T/req"
+post /validate "$T/req"
+check "--no-annotation-ignore denies the annotated privileged pod" "r['allowed'] is False and 'K8-001' in msg"
+kill "$PID"
+
 # --pss restricted: only PSS controls, and any failing one denies (fail-on info).
 start pss --pss restricted
 review CREATE "$HERE/pod-no-seccomp.yaml" >"$T/req"
