@@ -180,6 +180,10 @@
  * larger mappings are compared in order, keeping a hostile comparison linear. */
 #define BH_LIMIT_WEBHOOK_SAME_KEYS 256u
 
+/* Bytes of one finding in a denial message or warning; messages quote names from the request,
+ * and Kubernetes shows warnings of about 120 characters anyway. */
+#define BH_LIMIT_WEBHOOK_LINE_BYTES 512u
+
 /* Namespaces whose Pod Security labels the webhook remembers from admitted Namespace objects;
  * large clusters have a few thousand. */
 #define BH_LIMIT_WEBHOOK_NAMESPACES 20000u

@@ -174,6 +174,14 @@ static int ns_doc(struct bh_webhook_ns_cache *c, const char *name, struct bh_buf
 	return ok;
 }
 
+/* Control characters from the request (a uid or name with a newline) would forge log lines. */
+static void log_safe(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* A 400: the reason as one plain-text line. */
 static bh_err reject(struct bh_buf *out, struct bh_webhook_verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -192,6 +200,7 @@ static bh_err reject(struct bh_buf *out, struct bh_webhook_verdict *v, const cha
 		err = bh_buf_addc(out, '\n');
 	snprintf(v->summary, sizeof(v->summary), "400 %s", bh_buf_str(out));
 	v->summary[strcspn(v->summary, "\n")] = '\0';
+	log_safe(v->summary);
 	return err;
 }
 
@@ -341,6 +350,24 @@ static bh_err object_doc(struct bh_arena *a, const struct bh_doc *body, struct b
 	return BH_OK;
 }
 
+/*
+ * Cut a line to at most max bytes on a UTF-8 character boundary, marked with "...": a message
+ * quotes names from the request, and one 3 MiB name repeated in every finding must not make
+ * the response dozens of megabytes.
+ */
+static void clip(struct bh_buf *b, size_t max)
+{
+	size_t n;
+
+	if (b->len <= max)
+		return;
+	n = max - 3;
+	while (n && ((unsigned char)b->data[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(b->data + n, "...", 4);
+	b->len = n + 3;
+}
+
 struct judged {
 	json_t *warnings;
 	struct bh_buf message;
@@ -379,6 +406,7 @@ static bh_err judge(const struct bh_webhook_policy *p, struct bh_scan *s, const 
 			err = bh_buf_printf(&line, " (%s)", bh_buf_str(&path));
 		if (err)
 			break;
+		clip(&line, BH_LIMIT_WEBHOOK_LINE_BYTES);
 		if (deny) {
 			j->denied++;
 			if (listed++ >= BH_LIMIT_WEBHOOK_MESSAGE_FINDINGS)
@@ -467,6 +495,7 @@ bh_err bh_webhook_review(const struct bh_webhook_policy *p, const char *body, si
 	v->allowed = 1;
 	snprintf(v->summary, sizeof(v->summary), "%s %s %s %s/%s", uid, op, kind ? kind : "?",
 		 ns ? ns : "", name ? name : "");
+	log_safe(v->summary);
 	if (kind && !strcmp(kind, "Namespace") && !strcmp(op, "DELETE"))
 		ns_put(p->ns, name, NULL, NULL, 1);
 	if (strcmp(op, "CREATE") != 0 && strcmp(op, "UPDATE") != 0) {
@@ -480,11 +509,13 @@ bh_err bh_webhook_review(const struct bh_webhook_policy *p, const char *body, si
 	/*
 	 * Left alone: subresources other than the pod's ephemeral containers (status, scale,
 	 * binding carry no new pod spec), objects already being deleted (their finalizers must be
-	 * removable), and updates whose spec is unchanged (labels, annotations).
+	 * removable), and updates whose spec is unchanged (labels, annotations), except for a
+	 * Namespace, whose labels are what its rules judge.
 	 */
 	if ((sub && *sub && strcmp(sub, "ephemeralcontainers") != 0) ||
 	    !bh_node_is_null(bh_node_get(meta, "deletionTimestamp")) ||
 	    (!strcmp(op, "UPDATE") && bh_node_is_map(old) &&
+	     !(kind && !strcmp(kind, "Namespace")) &&
 	     same_tree(bh_node_get(obj, "spec"), bh_node_get(old, "spec")) &&
 	     bh_node_get(obj, "spec"))) {
 		err = respond(av, uid, 1, NULL, NULL, out);

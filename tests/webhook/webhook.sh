@@ -205,6 +205,43 @@ review CREATE "$HERE/pod-no-seccomp.yaml" >"$T/req"
 post /validate "$T/req"
 check "namespace forgotten after DELETE" "r['allowed'] is True"
 
+# A Namespace relabelled by an UPDATE (spec unchanged) is judged and remembered again.
+python3 - "$T" "$HERE/pod-no-seccomp.yaml" <<'EOF'
+import sys, yaml
+t = sys.argv[1]
+ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"},
+      "spec": {"finalizers": ["kubernetes"]}}
+yaml.safe_dump(ns, open(t + "/team.yaml", "w"))
+ns["metadata"]["labels"] = {"pod-security.kubernetes.io/enforce": "restricted"}
+yaml.safe_dump(ns, open(t + "/team-restricted.yaml", "w"))
+pod = yaml.safe_load(open(sys.argv[2]))
+pod["metadata"]["namespace"] = "team"
+yaml.safe_dump(pod, open(t + "/team-pod.yaml", "w"))
+EOF
+review CREATE "$T/team.yaml" >"$T/req"
+post /validate "$T/req"
+review CREATE "$T/team-pod.yaml" >"$T/req"
+post /validate "$T/req"
+check "pod in an unlabelled namespace allowed" "r['allowed'] is True"
+review UPDATE "$T/team-restricted.yaml" "$T/team.yaml" >"$T/req"
+post /validate "$T/req"
+check "Namespace relabel allowed" "r['allowed'] is True"
+review CREATE "$T/team-pod.yaml" >"$T/req"
+post /validate "$T/req"
+check "pod in the relabelled namespace denied" "r['allowed'] is False and 'K8-033' in msg"
+
+# A huge container name repeated in findings: each finding's line is clipped.
+python3 - "$HERE/pod-privileged.yaml" "$T" <<'EOF'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+d["spec"]["containers"][0]["name"] = "n" * 200000
+d["spec"]["containers"][0]["securityContext"] = {"privileged": True}
+yaml.safe_dump(d, open(sys.argv[2] + "/longname.yaml", "w"), width=1 << 30)
+EOF
+review CREATE "$T/longname.yaml" >"$T/req"
+post /validate "$T/req"
+check "long names clipped" "r['allowed'] is False and 'K8-001' in msg and len(open(sys.argv[1]).read()) < 40000"
+
 # Malformed input: 400 with a reason, and the server keeps serving.
 printf '{"apiVersion": "admission.k8s.io/v1", "kind": ' >"$T/req"
 post /validate "$T/req"
