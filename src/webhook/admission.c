@@ -463,8 +463,11 @@ bh_err bh_webhook_review(const struct bh_webhook_policy *p, const char *body, si
 	s.pss = p->pss;
 	s.no_annotation_ignore = p->no_annotation_ignore;
 	bh_buf_init(&nsbuf, 0);
-	if (bh_doc_parse(&s.arena, REQUEST_LABEL, body, len, &docs, &d)) {
-		err = reject(out, v, "malformed JSON at %u:%u: %s", d.line, d.col, d.msg);
+	err = bh_doc_parse(&s.arena, REQUEST_LABEL, body, len, &docs, &d);
+	if (err) {
+		err = reject(out, v, "%s at %u:%u: %s",
+			     err == BH_ERR_LIMIT ? "the body exceeds a limit" : "malformed JSON",
+			     d.line, d.col, d.msg);
 		goto out;
 	}
 	root = docs.n == 1 ? docs.docs[0].root : NULL;
