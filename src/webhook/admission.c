@@ -488,6 +488,9 @@ bh_err bh_webhook_review(const struct bh_webhook_policy *p, const char *body, si
 	ns = bh_node_str(bh_node_get(req, "namespace"));
 	name = bh_node_str(bh_node_get(req, "name"));
 	kind = bh_node_str(bh_node_path(req, "kind.kind"));
+	/* A create with generateName has no name yet. */
+	if (name && !*name)
+		name = NULL;
 	if (!op) {
 		err = reject(out, v, "the AdmissionReview has no request.operation");
 		goto out;
