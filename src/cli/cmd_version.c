@@ -14,6 +14,7 @@
 #include "image/archive_api.h"
 #include "image/sqlite_api.h"
 #include "secrets/git_api.h"
+#include "webhook/webhook.h"
 
 #include "core/banned.h"
 
@@ -40,6 +41,7 @@ static int run(int argc, char **argv)
 	printf("  libgit2     %d.%d.%d\n", major, minor, rev);
 	printf("  sqlite      %s\n",
 	       bh_sqlite_api_load(NULL) ? "not loadable" : SQL(sqlite3_libversion)());
+	printf("  microhttpd  %s\n", bh_webhook_library_version());
 	printf("  zlib        %s\n", zlibVersion());
 	printf("  zstd        %s\n", ZSTD_versionString());
 	printf("  liburing    %s\n", BH_LIBURING_VERSION);
