@@ -7,8 +7,9 @@
 # AdmissionReview and no uid (400); a body over the cap (413 quickly, from its Content-Length;
 # a chunked one loses its connection); plain HTTP to the TLS port; a config disabling a rule;
 # the bulkhead.dev/ignore annotation; a Namespace's enforce label judged for its workloads;
-# /healthz; SIGTERM stops the server with exit 0. Every server this script starts is stopped
-# by it (trap), and every request is bounded by curl's --max-time. Prints "N passed, N failed".
+# /healthz; SIGTERM stops the server with exit 0; only the webhook loads libmicrohttpd. Every
+# server this script starts is stopped by it (trap), and every request is bounded by curl's
+# --max-time. Prints "N passed, N failed".
 set -u
 : "${BULKHEAD:?}" "${SRCDIR:?}"
 HERE=$SRCDIR/tests/webhook
@@ -112,8 +113,16 @@ sys.exit(0 if eval(sys.argv[3]) else 1)
 EOF
 }
 
+# Other commands never load libmicrohttpd or GnuTLS: the webhook loads them when it starts.
+if LD_DEBUG=libs "$BULKHEAD" rules 2>&1 >/dev/null | grep -Eq 'libmicrohttpd|libgnutls'; then
+	bad "bulkhead rules loads libmicrohttpd or GnuTLS"
+else
+	ok
+fi
+
 UID1=11111111-2222-3333-4444-555555555555
 start main
+if grep -Eq 'libmicrohttpd' "/proc/$PID/maps" 2>/dev/null; then ok; else bad "the webhook did not load libmicrohttpd"; fi
 
 # The hardened pod: allowed, no warnings, uid echoed.
 review CREATE "$HERE/pod-hardened.yaml" "" $UID1 >"$T/req"
