@@ -134,5 +134,6 @@ extern const struct bh_command cmd_netpol_def;
 extern const struct bh_command cmd_image_def;
 extern const struct bh_command cmd_dockerfile_def;
 extern const struct bh_command cmd_secrets_def;
+extern const struct bh_command cmd_init_def;
 
 #endif

@@ -10,6 +10,7 @@
 
 /* clang-format off */
 const struct bh_command *const bh_commands[] = {
+	&cmd_init_def,
 	&cmd_scan_def,
 	&cmd_fix_def,
 	&cmd_dockerfile_def,

@@ -147,4 +147,8 @@
 /* Worker threads of a tree or history scan; more than the cores only adds contention. */
 #define BH_LIMIT_SECRETS_JOBS 256u
 
+/* Declared egress destinations and orchestrator labels of `bulkhead init`: a policy, not a list. */
+#define BH_LIMIT_INIT_EGRESS 64
+#define BH_LIMIT_INIT_LABELS 16
+
 #endif
