@@ -311,7 +311,7 @@ static int run(int argc, char **argv)
 	struct bh_init_file files[BH_INIT_MAX_FILES];
 	struct bh_diag d = { 0 };
 	const char *dir = ".";
-	char namebuf[256];
+	char namebuf[256], top[4096];
 	int force = 0, dry = 0, rc;
 	size_t n = 0;
 	struct stat st;
@@ -358,7 +358,8 @@ static int run(int argc, char **argv)
 			       bh_buf_str(&files[i].text));
 		rc = fflush(stdout) ? 3 : 0;
 	} else {
-		if (stat(dir, &st) && mkdir(dir, 0755)) {
+		if ((size_t)snprintf(top, sizeof(top), "%s/", dir) >= sizeof(top) ||
+		    make_parents(top)) {
 			fprintf(stderr, "bulkhead init: %s: %s\n", dir, strerror(errno));
 			rc = 3;
 		} else {

@@ -68,8 +68,8 @@ static void dockerfile(struct out *o, const struct bh_init_opts *p)
 	put(o,
 	    "# The agent image for %s, written by `bulkhead init`.\n"
 	    "#\n"
-	    "# Two stages: the build stage compiles the agent; the final stage holds only the binary\n"
-	    "# (and CA certificates), so code execution in the agent finds no shell, no package\n"
+	    "# Two stages: the build stage compiles the agent; the final stage adds only the binary\n"
+	    "# to a minimal base, so code execution in the agent finds no shell, no package\n"
 	    "# manager and no compiler to work with. Base images are pinned by digest: a tag can be\n"
 	    "# moved to other content, a digest cannot.\n"
 	    "\n"
@@ -112,6 +112,7 @@ static void dockerignore(struct out *o)
 	       "*.key\n"
 	       "*.p12\n"
 	       "cosign.key\n"
+	       ".docker\n"
 	       "k8s\n"
 	       "Dockerfile\n"
 	       ".dockerignore\n"
@@ -379,7 +380,8 @@ static void cilium(struct out *o, const struct bh_init_opts *p)
 	put(o,
 	    "---\n"
 	    "# Host names outside the cluster: Cilium learns their addresses from the DNS answers\n"
-	    "# its proxy sees, so DNS goes through the proxy and only these names are reachable.\n"
+	    "# its proxy sees, so DNS goes through the proxy (every name may be asked; only the\n"
+	    "# toFQDNs names below are reachable).\n"
 	    "apiVersion: cilium.io/v2\n"
 	    "kind: CiliumNetworkPolicy\n"
 	    "metadata:\n"
@@ -396,9 +398,7 @@ static void cilium(struct out *o, const struct bh_init_opts *p)
 	    "      rules:\n"
 	    "        dns:\n",
 	    p->name, p->ns, p->name);
-	for (size_t i = 0; i < p->negress; i++)
-		if (p->egress[i].host[0] && !p->egress[i].svc_ns[0])
-			put(o, "        - matchName: %s\n", p->egress[i].host);
+	put(o, "        - matchPattern: \"*\"\n");
 	for (size_t i = 0; i < p->negress; i++) {
 		const struct bh_init_egress *e = &p->egress[i];
 
@@ -449,6 +449,11 @@ static void release_steps(struct out *o, const struct bh_init_opts *p, int gh)
 {
 	const char *sha = gh ? "$GITHUB_SHA" : "$CI_COMMIT_SHA";
 	const char *wd = gh ? "$PWD" : "$CI_PROJECT_DIR";
+	/*
+	 * Under Docker-in-Docker a bind mount is resolved by the dind service, which shares only
+	 * the build directory with the job, so GitLab keeps the registry login there.
+	 */
+	const char *cfg = gh ? "$HOME/.docker" : "$DOCKER_CONFIG";
 	const char *cosign = p->tools[BH_INIT_TOOL_COSIGN];
 	const char *reg_env = gh ? "          REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}\n"
 				   "          REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}\n"
@@ -467,7 +472,7 @@ static void release_steps(struct out *o, const struct bh_init_opts *p, int gh)
 	     "docker run --rm -v \"%s:/work\" %s image --input /work/image.tar --exit-code 1 --severity CRITICAL,HIGH",
 	     wd, p->tools[BH_INIT_TOOL_TRIVY]);
 	step(o, gh, "SBOM", NULL,
-	     "docker run --rm -v \"%s:/work\" %s docker-archive:/work/image.tar --output spdx-json=/work/sbom.spdx.json",
+	     "docker run --rm -v \"%s:/work:ro\" %s docker-archive:/work/image.tar --output spdx-json > sbom.spdx.json",
 	     wd, p->tools[BH_INIT_TOOL_SYFT]);
 	step(o, gh, "Push", reg_env,
 	     "printf '%%s' \"$REGISTRY_PASSWORD\" | docker login --username \"$REGISTRY_USERNAME\" --password-stdin %s && docker push \"$IMAGE:%s\"",
@@ -482,11 +487,11 @@ static void release_steps(struct out *o, const struct bh_init_opts *p, int gh)
 		     "REF=$(docker inspect --format '{{index .RepoDigests 0}}' \"$IMAGE:%s\")",
 		     sha);
 	step(o, gh, "Sign the pushed digest", key_env,
-	     "docker run --rm -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"$HOME/.docker:/docker:ro\" %s sign --yes --key env://COSIGN_PRIVATE_KEY \"$REF\"",
-	     cosign);
+	     "docker run --rm -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" %s sign --yes --key env://COSIGN_PRIVATE_KEY \"$REF\"",
+	     cfg, cosign);
 	step(o, gh, "Attest the SBOM to the pushed digest", key_env,
-	     "docker run --rm -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"$HOME/.docker:/docker:ro\" -v \"%s:/work:ro\" %s attest --yes --key env://COSIGN_PRIVATE_KEY --type spdxjson --predicate /work/sbom.spdx.json \"$REF\"",
-	     wd, cosign);
+	     "docker run --rm -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" -v \"%s:/work:ro\" %s attest --yes --key env://COSIGN_PRIVATE_KEY --type spdxjson --predicate /work/sbom.spdx.json \"$REF\"",
+	     cfg, wd, cosign);
 }
 
 /*
@@ -561,6 +566,7 @@ static void gitlab(struct out *o, const struct bh_init_opts *p)
 	    "  DOCKER_TLS_CERTDIR: /certs\n"
 	    "  DOCKER_TLS_VERIFY: \"1\"\n"
 	    "  DOCKER_CERT_PATH: /certs/client\n"
+	    "  DOCKER_CONFIG: $CI_PROJECT_DIR/.docker\n"
 	    "default:\n"
 	    "  image: %s\n"
 	    "  services:\n"
