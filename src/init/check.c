@@ -180,7 +180,7 @@ static bh_err parse_cidr(const char *arg, const char *text, int v6, struct bh_in
 	if (bits < (v6 ? 16u : 8u))
 		return usage(
 			diag,
-			"--egress '%s': '%s' is most of the internet; declare the addresses the agent needs",
+			"--egress '%s': '%s' is too wide (shorter than /8 for IPv4 or /16 for IPv6); declare the addresses the agent needs",
 			arg, text);
 	if ((size_t)snprintf(out->cidr, sizeof(out->cidr), "%s/%u", addr, bits) >=
 	    sizeof(out->cidr))
