@@ -31,7 +31,7 @@ static const struct bh_opt_doc init_options[] = {
 	{ "--port PORT", "The port the agent listens on, 1024 to 65535 (default 8080)." },
 	{ "--uid UID", "The non-zero UID and GID the agent runs as (default 10001)." },
 	{ "--egress DEST",
-	  "A destination the agent may reach, repeatable: CIDR[:PORT] ([CIDR]:PORT for IPv6), SERVICE.NAMESPACE.svc:PORT inside the cluster, or HOST:PORT outside it with --mesh cilium. DNS to the cluster resolver is always allowed." },
+	  "A destination the agent may reach, repeatable: CIDR[:PORT] ([CIDR]:PORT for IPv6; no port means every TCP port but 53), SERVICE.NAMESPACE.svc:PORT inside the cluster, or HOST:PORT outside it with --mesh cilium. For a Service, PORT is the port its pods listen on: NetworkPolicies see traffic after the Service's translation. DNS to the cluster resolver is always allowed." },
 	{ "--orchestrator KEY=VALUE",
 	  "A label of the pods allowed to call the agent, repeatable (default app=orchestrator)." },
 	{ "--orchestrator-namespace NS",
@@ -144,6 +144,14 @@ static int parse(int argc, char **argv, struct bh_init_opts *o, const char **dir
 		case OPT_NAMESPACE:
 			if (bh_init_check_label("--namespace", optarg, &d))
 				return bad(&d);
+			/* The agent gets a namespace of its own, labelled restricted by this run.
+			 */
+			if (!strcmp(optarg, "default") || !strncmp(optarg, "kube-", 5)) {
+				fprintf(stderr,
+					"bulkhead init: --namespace %s is shared with the cluster; give the agent a namespace of its own\n",
+					optarg);
+				return 2;
+			}
 			o->ns = optarg;
 			break;
 		case OPT_ORCH_NS:
@@ -269,14 +277,16 @@ static int make_parents(char *path)
 	return 0;
 }
 
-static int write_all(const char *dir, struct bh_init_file *files, size_t n, int force)
+/*
+ * Every target is checked before any is written (and before a dry run prints), so a refusal
+ * leaves nothing behind. Returns 2 after naming the first file that exists, else 0.
+ */
+static int refuse_existing(const char *dir, const struct bh_init_file *files, size_t n)
 {
 	char path[4096];
 	struct stat st;
-	struct bh_diag d = { 0 };
 
-	/* Every target is checked before any is written, so a refusal leaves nothing behind. */
-	for (size_t i = 0; i < n && !force; i++) {
+	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].path);
 		if (lstat(path, &st) == 0) {
 			fprintf(stderr,
@@ -285,6 +295,14 @@ static int write_all(const char *dir, struct bh_init_file *files, size_t n, int 
 			return 2;
 		}
 	}
+	return 0;
+}
+
+static int write_all(const char *dir, struct bh_init_file *files, size_t n)
+{
+	char path[4096];
+	struct bh_diag d = { 0 };
+
 	for (size_t i = 0; i < n; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i].path) >=
 		    sizeof(path)) {
@@ -352,6 +370,8 @@ static int run(int argc, char **argv)
 	if (bh_init_render(o, files, &n)) {
 		fprintf(stderr, "bulkhead: out of memory\n");
 		rc = 3;
+	} else if (!force && (rc = refuse_existing(dir, files, n))) {
+		/* rc is 2 */
 	} else if (dry) {
 		for (size_t i = 0; i < n; i++)
 			printf("==> %s/%s <==\n%s\n", dir, files[i].path,
@@ -363,7 +383,7 @@ static int run(int argc, char **argv)
 			fprintf(stderr, "bulkhead init: %s: %s\n", dir, strerror(errno));
 			rc = 3;
 		} else {
-			rc = write_all(dir, files, n, force);
+			rc = write_all(dir, files, n);
 		}
 	}
 	for (size_t i = 0; i < n; i++)

@@ -298,7 +298,7 @@ static void networkpolicy(struct out *o, const struct bh_init_opts *p)
 			continue; /* a host outside the cluster: CiliumNetworkPolicy toFQDNs */
 		if (e->svc_ns[0])
 			put(o,
-			    "  # %s\n"
+			    "  # %s (the port is its pods' port, not the Service's)\n"
 			    "  - to:\n"
 			    "    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %s}}\n",
 			    e->host, e->svc_ns);

@@ -169,6 +169,8 @@ refuse() {
 	refuse "name too long" "1 to 63" $REQ --ci none --name "$(printf 'a%.0s' $(seq 64))" "$tmp/refused"
 	refuse "name from dir" "give --name" $REQ --ci none "$tmp/refused/Bad_Dir"
 	refuse "bad namespace" "start and end" $REQ --ci none --namespace -agents "$tmp/refused"
+	refuse "default namespace" "namespace of its own" $REQ --ci none --namespace default "$tmp/refused"
+	refuse "kube-system namespace" "namespace of its own" $REQ --ci none --namespace kube-system "$tmp/refused"
 	refuse "undigested image" "not pinned by digest" --image registry.example.com/agent:1.0 \
 		--build-image golang:1.23@sha256:$D --ci none "$tmp/refused"
 	refuse "short digest" "64 lower-case hex" --image "agent@sha256:abc" \
@@ -238,6 +240,11 @@ echo keep >"$tmp/dry2/Dockerfile"
 # shellcheck disable=SC2086
 "$BULKHEAD" init $REQ --ci none -n --force "$tmp/dry2" >/dev/null 2>&1
 if [ "$(cat "$tmp/dry2/Dockerfile")" = keep ] && [ "$(find "$tmp/dry2" -type f | wc -l)" = 1 ]; then ok; else bad "--dry-run --force wrote"; fi
+# Without --force, a dry run refuses as the real run would.
+# shellcheck disable=SC2086
+"$BULKHEAD" init $REQ --ci none -n "$tmp/dry2" >"$tmp/dry2.out" 2>"$tmp/dry2.err"
+rc=$?
+if [ $rc = 2 ] && grep -q "Dockerfile exists" "$tmp/dry2.err" && [ ! -s "$tmp/dry2.out" ]; then ok; else bad "--dry-run over an existing file: exit $rc"; fi
 
 # ---- the default name comes from the directory -------------------------------------------
 # shellcheck disable=SC2086
