@@ -103,7 +103,7 @@ gen cilium $REQ $TOOLS --mesh cilium --egress api.openai.com:443 --egress llm.ex
 	--orchestrator-namespace orchestration
 gen gitlab $REQ $TOOLS $DIND --ci gitlab --egress 10.20.0.0/16:5432 --port 9000 --uid 20000
 gen distroless $REQ --ci none --namespace research --name researcher \
-	--base-image gcr.io/distroless/static-debian12:nonroot@sha256:$D \
+	--base-image registry.example.com/distroless/static-debian12:nonroot@sha256:$D \
 	--build-cmd 'cargo build --release && cp target/release/agent /out/agent'
 
 # ---- each layer is really checked ------------------------------------------------------
@@ -134,7 +134,7 @@ check_grep() { # NAME PATTERN FILE
 }
 check_grep "scratch final stage" '^FROM scratch' "$d/Dockerfile"
 check_grep "numeric user" '^USER 10001:10001' "$d/Dockerfile"
-check_grep "distroless base" '^FROM gcr.io/distroless/static-debian12:nonroot@sha256:' "$tmp/distroless/research-agent/Dockerfile"
+check_grep "distroless base" '^FROM registry.example.com/distroless/static-debian12:nonroot@sha256:' "$tmp/distroless/research-agent/Dockerfile"
 check_grep "custom build" 'cargo build --release' "$tmp/distroless/research-agent/Dockerfile"
 check_grep "custom names" 'name: researcher' "$tmp/distroless/research-agent/k8s/deployment.yaml"
 check_grep "custom uid" 'runAsUser: 20000' "$tmp/gitlab/research-agent/k8s/deployment.yaml"
