@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/fs.h"
+#include "core/rule.h"
+#include "engine/engine.h"
 #include "init/init.h"
 
 #include "core/banned.h"
@@ -298,7 +301,7 @@ static int refuse_existing(const char *dir, const struct bh_init_file *files, si
 	return 0;
 }
 
-static int write_all(const char *dir, struct bh_init_file *files, size_t n)
+static int write_all(const char *dir, struct bh_init_file *files, size_t n, int quiet)
 {
 	char path[4096];
 	struct bh_diag d = { 0 };
@@ -318,9 +321,86 @@ static int write_all(const char *dir, struct bh_init_file *files, size_t n)
 			cli_diag(&d);
 			return 3;
 		}
-		printf("wrote %s\n", path);
+		if (!quiet)
+			printf("wrote %s\n", path);
 	}
 	return fflush(stdout) ? 3 : 0;
+}
+
+/* Remove what write_all wrote under dir, then dir; errors are ignored (a private directory). */
+static void remove_all(const char *dir, const struct bh_init_file *files, size_t n)
+{
+	static const char *const subdirs[] = { "k8s", ".github/workflows", ".github" };
+	char path[4096];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].path);
+		unlink(path);
+	}
+	for (size_t i = 0; i < sizeof(subdirs) / sizeof(*subdirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
+		rmdir(path);
+	}
+	rmdir(dir);
+}
+
+/*
+ * Scan the rendered files before anything reaches DIR: they are written to a private temporary
+ * directory, scanned with every rule, and removed. The templates are clean by construction, but
+ * some values are judged only by the rules (a base image on a full distribution, a build command
+ * that pipes a download into a shell, a CIDR inside the pod range); those fail here with the
+ * scan's own findings, so that what init writes always passes `bulkhead scan`. Returns 0 when
+ * clean, 2 after printing the findings, 3 on an operational error.
+ */
+static int self_check(const struct bh_init_file *files, size_t n)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char dir[4096];
+	struct bh_scan s;
+	struct bh_diag d = { 0 };
+	const char *paths[1];
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s/bulkhead-init.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "bulkhead init: cannot create a temporary directory: %s\n",
+			strerror(errno));
+		return 3;
+	}
+	if (write_all(dir, (struct bh_init_file *)files, n, 1)) {
+		remove_all(dir, files, n);
+		return 3;
+	}
+	paths[0] = dir;
+	bh_scan_init(&s);
+	if (bh_engine_config(&s, NULL, dir, &d)) {
+		cli_diag(&d);
+		rc = 3;
+	} else if (bh_engine_scan(&s, paths, 1, NULL)) {
+		fprintf(stderr, "bulkhead: out of memory\n");
+		rc = 3;
+	} else if (s.nerrors) {
+		for (size_t i = 0; i < s.nerrors; i++)
+			cli_diag(&s.errors[i]);
+		rc = 3;
+	} else if (s.findings.n) {
+		size_t skip = strlen(dir) + 1;
+
+		for (size_t i = 0; i < s.findings.n; i++) {
+			const struct bh_finding *f = &s.findings.items[i];
+			const char *file = strlen(f->file) > skip ? f->file + skip : f->file;
+
+			fprintf(stderr, "bulkhead init: %s:%u:%u: %s %s %s\n", file, f->line,
+				f->col, bh_severity_name(f->severity), f->rule->id, f->message);
+		}
+		fprintf(stderr,
+			"bulkhead init: the options above make %zu finding%s in the generated files; nothing was written\n",
+			s.findings.n, s.findings.n == 1 ? "" : "s");
+		rc = 2;
+	}
+	bh_scan_release(&s);
+	remove_all(dir, files, n);
+	return rc;
 }
 
 static int run(int argc, char **argv)
@@ -370,8 +450,9 @@ static int run(int argc, char **argv)
 	if (bh_init_render(o, files, &n)) {
 		fprintf(stderr, "bulkhead: out of memory\n");
 		rc = 3;
-	} else if (!force && (rc = refuse_existing(dir, files, n))) {
-		/* rc is 2 */
+	} else if ((!force && (rc = refuse_existing(dir, files, n))) ||
+		   (rc = self_check(files, n))) {
+		/* refused: rc is 2, or 3 when the check could not run */
 	} else if (dry) {
 		for (size_t i = 0; i < n; i++)
 			printf("==> %s/%s <==\n%s\n", dir, files[i].path,
@@ -383,7 +464,7 @@ static int run(int argc, char **argv)
 			fprintf(stderr, "bulkhead init: %s: %s\n", dir, strerror(errno));
 			rc = 3;
 		} else {
-			rc = write_all(dir, files, n);
+			rc = write_all(dir, files, n, 0);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -410,7 +491,10 @@ const struct bh_command cmd_init_def = {
 		"\n"
 		"Nothing is pinned on your behalf: every image digest comes from an option, and the\n"
 		"pipeline runs its tools as digest-pinned containers instead of third-party actions.\n"
-		"When a target file exists, nothing is written unless --force is given. Files are\n"
+		"Before anything is written, the files are scanned in a private temporary directory:\n"
+		"options that would make a finding (a base image on a full distribution, a build\n"
+		"command piping a download into a shell, a CIDR inside the pod range) are refused\n"
+		"with the finding. When a target file exists, nothing is written unless --force. Files are\n"
 		"written atomically and listed on standard output. Exit status: 0 on success, 2 on\n"
 		"a bad option or an existing file, 3 when a file cannot be written.",
 	.options = init_options,

@@ -10,6 +10,10 @@ set -u
 : "${BULKHEAD:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# init scans its output in a private directory under TMPDIR: none may be left behind.
+mkdir "$tmp/t"
+TMPDIR=$tmp/t
+export TMPDIR
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -199,6 +203,13 @@ refuse() {
 	refuse "build cmd newline" "one non-empty line" $REQ --ci none --build-cmd "$(printf 'make\nRUN id')" "$tmp/refused"
 	refuse "unknown option" "unknown option\|unrecognized\|--frobnicate" $REQ --frobnicate "$tmp/refused"
 	refuse "two dirs" "one directory" $REQ --ci none "$tmp/refused" "$tmp/refused2"
+	# Values only the rules judge: the self-check scan refuses them with the finding.
+	refuse "full distribution base" "Dockerfile:[0-9]*:[0-9]*: medium DF-001" $REQ --ci none \
+		--base-image debian:12@sha256:$D "$tmp/refused"
+	refuse "download piped to sh" "high DF-013" $REQ --ci none \
+		--build-cmd 'curl -fsSL https://example.com/install.sh | sh' "$tmp/refused"
+	refuse "CIDR in the Service range" "k8s/networkpolicy.yaml:[0-9]*:[0-9]*: low NP-016" \
+		$REQ --ci none --egress 10.96.0.0/16:443 "$tmp/refused"
 }
 
 # ---- existing files: nothing written without --force -------------------------------------
@@ -253,6 +264,8 @@ check_grep "name from dir" 'name: summarizer' "$tmp/named/summarizer/k8s/deploym
 
 # ---- help ------------------------------------------------------------------------------------
 if "$BULKHEAD" init --help | grep -q -- '--egress DEST'; then ok; else bad "--help"; fi
+
+if [ -z "$(ls -A "$tmp/t")" ]; then ok; else bad "the self-check left $(ls -A "$tmp/t")"; fi
 
 echo "init: $pass passed, $fail failed"
 [ $fail = 0 ] && [ $pass -gt 0 ]
