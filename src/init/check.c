@@ -270,6 +270,16 @@ bh_err bh_init_parse_egress(const char *arg, struct bh_init_egress *out, struct 
 	return BH_OK;
 }
 
+/* A label name or value: 1 to 63 characters, alphanumerics with - _ . inside. */
+static int label_word(const char *w)
+{
+	size_t n = strlen(w);
+
+	return n > 0 && n <= 63 && isalnum((unsigned char)w[0]) &&
+	       isalnum((unsigned char)w[n - 1]) &&
+	       strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+}
+
 bh_err bh_init_parse_label(const char *arg, struct bh_init_label *out, struct bh_diag *diag)
 {
 	const char *eq = strchr(arg, '=');
@@ -284,32 +294,27 @@ bh_err bh_init_parse_label(const char *arg, struct bh_init_label *out, struct bh
 			     arg);
 	memcpy(l.key, arg, kn);
 	snprintf(l.value, sizeof(l.value), "%s", eq + 1);
-	/* Label keys: [prefix/]name; values: alphanumerics with - _ . inside, 63 at most. */
+	/* Label keys: [prefix/]name, the prefix a DNS subdomain; names and values: 63 at most,
+	 * alphanumerics with - _ . inside. */
 	{
-		const char *name = strrchr(l.key, '/');
+		const char *slash = strrchr(l.key, '/');
+		const char *name = slash ? slash + 1 : l.key;
 
-		if (name && !is_dns_name(l.key) && (size_t)(name - l.key) > 0) {
+		if (slash) {
 			char prefix[254];
+			size_t pn = (size_t)(slash - l.key);
 
-			memcpy(prefix, l.key, (size_t)(name - l.key));
-			prefix[name - l.key] = '\0';
+			memcpy(prefix, l.key, pn);
+			prefix[pn] = '\0';
 			if (!is_dns_name(prefix))
 				return usage(diag, "--orchestrator '%s': '%s' is not a label key",
 					     arg, l.key);
 		}
-		name = name ? name + 1 : l.key;
-		if (!*name || strlen(name) > 63 || !isalnum((unsigned char)name[0]) ||
-		    !isalnum((unsigned char)name[strlen(name) - 1]) ||
-		    strspn(name,
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
-			    strlen(name))
+		if (!label_word(name))
 			return usage(diag, "--orchestrator '%s': '%s' is not a label key", arg,
 				     l.key);
 	}
-	if (!l.value[0] || !isalnum((unsigned char)l.value[0]) ||
-	    !isalnum((unsigned char)l.value[strlen(l.value) - 1]) ||
-	    strspn(l.value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
-		    strlen(l.value))
+	if (!label_word(l.value))
 		return usage(diag, "--orchestrator '%s': '%s' is not a label value", arg, l.value);
 	*out = l;
 	return BH_OK;

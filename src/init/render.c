@@ -129,7 +129,7 @@ static void namespace(struct out *o, const struct bh_init_opts *p)
 	    "apiVersion: v1\n"
 	    "kind: Namespace\n"
 	    "metadata:\n"
-	    "  name: %s\n"
+	    "  name: \"%s\"\n"
 	    "  labels:\n"
 	    "    pod-security.kubernetes.io/enforce: restricted\n"
 	    "    pod-security.kubernetes.io/enforce-version: latest\n"
@@ -151,8 +151,8 @@ static void serviceaccount(struct out *o, const struct bh_init_opts *p)
 	    "apiVersion: v1\n"
 	    "kind: ServiceAccount\n"
 	    "metadata:\n"
-	    "  name: %s\n"
-	    "  namespace: %s\n"
+	    "  name: \"%s\"\n"
+	    "  namespace: \"%s\"\n"
 	    "automountServiceAccountToken: false\n",
 	    p->name, p->ns);
 }
@@ -163,18 +163,18 @@ static void deployment(struct out *o, const struct bh_init_opts *p)
 	    "apiVersion: apps/v1\n"
 	    "kind: Deployment\n"
 	    "metadata:\n"
-	    "  name: %s\n"
-	    "  namespace: %s\n"
-	    "  labels: {app: %s}\n"
+	    "  name: \"%s\"\n"
+	    "  namespace: \"%s\"\n"
+	    "  labels: {app: \"%s\"}\n"
 	    "spec:\n"
 	    "  replicas: 2\n"
 	    "  selector:\n"
-	    "    matchLabels: {app: %s}\n"
+	    "    matchLabels: {app: \"%s\"}\n"
 	    "  template:\n"
 	    "    metadata:\n"
-	    "      labels: {app: %s}\n"
+	    "      labels: {app: \"%s\"}\n"
 	    "    spec:\n"
-	    "      serviceAccountName: %s\n"
+	    "      serviceAccountName: \"%s\"\n"
 	    "      automountServiceAccountToken: false\n"
 	    "      securityContext:\n"
 	    "        runAsNonRoot: true\n"
@@ -185,7 +185,7 @@ static void deployment(struct out *o, const struct bh_init_opts *p)
 	    "          type: RuntimeDefault\n"
 	    "      containers:\n"
 	    "      - name: agent\n"
-	    "        image: %s\n"
+	    "        image: \"%s\"\n"
 	    "        ports:\n"
 	    "        - {name: http, containerPort: %u, protocol: TCP}\n"
 	    "        # TCP probes: they need nothing from the agent but a listening port.\n"
@@ -222,11 +222,11 @@ static void service(struct out *o, const struct bh_init_opts *p)
 	    "apiVersion: v1\n"
 	    "kind: Service\n"
 	    "metadata:\n"
-	    "  name: %s\n"
-	    "  namespace: %s\n"
+	    "  name: \"%s\"\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  type: ClusterIP\n"
-	    "  selector: {app: %s}\n"
+	    "  selector: {app: \"%s\"}\n"
 	    "  ports:\n"
 	    "  - {name: http, port: %u, targetPort: http, protocol: TCP}\n",
 	    p->name, p->ns, p->name, p->port);
@@ -236,7 +236,7 @@ static void orch_labels(struct out *o, const struct bh_init_opts *p, const char 
 {
 	put(o, "{");
 	for (size_t i = 0; i < p->norch; i++)
-		put(o, "%s%s%s: %s", i ? ", " : "", prefix, p->orch[i].key, p->orch[i].value);
+		put(o, "%s%s%s: \"%s\"", i ? ", " : "", prefix, p->orch[i].key, p->orch[i].value);
 	put(o, "}");
 }
 
@@ -249,7 +249,7 @@ static void networkpolicy(struct out *o, const struct bh_init_opts *p)
 	    "kind: NetworkPolicy\n"
 	    "metadata:\n"
 	    "  name: default-deny\n"
-	    "  namespace: %s\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  podSelector: {}\n"
 	    "  policyTypes: [Ingress, Egress]\n"
@@ -257,11 +257,11 @@ static void networkpolicy(struct out *o, const struct bh_init_opts *p)
 	    "apiVersion: networking.k8s.io/v1\n"
 	    "kind: NetworkPolicy\n"
 	    "metadata:\n"
-	    "  name: %s\n"
-	    "  namespace: %s\n"
+	    "  name: \"%s\"\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  podSelector:\n"
-	    "    matchLabels: {app: %s}\n"
+	    "    matchLabels: {app: \"%s\"}\n"
 	    "  policyTypes: [Ingress, Egress]\n"
 	    "  ingress:\n"
 	    "  # Only the orchestrator calls the agent.\n"
@@ -270,7 +270,7 @@ static void networkpolicy(struct out *o, const struct bh_init_opts *p)
 	    p->ns, p->name, p->ns, p->name);
 	if (p->orch_ns)
 		put(o,
-		    "namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %s}}\n      ",
+		    "namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: \"%s\"}}\n      ",
 		    p->orch_ns);
 	put(o, "podSelector: {matchLabels: ");
 	orch_labels(o, p, "");
@@ -300,10 +300,10 @@ static void networkpolicy(struct out *o, const struct bh_init_opts *p)
 			put(o,
 			    "  # %s (the port is its pods' port, not the Service's)\n"
 			    "  - to:\n"
-			    "    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %s}}\n",
+			    "    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: \"%s\"}}\n",
 			    e->host, e->svc_ns);
 		else {
-			put(o, "  - to:\n    - ipBlock:\n        cidr: %s\n", e->cidr);
+			put(o, "  - to:\n    - ipBlock:\n        cidr: \"%s\"\n", e->cidr);
 			if (e->nexcept) {
 				put(o, "        # Cloud metadata endpoints stay out of reach.\n"
 				       "        except: [");
@@ -332,7 +332,7 @@ static void istio(struct out *o, const struct bh_init_opts *p)
 	    "kind: PeerAuthentication\n"
 	    "metadata:\n"
 	    "  name: default\n"
-	    "  namespace: %s\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  mtls:\n"
 	    "    mode: STRICT\n",
@@ -357,17 +357,17 @@ static void cilium(struct out *o, const struct bh_init_opts *p)
 	    "kind: CiliumNetworkPolicy\n"
 	    "metadata:\n"
 	    "  name: %s-mtls\n"
-	    "  namespace: %s\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  endpointSelector:\n"
-	    "    matchLabels: {app: %s}\n"
+	    "    matchLabels: {app: \"%s\"}\n"
 	    "  ingress:\n"
 	    "  - fromEndpoints:\n"
 	    "    - matchLabels: ",
 	    p->name, p->ns, p->name);
-	put(o, "{k8s:io.kubernetes.pod.namespace: %s", p->orch_ns ? p->orch_ns : p->ns);
+	put(o, "{\"k8s:io.kubernetes.pod.namespace\": \"%s\"", p->orch_ns ? p->orch_ns : p->ns);
 	for (size_t i = 0; i < p->norch; i++)
-		put(o, ", %s: %s", p->orch[i].key, p->orch[i].value);
+		put(o, ", %s: \"%s\"", p->orch[i].key, p->orch[i].value);
 	put(o,
 	    "}\n"
 	    "    toPorts:\n"
@@ -386,13 +386,13 @@ static void cilium(struct out *o, const struct bh_init_opts *p)
 	    "kind: CiliumNetworkPolicy\n"
 	    "metadata:\n"
 	    "  name: %s-fqdn\n"
-	    "  namespace: %s\n"
+	    "  namespace: \"%s\"\n"
 	    "spec:\n"
 	    "  endpointSelector:\n"
-	    "    matchLabels: {app: %s}\n"
+	    "    matchLabels: {app: \"%s\"}\n"
 	    "  egress:\n"
 	    "  - toEndpoints:\n"
-	    "    - matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system, k8s:k8s-app: kube-dns}\n"
+	    "    - matchLabels: {\"k8s:io.kubernetes.pod.namespace\": kube-system, \"k8s:k8s-app\": kube-dns}\n"
 	    "    toPorts:\n"
 	    "    - ports: [{port: \"53\", protocol: ANY}]\n"
 	    "      rules:\n"
@@ -406,7 +406,7 @@ static void cilium(struct out *o, const struct bh_init_opts *p)
 			continue;
 		put(o,
 		    "  - toFQDNs:\n"
-		    "    - matchName: %s\n"
+		    "    - matchName: \"%s\"\n"
 		    "    toPorts:\n"
 		    "    - ports: [{port: \"%u\", protocol: TCP}]\n",
 		    e->host, e->port);
@@ -595,9 +595,9 @@ static void config(struct out *o, const struct bh_init_opts *p)
 	    "# who may call it. Keep it in step with k8s/networkpolicy.yaml.\n"
 	    "fail-on: low\n"
 	    "agents:\n"
-	    "  namespaces: [%s]\n"
+	    "  namespaces: [\"%s\"]\n"
 	    "  selectors:\n"
-	    "    - {app: %s}\n",
+	    "    - {app: \"%s\"}\n",
 	    p->ns, p->name);
 	if (p->negress) {
 		put(o, "  egress:\n");
@@ -605,7 +605,7 @@ static void config(struct out *o, const struct bh_init_opts *p)
 			const struct bh_init_egress *e = &p->egress[i];
 
 			if (e->host[0])
-				put(o, "    - {host: %s, port: %u}\n", e->host, e->port);
+				put(o, "    - {host: \"%s\", port: %u}\n", e->host, e->port);
 			else if (e->port)
 				put(o, "    - {cidr: \"%s\", port: %u}\n", e->cidr, e->port);
 			else

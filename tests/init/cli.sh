@@ -110,6 +110,9 @@ gen distroless $REQ --ci none --namespace research --name researcher \
 	--base-image registry.example.com/distroless/static-debian12:nonroot@sha256:$D \
 	--build-cmd 'cargo build --release && cp target/release/agent /out/agent'
 
+gen yaml-words $REQ --ci none --name 123 --namespace yes --orchestrator app=true \
+	--orchestrator-namespace "off" --mesh cilium --egress null.example.com:443
+
 # ---- each layer is really checked ------------------------------------------------------
 d=$tmp/defaults/research-agent
 mutate "Dockerfile USER" "$d" Dockerfile '/^USER /d' DF-004
@@ -125,12 +128,12 @@ mutate "github secret scan" "$d" .github/workflows/release.yml 's/ dir \/repo --
 mutate "github permissions" "$d" .github/workflows/release.yml 's/^permissions: {}/permissions: write-all/' CI-013
 mutate "gitlab scan gate" "$tmp/gitlab/research-agent" .gitlab-ci.yml 's/--exit-code 1 --severity/--exit-code 0 --severity/' CI-001
 mutate "gitlab attest" "$tmp/gitlab/research-agent" .gitlab-ci.yml '/ attest --yes /d' CI-004
-mutate "egress open" "$tmp/egress/research-agent" k8s/networkpolicy.yaml 's/cidr: 203.0.113.0\/24/cidr: 0.0.0.0\/0/' NP-003
+mutate "egress open" "$tmp/egress/research-agent" k8s/networkpolicy.yaml 's/cidr: "203.0.113.0\/24"/cidr: "0.0.0.0\/0"/' NP-003
 mutate "metadata except" "$tmp/egress/research-agent" k8s/networkpolicy.yaml '/except: \[169.254.169.254\/32\]/d' NP-004
-mutate "orchestrator ingress" "$d" k8s/networkpolicy.yaml 's/- podSelector: {matchLabels: {app: orchestrator}}/- namespaceSelector: {}/' NP-007
+mutate "orchestrator ingress" "$d" k8s/networkpolicy.yaml 's/- podSelector: {matchLabels: {app: "orchestrator"}}/- namespaceSelector: {}/' NP-007
 mutate "istio peerauthentication" "$tmp/istio/research-agent" k8s/istio.yaml 's/mode: STRICT/mode: PERMISSIVE/' NP-011
 mutate "cilium authentication" "$tmp/cilium/research-agent" k8s/cilium.yaml 's/mode: required/mode: disabled/' NP-011
-mutate "cilium undeclared host" "$tmp/cilium/research-agent" .bulkhead.yaml '/host: llm.example.com/d' NP-012
+mutate "cilium undeclared host" "$tmp/cilium/research-agent" .bulkhead.yaml '/host: "llm.example.com"/d' NP-012
 
 # ---- what the files say ----------------------------------------------------------------
 check_grep() { # NAME PATTERN FILE
@@ -140,13 +143,15 @@ check_grep "scratch final stage" '^FROM scratch' "$d/Dockerfile"
 check_grep "numeric user" '^USER 10001:10001' "$d/Dockerfile"
 check_grep "distroless base" '^FROM registry.example.com/distroless/static-debian12:nonroot@sha256:' "$tmp/distroless/research-agent/Dockerfile"
 check_grep "custom build" 'cargo build --release' "$tmp/distroless/research-agent/Dockerfile"
-check_grep "custom names" 'name: researcher' "$tmp/distroless/research-agent/k8s/deployment.yaml"
+check_grep "custom names" 'name: "researcher"' "$tmp/distroless/research-agent/k8s/deployment.yaml"
 check_grep "custom uid" 'runAsUser: 20000' "$tmp/gitlab/research-agent/k8s/deployment.yaml"
 check_grep "custom port" 'containerPort: 9000' "$tmp/gitlab/research-agent/k8s/deployment.yaml"
-check_grep "cilium fqdn" 'matchName: api.openai.com' "$tmp/cilium/research-agent/k8s/cilium.yaml"
-check_grep "declared egress" 'host: api.openai.com, port: 443' "$tmp/cilium/research-agent/.bulkhead.yaml"
-check_grep "orchestrator namespace" 'kubernetes.io/metadata.name: orchestration' "$tmp/cilium/research-agent/k8s/networkpolicy.yaml"
-check_grep "in-cluster egress" 'kubernetes.io/metadata.name: ai-platform' "$tmp/egress/research-agent/k8s/networkpolicy.yaml"
+check_grep "cilium fqdn" 'matchName: "api.openai.com"' "$tmp/cilium/research-agent/k8s/cilium.yaml"
+check_grep "declared egress" 'host: "api.openai.com", port: 443' "$tmp/cilium/research-agent/.bulkhead.yaml"
+check_grep "orchestrator namespace" 'kubernetes.io/metadata.name: "orchestration"' "$tmp/cilium/research-agent/k8s/networkpolicy.yaml"
+check_grep "in-cluster egress" 'kubernetes.io/metadata.name: "ai-platform"' "$tmp/egress/research-agent/k8s/networkpolicy.yaml"
+check_grep "quoted name" 'app: "123"' "$tmp/yaml-words/research-agent/k8s/deployment.yaml"
+check_grep "quoted label" 'app: "true"' "$tmp/yaml-words/research-agent/k8s/networkpolicy.yaml"
 check_grep "ci tools by digest" "aquasec/trivy:0.58.1@sha256:$D image" "$d/.github/workflows/release.yml"
 if [ -e "$tmp/ci-none/research-agent/.github" ]; then bad "--ci none wrote a workflow"; else ok; fi
 if grep -q 'uses:' "$d/.github/workflows/release.yml"; then bad "workflow uses an action"; else ok; fi
@@ -260,7 +265,7 @@ if [ $rc = 2 ] && grep -q "Dockerfile exists" "$tmp/dry2.err" && [ ! -s "$tmp/dr
 # ---- the default name comes from the directory -------------------------------------------
 # shellcheck disable=SC2086
 "$BULKHEAD" init $REQ --ci none "$tmp/named/summarizer" >/dev/null 2>&1
-check_grep "name from dir" 'name: summarizer' "$tmp/named/summarizer/k8s/deployment.yaml"
+check_grep "name from dir" 'name: "summarizer"' "$tmp/named/summarizer/k8s/deployment.yaml"
 
 # ---- help ------------------------------------------------------------------------------------
 if "$BULKHEAD" init --help | grep -q -- '--egress DEST'; then ok; else bad "--help"; fi

@@ -143,6 +143,8 @@ static void test_labels(void **state)
 	assert_int_equal(bh_init_parse_label("=x", &l, NULL), BH_ERR_USAGE);
 	assert_int_equal(bh_init_parse_label("a b=x", &l, NULL), BH_ERR_USAGE);
 	assert_int_equal(bh_init_parse_label("app=x:y", &l, NULL), BH_ERR_USAGE);
+	assert_int_equal(bh_init_parse_label("a/b/c=x", &l, NULL), BH_ERR_USAGE);
+	assert_int_equal(bh_init_parse_label("Bad_Prefix/app=x", &l, NULL), BH_ERR_USAGE);
 }
 
 static int rendered(const struct bh_init_opts *o, const char *path)
