@@ -478,24 +478,22 @@ static void release_steps(struct out *o, const struct bh_init_opts *p, int gh)
 	     "printf '%%s' \"$REGISTRY_PASSWORD\" | docker login --username \"$REGISTRY_USERNAME\" --password-stdin %s && docker push \"$IMAGE:%s\"",
 	     reg, sha);
 	/*
-	 * Sign and attest the digest that was pushed, never a tag. cosign runs as the job's user
-	 * (RUNAS), which can read the registry login (mode 0600), with a scratch HOME for its TUF
-	 * cache. RUNAS is set beforehand: the CI rules' shell splitter reads a $(...) inside a
-	 * word as the end of the command, and would no longer see the cosign call.
+	 * Sign and attest the digest that was pushed, never a tag. cosign runs as the job's user,
+	 * which can read the registry login (mode 0600), with a scratch HOME for its TUF cache.
 	 */
 	if (gh)
 		step(o, gh, "Pushed digest", NULL,
-		     "echo \"REF=$(docker inspect --format '{{index .RepoDigests 0}}' \"$IMAGE:%s\")\" >> \"$GITHUB_ENV\" && echo \"RUNAS=$(id -u):$(id -g)\" >> \"$GITHUB_ENV\"",
+		     "echo \"REF=$(docker inspect --format '{{index .RepoDigests 0}}' \"$IMAGE:%s\")\" >> \"$GITHUB_ENV\"",
 		     sha);
 	else
 		step(o, gh, "Pushed digest", NULL,
-		     "REF=$(docker inspect --format '{{index .RepoDigests 0}}' \"$IMAGE:%s\") && RUNAS=$(id -u):$(id -g)",
+		     "REF=$(docker inspect --format '{{index .RepoDigests 0}}' \"$IMAGE:%s\")",
 		     sha);
 	step(o, gh, "Sign the pushed digest", key_env,
-	     "docker run --rm --user \"$RUNAS\" --tmpfs /tmp -e HOME=/tmp -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" %s sign --yes --key env://COSIGN_PRIVATE_KEY \"$REF\"",
+	     "docker run --rm --user \"$(id -u):$(id -g)\" --tmpfs /tmp -e HOME=/tmp -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" %s sign --yes --key env://COSIGN_PRIVATE_KEY \"$REF\"",
 	     cfg, cosign);
 	step(o, gh, "Attest the SBOM to the pushed digest", key_env,
-	     "docker run --rm --user \"$RUNAS\" --tmpfs /tmp -e HOME=/tmp -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" -v \"%s:/work:ro\" %s attest --yes --key env://COSIGN_PRIVATE_KEY --type spdxjson --predicate /work/sbom.spdx.json \"$REF\"",
+	     "docker run --rm --user \"$(id -u):$(id -g)\" --tmpfs /tmp -e HOME=/tmp -e COSIGN_PRIVATE_KEY -e COSIGN_PASSWORD -e DOCKER_CONFIG=/docker -v \"%s:/docker:ro\" -v \"%s:/work:ro\" %s attest --yes --key env://COSIGN_PRIVATE_KEY --type spdxjson --predicate /work/sbom.spdx.json \"$REF\"",
 	     cfg, wd, cosign);
 }
 
