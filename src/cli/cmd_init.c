@@ -266,7 +266,7 @@ static int parse(int argc, char **argv, struct bh_init_opts *o, const char **dir
 	return 0;
 }
 
-/* Create the directories of path below dir (mode 0755); returns 0 or -1 with errno. */
+/* Create the missing directories on the way to path (mode 0755); returns 0 or -1 with errno. */
 static int make_parents(char *path)
 {
 	for (char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
