@@ -122,6 +122,20 @@ int cli_scan_finish(struct cli_report *r, struct bh_scan *s, const char *tool);
 /* The baseline's memory. */
 void cli_report_release(struct cli_report *r);
 
+/*
+ * Whether arg, the word after --git, is a range ("main..feature", a ref) rather than a path:
+ * it is when it has "..", or names nothing on disk.
+ */
+int cli_looks_like_range(const char *arg);
+
+struct bh_secrets_engine;
+/*
+ * The secrets engine of a run whose config s has loaded: the built-in rules plus the config's
+ * secrets: section in *out, or NULL (the default engine) when the config has none. Returns 0,
+ * or an exit code (2 for a bad section, 3 out of memory) after printing the error.
+ */
+int cli_secrets_engine(struct bh_scan *s, struct bh_secrets_engine **out);
+
 /* Command definitions, one file each. */
 extern const struct bh_command cmd_scan_def;
 extern const struct bh_command cmd_rules_def;
@@ -135,5 +149,6 @@ extern const struct bh_command cmd_image_def;
 extern const struct bh_command cmd_dockerfile_def;
 extern const struct bh_command cmd_secrets_def;
 extern const struct bh_command cmd_init_def;
+extern const struct bh_command cmd_gate_def;
 
 #endif

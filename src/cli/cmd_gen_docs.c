@@ -83,6 +83,8 @@ static int gen_man(const char *dir)
 		    "2 usage or input error; 3 operational error.\n"
 		    ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, the text report "
 		    "has no colour unless \\-\\-color is given.\n"
+		    ".TP\n.B BULKHEAD_NO_IO_URING\nWhen set and not empty, files are read with "
+		    "plain system calls instead of io_uring batches (the reports are the same).\n"
 		    ".SH FILES\n.TP\n.B .bulkhead.yaml\nThe project configuration, found by "
 		    "walking up from the first scanned path to the repository root, or given with "
 		    "\\-\\-config.\n"

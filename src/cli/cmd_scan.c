@@ -24,8 +24,8 @@ enum {
 
 static const struct bh_opt_doc scan_options[] = {
 	CLI_REPORT_OPTIONS,
-	{ "--pss LEVEL",
-	  "Decide like Pod Security Admission at LEVEL (baseline or restricted): print for each workload whether it is admitted and which controls fail; exit 0 when all are admitted, 1 when one is rejected." },
+	{ "--pss LEVEL[:VERSION]",
+	  "Decide like Pod Security Admission at LEVEL (baseline or restricted): print for each workload whether it is admitted and which controls fail; exit 0 when all are admitted, 1 when one is rejected. VERSION (latest or v1.MINOR, as in restricted:v1.25) is the policy version for workloads whose Namespace sets no enforce-version label; the default is the config's kubernetes.pss-version, else latest." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -46,8 +46,13 @@ static bh_err pss_text(const struct bh_pss_verdict *v, size_t n, const char *lev
 	for (size_t i = 0; i < n && !err; i++) {
 		const struct bh_kobj *o = v[i].obj;
 
-		err = bh_buf_printf(out, "%s %s:%u %s\n", v[i].admitted ? "admitted" : "rejected",
+		err = bh_buf_printf(out, "%s %s:%u %s", v[i].admitted ? "admitted" : "rejected",
 				    o->file, o->root->line, o->ref);
+		/* The policy version shows where it is not the latest (a label or --pss). */
+		if (!err && !v[i].pss_latest)
+			err = bh_buf_printf(out, " at v1.%d", v[i].pss_minor);
+		if (!err)
+			err = bh_buf_printf(out, "\n");
 		for (size_t k = 0; k < v[i].nfails && !err; k++) {
 			const struct bh_finding *f = v[i].fails[k];
 
@@ -77,11 +82,14 @@ static bh_err pss_json(const struct bh_pss_verdict *v, size_t n, const char *lev
 	for (size_t i = 0; i < n; i++) {
 		const struct bh_kobj *o = v[i].obj;
 		json_t *w = json_object(), *fails = json_array();
+		char ver[32];
 
 		json_object_set_new(w, "object", json_string(o->ref));
 		json_object_set_new(w, "file", json_string(o->file));
 		json_object_set_new(w, "line", json_integer(o->root->line));
 		json_object_set_new(w, "admitted", json_boolean(v[i].admitted));
+		snprintf(ver, sizeof(ver), "v1.%d", v[i].pss_minor);
+		json_object_set_new(w, "version", json_string(v[i].pss_latest ? "latest" : ver));
 		for (size_t k = 0; k < v[i].nfails; k++) {
 			const struct bh_finding *f = v[i].fails[k];
 			json_t *j = json_object();
@@ -151,6 +159,7 @@ static int run(int argc, char **argv)
 	const char *const default_path[] = { isatty(0) ? "." : "-" };
 	struct bh_scan s;
 	enum bh_pss_level pss = BH_PSS_NONE;
+	int pss_version = 0, pss_version_set = 0;
 	int opt, rc;
 
 	optind = 1;
@@ -162,15 +171,27 @@ static int run(int argc, char **argv)
 		if (k)
 			continue;
 		switch (opt) {
-		case OPT_PSS:
-			if (!strcmp(optarg, "baseline"))
+		case OPT_PSS: {
+			/* LEVEL or LEVEL:VERSION, PSA's own spelling of a level and version. */
+			const char *colon = strchr(optarg, ':');
+			size_t n = colon ? (size_t)(colon - optarg) : strlen(optarg);
+
+			if (n == 8 && !strncmp(optarg, "baseline", n))
 				pss = BH_PSS_BASELINE;
-			else if (!strcmp(optarg, "restricted"))
+			else if (n == 10 && !strncmp(optarg, "restricted", n))
 				pss = BH_PSS_RESTRICTED;
 			else
-				return cli_usage(&cmd_scan_def,
-						 "--pss takes baseline or restricted");
+				return cli_usage(
+					&cmd_scan_def,
+					"--pss takes baseline or restricted, optionally with :latest or :v1.MINOR");
+			pss_version_set = colon != NULL;
+			if (colon && bh_pss_version_parse(colon + 1, &pss_version))
+				return cli_usage(
+					&cmd_scan_def,
+					"--pss version '%s' is not latest or v1.MINOR (v1.25, no leading zeros)",
+					colon + 1);
 			break;
+		}
 		case 'h':
 			cli_help(stdout, &cmd_scan_def);
 			return 0;
@@ -183,6 +204,9 @@ static int run(int argc, char **argv)
 	rc = cli_scan_setup(&r, &s, optind < argc ? argv[optind] : default_path[0]);
 	if (rc)
 		goto out;
+	/* The command line wins over the config's kubernetes.pss-version. */
+	if (pss_version_set)
+		s.cfg.pss_version = pss_version;
 	if (bh_engine_scan(&s, optind < argc ? (const char *const *)argv + optind : default_path,
 			   optind < argc ? (size_t)(argc - optind) : 1, &r.baseline)) {
 		fprintf(stderr, "bulkhead: out of memory\n");
@@ -221,5 +245,6 @@ const struct bh_command cmd_scan_def = {
 	.examples = "  $ bulkhead scan deploy/\n"
 		    "  $ bulkhead scan --format sarif -o bulkhead.sarif .\n"
 		    "  $ kubectl get pods -A -o yaml | bulkhead scan -\n"
-		    "  $ bulkhead scan --pss restricted deploy/\n",
+		    "  $ bulkhead scan --pss restricted deploy/\n"
+		    "  $ bulkhead scan --pss restricted:v1.25 deploy/\n",
 };

@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/suppress.h"
 #include "engine/engine.h"
@@ -29,18 +28,6 @@ static const struct bh_opt_doc secrets_options[] = {
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
-
-/* Whether arg, after --git, is a range rather than a path. */
-static int looks_like_range(const char *arg)
-{
-	struct stat st;
-
-	if (!arg || arg[0] == '-')
-		return 0;
-	if (strstr(arg, ".."))
-		return 1;
-	return stat(arg, &st) != 0;
-}
 
 static int run(int argc, char **argv)
 {
@@ -75,7 +62,7 @@ static int run(int argc, char **argv)
 			so.git = 1;
 			if (optarg)
 				so.git_range = optarg;
-			else if (optind < argc && looks_like_range(argv[optind]))
+			else if (optind < argc && cli_looks_like_range(argv[optind]))
 				so.git_range = argv[optind++];
 			break;
 		case 'j': {
@@ -98,7 +85,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	/* getopt moves "--git RANGE PATH" apart: take a leading range among the operands. */
-	if (so.git && !so.git_range && optind < argc && looks_like_range(argv[optind]))
+	if (so.git && !so.git_range && optind < argc && cli_looks_like_range(argv[optind]))
 		so.git_range = argv[optind++];
 	if (so.git && argc - optind > 1)
 		return cli_usage(&cmd_secrets_def, "--git scans one repository");
@@ -113,16 +100,10 @@ static int run(int argc, char **argv)
 	rc = cli_scan_setup(&r, &s, so.paths[0]);
 	if (rc)
 		goto out;
-	if (s.cfg.root && bh_node_get(s.cfg.root, "secrets")) {
-		err = bh_secrets_engine_new(bh_node_get(s.cfg.root, "secrets"), s.cfg.path,
-					    &s.arena, &engine, &d);
-		if (err) {
-			cli_diag(&d);
-			rc = err == BH_ERR_NOMEM ? 3 : 2;
-			goto out;
-		}
-		so.engine = engine;
-	}
+	rc = cli_secrets_engine(&s, &engine);
+	if (rc)
+		goto out;
+	so.engine = engine;
 	err = bh_secrets_run(&s, &so, &d);
 	if (err == BH_ERR_NOMEM) {
 		fprintf(stderr, "bulkhead: out of memory\n");

@@ -12,6 +12,7 @@
 const struct bh_command *const bh_commands[] = {
 	&cmd_init_def,
 	&cmd_scan_def,
+	&cmd_gate_def,
 	&cmd_fix_def,
 	&cmd_dockerfile_def,
 	&cmd_image_def,

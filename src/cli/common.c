@@ -8,10 +8,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/fs.h"
 #include "engine/engine.h"
+#include "secrets/secrets.h"
 
 #include "core/banned.h"
 
@@ -175,6 +177,34 @@ int cli_scan_finish(struct cli_report *r, struct bh_scan *s, const char *tool)
 void cli_report_release(struct cli_report *r)
 {
 	bh_baseline_release(&r->baseline);
+}
+
+int cli_looks_like_range(const char *arg)
+{
+	struct stat st;
+
+	if (!arg || arg[0] == '-')
+		return 0;
+	if (strstr(arg, ".."))
+		return 1;
+	return stat(arg, &st) != 0;
+}
+
+int cli_secrets_engine(struct bh_scan *s, struct bh_secrets_engine **out)
+{
+	const struct bh_node *sec = s->cfg.root ? bh_node_get(s->cfg.root, "secrets") : NULL;
+	struct bh_diag d = { 0 };
+	bh_err err;
+
+	*out = NULL;
+	if (!sec)
+		return 0;
+	err = bh_secrets_engine_new(sec, s->cfg.path, &s->arena, out, &d);
+	if (err) {
+		cli_diag(&d);
+		return err == BH_ERR_NOMEM ? 3 : 2;
+	}
+	return 0;
 }
 
 int cli_report_emit(struct cli_report *r, struct bh_scan *s)

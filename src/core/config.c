@@ -22,11 +22,57 @@ void bh_config_defaults(struct bh_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->fail_on = BH_SEV_HIGH;
+	cfg->pss_version = BH_PSS_LATEST;
+}
+
+int bh_pss_version_parse(const char *s, int *minor)
+{
+	long long v = 0;
+
+	if (!s)
+		return -1;
+	if (!strcmp(s, "latest")) {
+		*minor = BH_PSS_LATEST;
+		return 0;
+	}
+	if (strncmp(s, "v1.", 3) != 0 || s[3] < '0' || s[3] > '9' || (s[3] == '0' && s[4]))
+		return -1;
+	/*
+	 * PSA reads the minor into a 64-bit int: a larger one is as malformed as a letter, a
+	 * smaller one is valid however far past the newest version (which it then means).
+	 */
+	for (s += 3; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (0x7fffffffffffffffLL - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	*minor = v > 0x7fffffff ? 0x7fffffff : (int)v;
+	return 0;
 }
 
 static bh_err bad(struct bh_diag *diag, const char *file, const struct bh_node *n, const char *msg)
 {
 	return bh_diag_set(diag, BH_ERR_PARSE, file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
+}
+
+/* The kubernetes: section: the keys the Kubernetes layer reads. */
+static bh_err kube_section(const char *file, const struct bh_node *v, struct bh_config *c,
+			   struct bh_diag *diag)
+{
+	if (v->kind != BH_NODE_MAP)
+		return bad(diag, file, v, "kubernetes must be a mapping");
+	for (size_t i = 0; i < v->map.n; i++) {
+		const struct bh_node *k = v->map.pairs[i].key, *val = v->map.pairs[i].value;
+		const char *key = bh_node_str(k);
+
+		if (!key || strcmp(key, "pss-version") != 0)
+			return bh_diag_set(diag, BH_ERR_PARSE, file, k->line, k->col,
+					   "unknown key '%s' in kubernetes", key ? key : "?");
+		if (bh_pss_version_parse(bh_node_str(val), &c->pss_version))
+			return bad(diag, file, val,
+				   "kubernetes.pss-version must be latest or v1.MINOR (v1.25)");
+	}
+	return BH_OK;
 }
 
 /* A sequence of strings (or one string) into an arena array. */
@@ -138,9 +184,10 @@ bh_err bh_config_parse(struct bh_arena *a, const char *file, const char *data, s
 			if (v->kind != BH_NODE_MAP)
 				return bad(diag, file, v, "agents must be a mapping");
 			c.agents = v;
+		} else if (!strcmp(key, "kubernetes")) {
+			err = kube_section(file, v, &c, diag);
 		} else if (!strcmp(key, "network") || !strcmp(key, "secrets") ||
-			   !strcmp(key, "image") || !strcmp(key, "pipeline") ||
-			   !strcmp(key, "kubernetes")) {
+			   !strcmp(key, "image") || !strcmp(key, "pipeline")) {
 			/* Layer sections: read by their layer from c.root. */
 		} else {
 			return bh_diag_set(diag, BH_ERR_PARSE, file, k->line, k->col,

@@ -17,6 +17,8 @@
  *     egress: [{cidr: 10.0.0.0/8}, {host: api.example.internal}]
  *     orchestrator: {app: orchestrator}
  *   registries: [registry.example.internal]
+ *   kubernetes:
+ *     pss-version: v1.25
  */
 #ifndef BH_CONFIG_H
 #define BH_CONFIG_H
@@ -53,11 +55,26 @@ struct bh_config {
 	size_t nignore;
 	const char **registries;
 	size_t nregistries;
+	/*
+	 * kubernetes.pss-version: the Pod Security Admission policy version that decides pods
+	 * whose namespace sets no enforce-version label, as a minor of v1 (BH_PSS_LATEST unset).
+	 */
+	int pss_version;
 	/* The agents: section as parsed nodes, for the layers that judge agents. */
 	const struct bh_node *agents;
 	/* The whole document, for layers with sections of their own. */
 	const struct bh_node *root;
 };
+
+/* A Pod Security Admission policy version that says "latest" rather than v1.<minor>. */
+#define BH_PSS_LATEST (-1)
+
+/*
+ * Parse a Pod Security Admission policy version as PSA's api.ParseVersion does: "latest", or
+ * "v1." and a minor without leading zeros ("v1.0", "v1.25"; not "v1.05", "1.25" or "v2.0").
+ * Returns 0 and sets *minor (BH_PSS_LATEST for latest), or -1 when s is not of that form.
+ */
+int bh_pss_version_parse(const char *s, int *minor);
 
 void bh_config_defaults(struct bh_config *cfg);
 /* Parse a config file's text; errors name file:line. */

@@ -14,17 +14,17 @@
 #define _GNU_SOURCE /* memmem */
 #include "layerfs.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/banned.h"
+#include "archive_api.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "secrets/secrets.h"
+
+#include "core/banned.h"
 
 enum entry_kind {
 	K_REG,
@@ -691,7 +691,7 @@ static la_ssize_t raw_cb(struct archive *a, void *p, const void **buf)
 	if (n < 0) {
 		s->err = BH_ERR_IO;
 		snprintf(s->msg, sizeof(s->msg), "read error");
-		archive_set_error(a, EIO, "read error");
+		AR(archive_set_error)(a, EIO, "read error");
 		return -1;
 	}
 	if (n == 0) {
@@ -706,14 +706,14 @@ static la_ssize_t raw_cb(struct archive *a, void *p, const void **buf)
 static la_ssize_t tar_cb(struct archive *a, void *p, const void **buf)
 {
 	struct stream *s = p;
-	la_ssize_t n = archive_read_data(s->raw, s->chunk, sizeof(s->chunk));
+	la_ssize_t n = AR(archive_read_data)(s->raw, s->chunk, sizeof(s->chunk));
 
 	if (n < 0) {
 		if (!s->err) {
 			s->err = BH_ERR_PARSE;
-			snprintf(s->msg, sizeof(s->msg), "%s", archive_error_string(s->raw));
+			snprintf(s->msg, sizeof(s->msg), "%s", AR(archive_error_string)(s->raw));
 		}
-		archive_set_error(a, EIO, "%s", s->msg);
+		AR(archive_set_error)(a, EIO, "%s", s->msg);
 		return -1;
 	}
 	if (n == 0 && !s->padded) {
@@ -737,7 +737,7 @@ static la_ssize_t tar_cb(struct archive *a, void *p, const void **buf)
 		s->err = BH_ERR_LIMIT;
 		snprintf(s->msg, sizeof(s->msg), "more than %llu uncompressed bytes in the image",
 			 (unsigned long long)BH_LIMIT_IMAGE_BYTES);
-		archive_set_error(a, EIO, "limit");
+		AR(archive_set_error)(a, EIO, "limit");
 		return -1;
 	}
 	if (s->uncompressed > (1u << 20) &&
@@ -746,7 +746,7 @@ static la_ssize_t tar_cb(struct archive *a, void *p, const void **buf)
 		snprintf(s->msg, sizeof(s->msg),
 			 "compression ratio above %u:1 (a decompression bomb?) after %llu bytes",
 			 BH_LIMIT_IMAGE_RATIO, (unsigned long long)s->uncompressed);
-		archive_set_error(a, EIO, "limit");
+		AR(archive_set_error)(a, EIO, "limit");
 		return -1;
 	}
 	*buf = s->chunk;
@@ -819,13 +819,13 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 
 	if (!path)
 		return BH_ERR_NOMEM;
-	while ((r = archive_read_next_header(tar, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		const char *name = archive_entry_pathname(ae);
-		const char *hl = archive_entry_hardlink(ae);
+	while ((r = AR(archive_read_next_header)(tar, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *name = AR(archive_entry_pathname)(ae);
+		const char *hl = AR(archive_entry_hardlink)(ae);
 		const char *base;
 		struct lentry e = { 0 };
 		int abs = 0;
-		mode_t ft = archive_entry_filetype(ae);
+		mode_t ft = AR(archive_entry_filetype)(ae);
 
 		if (!name)
 			continue;
@@ -853,10 +853,10 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 			if (err)
 				goto out;
 		}
-		e.mode = archive_entry_mode(ae) & 07777;
-		e.uid = (unsigned)archive_entry_uid(ae);
-		e.gid = (unsigned)archive_entry_gid(ae);
-		e.size = (uint64_t)archive_entry_size(ae);
+		e.mode = AR(archive_entry_mode)(ae) & 07777;
+		e.uid = (unsigned)AR(archive_entry_uid)(ae);
+		e.gid = (unsigned)AR(archive_entry_gid)(ae);
+		e.size = (uint64_t)AR(archive_entry_size)(ae);
 		base = strrchr(path, '/');
 		base = base ? base + 1 : path;
 		if (!strncmp(base, ".wh.", 4)) {
@@ -913,7 +913,7 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 		} else if (ft == AE_IFDIR) {
 			e.kind = K_DIR;
 		} else if (ft == AE_IFLNK) {
-			const char *t = archive_entry_symlink(ae);
+			const char *t = AR(archive_entry_symlink)(ae);
 
 			e.kind = K_SYMLINK;
 			e.link = bh_arena_strdup(&img->arena, t ? t : "");
@@ -941,8 +941,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 			const void *xv;
 			size_t xs;
 
-			archive_entry_xattr_reset(ae);
-			while (archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK)
+			AR(archive_entry_xattr_reset)(ae);
+			while (AR(archive_entry_xattr_next)(ae, &xn, &xv, &xs) == ARCHIVE_OK)
 				if (xn && !strcmp(xn, "security.capability"))
 					e.caps = 1;
 		}
@@ -964,8 +964,8 @@ static bh_err read_entries(struct stream *s, struct archive *tar, size_t idx, st
 					bufcap = (size_t)e.size + 1;
 				}
 				while (len < e.size &&
-				       (n = archive_read_data(tar, buf + len,
-							      (size_t)e.size - len)) > 0)
+				       (n = AR(archive_read_data)(tar, buf + len,
+								  (size_t)e.size - len)) > 0)
 					len += (size_t)n;
 				if (s->err)
 					goto fail;
@@ -1011,7 +1011,7 @@ fail:
 		err = bh_diag_set(diag, s->err, what, 0, 0, "layer %zu: %s", idx + 1, s->msg);
 	else
 		err = bh_diag_set(diag, BH_ERR_PARSE, what, 0, 0, "layer %zu: malformed tar: %s",
-				  idx + 1, archive_error_string(tar));
+				  idx + 1, AR(archive_error_string)(tar));
 out:
 	free(buf);
 	free(path);
@@ -1020,6 +1020,8 @@ out:
 
 bh_err bh_layerfs_init(struct bh_image *img, size_t nlayers, struct bh_diag *diag)
 {
+	if (bh_archive_api_load(diag))
+		return BH_ERR_IO;
 	img->nlayers = nlayers;
 	img->layers = bh_arena_alloc(&img->arena, (nlayers ? nlayers : 1) * sizeof(*img->layers));
 	img->root = bh_arena_alloc(&img->arena, sizeof(*img->root));
@@ -1049,41 +1051,41 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 	s->rctx = ctx;
 	s->blob_md = EVP_MD_CTX_new();
 	s->diff_md = EVP_MD_CTX_new();
-	s->raw = archive_read_new();
-	tar = archive_read_new();
+	s->raw = AR(archive_read_new)();
+	tar = AR(archive_read_new)();
 	if (!s->blob_md || !s->diff_md || !s->raw || !tar) {
 		err = bh_diag_set(diag, BH_ERR_NOMEM, what, 0, 0, "out of memory");
 		goto out;
 	}
 	EVP_DigestInit_ex(s->blob_md, EVP_sha256(), NULL);
 	EVP_DigestInit_ex(s->diff_md, EVP_sha256(), NULL);
-	archive_read_support_filter_gzip(s->raw);
-	archive_read_support_filter_zstd(s->raw);
-	archive_read_support_format_raw(s->raw);
-	archive_read_support_format_tar(tar);
-	if (archive_read_open(s->raw, s, NULL, raw_cb, NULL) != ARCHIVE_OK) {
+	AR(archive_read_support_filter_gzip)(s->raw);
+	AR(archive_read_support_filter_zstd)(s->raw);
+	AR(archive_read_support_format_raw)(s->raw);
+	AR(archive_read_support_format_tar)(tar);
+	if (AR(archive_read_open)(s->raw, s, NULL, raw_cb, NULL) != ARCHIVE_OK) {
 		if (s->compressed == 0 && !s->err)
 			goto drained; /* an empty blob: an empty layer */
 		err = bh_diag_set(diag, s->err ? s->err : BH_ERR_PARSE, what, 0, 0, "layer %zu: %s",
-				  idx + 1, s->err ? s->msg : archive_error_string(s->raw));
+				  idx + 1, s->err ? s->msg : AR(archive_error_string)(s->raw));
 		goto out;
 	}
-	r = archive_read_next_header(s->raw, &ae);
+	r = AR(archive_read_next_header)(s->raw, &ae);
 	if (r == ARCHIVE_EOF)
 		goto drained;
 	if (r != ARCHIVE_OK) {
 		err = bh_diag_set(diag, s->err ? s->err : BH_ERR_PARSE, what, 0, 0, "layer %zu: %s",
-				  idx + 1, s->err ? s->msg : archive_error_string(s->raw));
+				  idx + 1, s->err ? s->msg : AR(archive_error_string)(s->raw));
 		goto out;
 	}
-	s->plain = archive_filter_count(s->raw) == 1 &&
-		   archive_filter_code(s->raw, 0) == ARCHIVE_FILTER_NONE;
-	if (archive_read_open(tar, s, NULL, tar_cb, NULL) != ARCHIVE_OK) {
+	s->plain = AR(archive_filter_count)(s->raw) == 1 &&
+		   AR(archive_filter_code)(s->raw, 0) == ARCHIVE_FILTER_NONE;
+	if (AR(archive_read_open)(tar, s, NULL, tar_cb, NULL) != ARCHIVE_OK) {
 		if (s->uncompressed == 0 && !s->err)
 			goto drained;
 		err = bh_diag_set(diag, s->err ? s->err : BH_ERR_PARSE, what, 0, 0,
 				  "layer %zu: not a tar: %s", idx + 1,
-				  s->err ? s->msg : archive_error_string(tar));
+				  s->err ? s->msg : AR(archive_error_string)(tar));
 		goto out;
 	}
 	err = read_entries(s, tar, idx, diag, what);
@@ -1091,12 +1093,12 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 		goto out;
 	/* The tar ends before its stream does (padding, end blocks): hash the rest too. */
 	for (;;) {
-		la_ssize_t n = archive_read_data(s->raw, s->chunk, sizeof(s->chunk));
+		la_ssize_t n = AR(archive_read_data)(s->raw, s->chunk, sizeof(s->chunk));
 
 		if (n < 0) {
 			err = bh_diag_set(diag, s->err ? s->err : BH_ERR_PARSE, what, 0, 0,
 					  "layer %zu: %s", idx + 1,
-					  s->err ? s->msg : archive_error_string(s->raw));
+					  s->err ? s->msg : AR(archive_error_string)(s->raw));
 			goto out;
 		}
 		if (n == 0)
@@ -1142,9 +1144,9 @@ drained:
 	img->layers[idx].read = 1;
 out:
 	if (tar)
-		archive_read_free(tar);
+		AR(archive_read_free)(tar);
 	if (s->raw)
-		archive_read_free(s->raw);
+		AR(archive_read_free)(s->raw);
 	EVP_MD_CTX_free(s->blob_md);
 	EVP_MD_CTX_free(s->diff_md);
 	free(s);

@@ -14,8 +14,6 @@
  */
 #include "oci.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -23,10 +21,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/banned.h"
+#include "archive_api.h"
 #include "core/fs.h"
 #include "core/limits.h"
 #include "layerfs.h"
+
+#include "core/banned.h"
 
 enum { M_REG, M_SYMLINK, M_HARDLINK, M_OTHER };
 
@@ -94,19 +94,19 @@ static const char *digest_hex(const char *d)
  */
 static struct archive *open_outer(const char *path, char *why, size_t whylen)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = AR(archive_read_new)();
 
 	snprintf(why, whylen, "out of memory");
 	if (!a)
 		return NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		const char *e = archive_error_string(a);
+	AR(archive_read_support_filter_gzip)(a);
+	AR(archive_read_support_filter_zstd)(a);
+	AR(archive_read_support_format_tar)(a);
+	if (AR(archive_read_open_filename)(a, path, 1 << 16) != ARCHIVE_OK) {
+		const char *e = AR(archive_error_string)(a);
 
 		snprintf(why, whylen, "%s", e ? e : "unreadable");
-		archive_read_free(a);
+		AR(archive_read_free)(a);
 		return NULL;
 	}
 	return a;
@@ -120,7 +120,7 @@ static bh_err read_member_data(struct archive *a, uint64_t size, char **out, siz
 
 	if (!d)
 		return BH_ERR_NOMEM;
-	while (got < size && (n = archive_read_data(a, d + got, (size_t)size - got)) > 0)
+	while (got < size && (n = AR(archive_read_data)(a, d + got, (size_t)size - got)) > 0)
 		got += (size_t)n;
 	if (got != size) {
 		free(d);
@@ -143,8 +143,8 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 	if (!a)
 		return bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0,
 				   "not a docker-archive or OCI image tar: %s", why);
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		const char *name = archive_entry_pathname(ae);
+	while ((r = AR(archive_read_next_header)(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *name = AR(archive_entry_pathname)(ae);
 		struct member *m;
 		char *clean;
 		int abs;
@@ -182,15 +182,15 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 		m = &src->m[src->n++];
 		memset(m, 0, sizeof(*m));
 		m->name = clean;
-		m->size = (uint64_t)archive_entry_size(ae);
-		if (archive_entry_hardlink(ae)) {
+		m->size = (uint64_t)AR(archive_entry_size)(ae);
+		if (AR(archive_entry_hardlink)(ae)) {
 			m->type = M_HARDLINK;
-			m->link = strdup(archive_entry_hardlink(ae));
-		} else if (archive_entry_filetype(ae) == AE_IFLNK) {
+			m->link = strdup(AR(archive_entry_hardlink)(ae));
+		} else if (AR(archive_entry_filetype)(ae) == AE_IFLNK) {
 			m->type = M_SYMLINK;
-			m->link =
-				strdup(archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "");
-		} else if (archive_entry_filetype(ae) == AE_IFREG) {
+			m->link = strdup(
+				AR(archive_entry_symlink)(ae) ? AR(archive_entry_symlink)(ae) : "");
+		} else if (AR(archive_entry_filetype)(ae) == AE_IFREG) {
 			m->type = M_REG;
 		} else {
 			m->type = M_OTHER;
@@ -205,8 +205,9 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 			if (err) {
 				err = bh_diag_set(diag, err, src->path, 0, 0,
 						  "member %s: truncated or unreadable: %s", clean,
-						  archive_error_string(a) ? archive_error_string(a)
-									  : "short read");
+						  AR(archive_error_string)(a)
+							  ? AR(archive_error_string)(a)
+							  : "short read");
 				goto out;
 			}
 			m->kept = 1;
@@ -215,10 +216,10 @@ static bh_err tar_pass1(struct source *src, struct bh_diag *diag)
 	}
 	if (r != ARCHIVE_EOF)
 		err = bh_diag_set(diag, BH_ERR_PARSE, src->path, 0, 0, "not a readable tar: %s",
-				  archive_error_string(a) ? archive_error_string(a)
-							  : "unknown error");
+				  AR(archive_error_string)(a) ? AR(archive_error_string)(a)
+							      : "unknown error");
 out:
-	archive_read_free(a);
+	AR(archive_read_free)(a);
 	return err;
 }
 
@@ -769,7 +770,7 @@ struct ar_reader {
 static ssize_t ar_read(void *ctx, const void **buf)
 {
 	struct ar_reader *r = ctx;
-	la_ssize_t n = archive_read_data(r->a, r->buf, sizeof(r->buf));
+	la_ssize_t n = AR(archive_read_data)(r->a, r->buf, sizeof(r->buf));
 
 	*buf = r->buf;
 	return n < 0 ? -1 : (ssize_t)n;
@@ -859,19 +860,19 @@ static bh_err read_layers_tar(struct bh_image *img, struct source *src, struct p
 
 		if (!a || !rd) {
 			if (a)
-				archive_read_free(a);
+				AR(archive_read_free)(a);
 			free(rd);
 			return bh_diag_set(diag, BH_ERR_IO, src->path, 0, 0, "cannot reopen: %s",
 					   a ? "out of memory" : why);
 		}
 		rd->a = a;
-		while (!err && left && archive_read_next_header(a, &ae) == ARCHIVE_OK) {
-			const char *name = archive_entry_pathname(ae);
+		while (!err && left && AR(archive_read_next_header)(a, &ae) == ARCHIVE_OK) {
+			const char *name = AR(archive_entry_pathname)(ae);
 			char *clean;
 			int abs;
 
-			if (!name || archive_entry_filetype(ae) != AE_IFREG ||
-			    archive_entry_hardlink(ae))
+			if (!name || AR(archive_entry_filetype)(ae) != AE_IFREG ||
+			    AR(archive_entry_hardlink)(ae))
 				continue;
 			clean = strdup(name);
 			if (!clean) {
@@ -895,7 +896,7 @@ static bh_err read_layers_tar(struct bh_image *img, struct source *src, struct p
 			}
 			free(clean);
 		}
-		archive_read_free(a);
+		AR(archive_read_free)(a);
 		free(rd);
 		if (err)
 			return err;
@@ -976,6 +977,8 @@ bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *p
 
 	memset(img, 0, sizeof(*img));
 	bh_arena_init(&img->arena, 0);
+	if (bh_archive_api_load(diag))
+		return BH_ERR_IO;
 	img->flags = flags;
 	img->label = bh_arena_strdup(&img->arena, spec);
 	path = bh_arena_strdup(&img->arena, spec);

@@ -13,9 +13,10 @@
 
 #include <ctype.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sqlite_api.h"
 
 #include "core/banned.h"
 #include "core/limits.h"
@@ -455,7 +456,9 @@ bh_err bh_pkgdb_rpmdb(struct bh_arena *a, const char *data, size_t len, const ch
 
 	if (len < 100 || memcmp(data, "SQLite format 3", 16))
 		return bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "not an SQLite database");
-	copy = sqlite3_malloc64(len);
+	if (bh_sqlite_api_load(diag))
+		return BH_ERR_IO;
+	copy = SQL(sqlite3_malloc64)(len);
 	if (!copy)
 		return BH_ERR_NOMEM;
 	memcpy(copy, data, len);
@@ -463,24 +466,25 @@ bh_err bh_pkgdb_rpmdb(struct bh_arena *a, const char *data, size_t len, const ch
 	 * database (file format bytes 18 and 19). Pages still in a -wal file are not seen. */
 	copy[18] = 1;
 	copy[19] = 1;
-	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		sqlite3_free(copy);
+	if (SQL(sqlite3_open_v2)(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		SQL(sqlite3_free)(copy);
 		err = BH_ERR_NOMEM;
 		goto out;
 	}
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
-				 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
-	if (rc != SQLITE_OK || sqlite3_prepare_v2(db, "SELECT blob FROM Packages ORDER BY hnum", -1,
-						  &st, NULL) != SQLITE_OK) {
+	SQL(sqlite3_db_config)(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	SQL(sqlite3_db_config)(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	rc = SQL(sqlite3_deserialize)(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+				      SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+	if (rc != SQLITE_OK ||
+	    SQL(sqlite3_prepare_v2)(db, "SELECT blob FROM Packages ORDER BY hnum", -1, &st, NULL) !=
+		    SQLITE_OK) {
 		err = bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "rpm database: %s",
-				  sqlite3_errmsg(db));
+				  SQL(sqlite3_errmsg)(db));
 		goto out;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *b = sqlite3_column_blob(st, 0);
-		int bl = sqlite3_column_bytes(st, 0);
+	while ((rc = SQL(sqlite3_step)(st)) == SQLITE_ROW) {
+		const void *b = SQL(sqlite3_column_blob)(st, 0);
+		int bl = SQL(sqlite3_column_bytes)(st, 0);
 
 		if (!b || bl <= 0)
 			continue;
@@ -490,10 +494,10 @@ bh_err bh_pkgdb_rpmdb(struct bh_arena *a, const char *data, size_t len, const ch
 	}
 	if (rc != SQLITE_DONE)
 		err = bh_diag_set(diag, BH_ERR_PARSE, location, 0, 0, "rpm database: %s",
-				  sqlite3_errmsg(db));
+				  SQL(sqlite3_errmsg)(db));
 out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	SQL(sqlite3_finalize)(st);
+	SQL(sqlite3_close)(db);
 	return err;
 }
 

@@ -767,6 +767,8 @@ static bh_err plan(struct fixer *f, const char *path, struct bh_docs *docs, stru
 		t.psc = kube_sc(wl.pod_spec);
 		t.windows = bh_node_is(bh_node_path(wl.pod_spec, "os.name"), "windows");
 		t.userns = kube_false(bh_node_get(wl.pod_spec, "hostUsers"));
+		/* The scan's findings (the filter) already carry the policy version's verdict. */
+		t.pss = KUBE_PSS_NEWEST;
 		f->pend_mark = f->pend;
 		f->ref = m.objs[i].ref;
 		fix_workload(f, &t);

@@ -523,6 +523,7 @@ void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
 	const struct bh_node *at;
 	char list[512] = "";
 	size_t off = 0;
+	int minor;
 
 	if (!l || !l->nfails)
 		return; /* the first pass, or nothing fails */
@@ -533,6 +534,58 @@ void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject)
 	at = bh_node_get(t->obj->metadata, "namespace");
 	if (!at)
 		at = bh_node_get(t->obj->metadata, "name");
-	bh_report(ctx, at, l->ns, "%s would be rejected by namespace '%s' (enforce: %s): %s",
-		  t->obj->ref, l->ns, l->level, list);
+	if (l->version && (bh_pss_version_parse(l->version, &minor) || minor != t->pss))
+		bh_report(
+			ctx, at, l->ns,
+			"%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s, which PSA applies as v1.%d): %s",
+			t->obj->ref, l->ns, l->level, l->version, t->pss, list);
+	else if (l->version)
+		bh_report(
+			ctx, at, l->ns,
+			"%s would be rejected by namespace '%s' (enforce: %s, enforce-version: %s): %s",
+			t->obj->ref, l->ns, l->level, l->version, list);
+	else
+		bh_report(ctx, at, l->ns,
+			  "%s would be rejected by namespace '%s' (enforce: %s): %s", t->obj->ref,
+			  l->ns, l->level, list);
+}
+
+/*
+ * The Pod Security labels of a Namespace as PSA's PolicyToEvaluate parses them: a level of
+ * privileged, baseline or restricted, a version of latest or v1.MINOR. The API server refuses
+ * to create a Namespace with a label that does not parse, and for one that exists PSA evaluates
+ * restricted for a bad level and latest for a bad version.
+ */
+void kube_check_namespace_labels(struct bh_ctx *ctx, const void *subject)
+{
+	static const char *const modes[] = { "enforce", "audit", "warn" };
+	const struct bh_kube_target *t = T(subject);
+
+	if (!is_namespace(t->obj))
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		char key[64];
+		const struct bh_node *v;
+		const char *s;
+		int minor;
+
+		snprintf(key, sizeof(key), "pod-security.kubernetes.io/%s", modes[i]);
+		v = bh_node_get(t->obj->labels, key);
+		s = bh_node_str(v);
+		if (v && !(s && (!strcmp(s, "privileged") || !strcmp(s, "baseline") ||
+				 !strcmp(s, "restricted"))))
+			bh_report(
+				ctx, v, key,
+				"namespace '%s' has %s: '%s', not privileged, baseline or restricted: the API server refuses the Namespace, and Pod Security Admission would apply %s",
+				t->obj->name, key, s ? s : "(not a string)",
+				i ? "privileged (no audit or warning)" : "restricted");
+		snprintf(key, sizeof(key), "pod-security.kubernetes.io/%s-version", modes[i]);
+		v = bh_node_get(t->obj->labels, key);
+		s = bh_node_str(v);
+		if (v && bh_pss_version_parse(s, &minor))
+			bh_report(
+				ctx, v, key,
+				"namespace '%s' has %s: '%s', not latest or v1.MINOR: the API server refuses the Namespace, and Pod Security Admission would apply the latest policy version",
+				t->obj->name, key, s ? s : "(not a string)");
+	}
 }

@@ -65,6 +65,11 @@ struct bh_kube_target {
 	const struct bh_node *psc; /* the pod securityContext mapping, or NULL */
 	int windows;		   /* spec.os.name is windows: PSA exempts some restricted checks */
 	int userns;		   /* spec.hostUsers is false: PSA relaxes some checks */
+	/*
+	 * The Pod Security Admission policy version that decides the workload, as the minor of
+	 * v1 (0..KUBE_PSS_NEWEST): its namespace's enforce-version label, else the run's default.
+	 */
+	int pss;
 	const struct bh_kube_index *index; /* the ServiceAccounts of the run, for lookups */
 	/* Set only in the layer's second pass, for checks that need every other finding. */
 	const struct kube_late *late;
@@ -96,6 +101,8 @@ struct bh_pss_verdict {
 	const struct bh_kobj *obj;
 	const struct bh_workload *wl;
 	int admitted;
+	int pss_minor;			 /* the policy version that decided it: v1.<pss_minor> */
+	int pss_latest;			 /* whether that version is the newest one bulkhead knows */
 	const struct bh_finding **fails; /* the first finding of each failing control */
 	size_t nfails;
 };

@@ -19,16 +19,36 @@ struct kube_named {
 struct bh_kube_index {
 	struct kube_named *sas;
 	size_t nsas;
+	struct kube_named *nss; /* the Namespace objects, by name (ns is "") */
+	size_t nnss;
 };
 
 bh_err kube_index_build(struct bh_arena *a, const struct bh_kube_model *m,
 			struct bh_kube_index *out);
 const struct bh_kobj *kube_index_sa(const struct bh_kube_index *ix, const char *ns,
 				    const char *name);
+/* The Namespace object of the run with that name, or NULL. */
+const struct bh_kobj *kube_index_ns(const struct bh_kube_index *ix, const char *name);
+
+/*
+ * The newest Pod Security Admission policy version bulkhead implements, v1.37: "latest" and
+ * every later version decide as it does, as PSA clamps a version past its newest check.
+ */
+#define KUBE_PSS_NEWEST		   37
+#define KUBE_ENFORCE_LABEL	   "pod-security.kubernetes.io/enforce"
+#define KUBE_ENFORCE_VERSION_LABEL "pod-security.kubernetes.io/enforce-version"
+/*
+ * The policy version that decides workloads of namespace ns (NULL when the run has no such
+ * Namespace): its enforce-version label, else the run's default; an unparsable label means
+ * latest, as in PSA's PolicyToEvaluate. *label, when not NULL, receives the label's node.
+ */
+int kube_pss_version(const struct bh_scan *s, const struct bh_kobj *ns,
+		     const struct bh_node **label);
 
 /* What the second pass knows about a workload: its namespace's enforce level and failures. */
 struct kube_late {
 	const char *ns, *level;
+	const char *version;		 /* the enforce-version label as written, or NULL */
 	const struct bh_finding **fails; /* the first finding of each failing control */
 	size_t nfails;
 };
@@ -98,6 +118,7 @@ void kube_check_default_namespace(struct bh_ctx *ctx, const void *subject);
 void kube_check_agent_namespace(struct bh_ctx *ctx, const void *subject);
 void kube_check_namespace_level(struct bh_ctx *ctx, const void *subject);
 void kube_check_namespace_rejects(struct bh_ctx *ctx, const void *subject);
+void kube_check_namespace_labels(struct bh_ctx *ctx, const void *subject);
 
 /* Shared facts. */
 extern const char *const kube_baseline_caps[];

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/scan.h"
+
 #include "core/banned.h"
 
 const struct bh_node *kube_sc(const struct bh_node *n)
@@ -108,12 +110,57 @@ static int named_cmp(const void *x, const void *y)
 	return c ? c : strcmp(a->name, b->name);
 }
 
+static int is_kind(const struct bh_kobj *o, const char *kind)
+{
+	return o->kind && strcmp(o->kind, kind) == 0;
+}
+
+/* The Namespaces of the run by name; the first of a duplicated name wins the search. */
+static bh_err index_namespaces(struct bh_arena *a, const struct bh_kube_model *m,
+			       struct bh_kube_index *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nobjs; i++)
+		n += is_kind(&m->objs[i], "Namespace");
+	if (!n)
+		return BH_OK;
+	out->nss = bh_arena_alloc(a, n * sizeof(*out->nss));
+	if (!out->nss)
+		return BH_ERR_NOMEM;
+	for (size_t i = 0; i < m->nobjs; i++) {
+		if (!is_kind(&m->objs[i], "Namespace"))
+			continue;
+		out->nss[out->nnss].ns = "";
+		out->nss[out->nnss].name = m->objs[i].name;
+		out->nss[out->nnss].obj = &m->objs[i];
+		out->nnss++;
+	}
+	qsort(out->nss, out->nnss, sizeof(*out->nss), named_cmp);
+	return BH_OK;
+}
+
+const struct bh_kobj *kube_index_ns(const struct bh_kube_index *ix, const char *name)
+{
+	struct kube_named key = { .ns = "", .name = name };
+	const struct kube_named *hit;
+
+	if (!ix || !ix->nnss || !name)
+		return NULL;
+	hit = bsearch(&key, ix->nss, ix->nnss, sizeof(*ix->nss), named_cmp);
+	return hit ? hit->obj : NULL;
+}
+
 bh_err kube_index_build(struct bh_arena *a, const struct bh_kube_model *m,
 			struct bh_kube_index *out)
 {
 	size_t n = 0;
+	bh_err err;
 
 	memset(out, 0, sizeof(*out));
+	err = index_namespaces(a, m, out);
+	if (err)
+		return err;
 	for (size_t i = 0; i < m->nobjs; i++)
 		n += m->objs[i].kind && strcmp(m->objs[i].kind, "ServiceAccount") == 0;
 	if (!n)
@@ -145,6 +192,19 @@ const struct bh_kobj *kube_index_sa(const struct bh_kube_index *ix, const char *
 		return NULL;
 	hit = bsearch(&key, ix->sas, ix->nsas, sizeof(*ix->sas), named_cmp);
 	return hit ? hit->obj : NULL;
+}
+
+int kube_pss_version(const struct bh_scan *s, const struct bh_kobj *ns,
+		     const struct bh_node **label)
+{
+	const struct bh_node *l = ns ? bh_node_get(ns->labels, KUBE_ENFORCE_VERSION_LABEL) : NULL;
+	int v = s->cfg.pss_version;
+
+	if (label)
+		*label = l;
+	if (l && bh_pss_version_parse(bh_node_str(l), &v))
+		v = BH_PSS_LATEST;
+	return v == BH_PSS_LATEST || v > KUBE_PSS_NEWEST ? KUBE_PSS_NEWEST : v;
 }
 
 const struct bh_node *kube_spec_anchor(const struct bh_kube_target *t)

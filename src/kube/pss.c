@@ -1,6 +1,23 @@
 /*
  * The Pod Security Standards, one check per control, decided as Pod Security Admission
- * (k8s.io/pod-security-admission, policy/check_*.go) decides them at its latest version:
+ * (k8s.io/pod-security-admission, policy/check_*.go) decides them at the workload's policy
+ * version (t->pss: its namespace's enforce-version label, else the run's default, else the
+ * latest). Each check keeps the versions at which PSA's check changed (MinimumVersion):
+ *
+ * - restricted: allowPrivilegeEscalation from v1.8, seccompProfile_restricted from v1.19,
+ *   capabilities_restricted from v1.22, runAsUser from v1.23, Windows exemptions from v1.25,
+ *   the hostUsers: false relaxation of runAsNonRoot and runAsUser from v1.35;
+ * - baseline: seccomp from the alpha annotations before v1.19 and from the field since, the
+ *   sysctls allowed list growing at v1.27, v1.29, v1.32 and v1.37, SELinux type
+ *   container_engine_t from v1.31, host probes and lifecycle hooks from v1.34, the /proc mount
+ *   relaxed for user namespaces from v1.35 (restricted keeps Default).
+ *
+ * AppArmor (annotations and fields), volume types (image volumes included), ulimits and the
+ * cgroup mount have one version, v1.0, in PSA, so they decide every version alike. Where a
+ * restricted check replaces a baseline one (OverrideCheckIDs), it does so only from its own first
+ * version.
+ *
+ * At every version:
  *
  * - every container list counts (initContainers, containers, ephemeralContainers);
  * - a value set at container level overrides the pod's where the field exists at both levels,
@@ -37,6 +54,7 @@ const char *const kube_baseline_caps[] = {
 /*
  * The namespaced, isolated sysctls PSA allows, as of policy v1.37 (v1.0 + v1.27 + v1.29 + v1.32
  * + v1.37): the list only grows, so the latest one admits every pod an older one did.
+ * kube_safe_sysctl_since[i] is the minor of the version that added kube_safe_sysctls[i].
  */
 const char *const kube_safe_sysctls[] = {
 	"kernel.shm_rmid_forced",
@@ -51,18 +69,16 @@ const char *const kube_safe_sysctls[] = {
 	"net.ipv4.tcp_keepalive_probes",
 	"net.ipv4.tcp_rmem",
 	"net.ipv4.tcp_wmem",
-	"net.ipv4.tcp_slow_start_after_idle" /* v1.37 */,
-	"net.ipv4.tcp_notsent_lowat" /* v1.37 */,
+	"net.ipv4.tcp_slow_start_after_idle",
+	"net.ipv4.tcp_notsent_lowat",
 	NULL,
 };
 
+static const int kube_safe_sysctl_since[] = { 0, 0, 0, 0, 0, 27, 29, 29, 29, 29, 32, 32, 37, 37 };
+
+/* The SELinux types of v1.0; v1.31 adds container_engine_t. */
 static const char *const selinux_types[] = {
-	"",
-	"container_t",
-	"container_init_t",
-	"container_kvm_t",
-	"container_engine_t" /* v1.31 */,
-	NULL,
+	"", "container_t", "container_init_t", "container_kvm_t", NULL,
 };
 
 static const char *const restricted_volumes_ok[] = {
@@ -132,14 +148,21 @@ void kube_check_host_process(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/* Whether the restricted checks exempt Windows pods (spec.os.name: windows), from v1.25. */
+static int windows_exempt(const struct bh_kube_target *t)
+{
+	return t->windows && t->pss >= 25;
+}
+
 /*
  * At restricted, PSA runs capabilities_restricted and seccompProfile_restricted in place of
- * their baseline checks, and those exempt Windows pods: a Windows pod is judged by the baseline
- * checks only at the baseline level.
+ * their baseline checks, and from v1.25 those exempt Windows pods: a Windows pod is judged by
+ * the baseline checks only at the baseline level. Before v1.25 the restricted checks judge it,
+ * and the baseline rules keep reporting the values the restricted ones leave to them.
  */
 static int overridden_for_windows(const struct bh_ctx *ctx, const struct bh_kube_target *t)
 {
-	return t->windows && ctx->scan->pss == BH_PSS_RESTRICTED;
+	return windows_exempt(t) && ctx->scan->pss == BH_PSS_RESTRICTED;
 }
 
 void kube_check_caps_baseline(struct bh_ctx *ctx, const void *subject)
@@ -262,7 +285,7 @@ void kube_check_apparmor(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
-static void selinux_one(struct bh_ctx *ctx, const struct bh_node *opts, const char *who)
+static void selinux_one(struct bh_ctx *ctx, int pss, const struct bh_node *opts, const char *who)
 {
 	const struct bh_node *type, *user, *role;
 	const char *s;
@@ -271,7 +294,8 @@ static void selinux_one(struct bh_ctx *ctx, const struct bh_node *opts, const ch
 		return;
 	type = bh_node_get(opts, "type");
 	s = bh_node_str(type);
-	if (type && !bh_node_is_null(type) && !kube_in(s, selinux_types))
+	if (type && !bh_node_is_null(type) && !kube_in(s, selinux_types) &&
+	    !(pss >= 31 && s && !strcmp(s, "container_engine_t")))
 		bh_report(ctx, type, who, "%s sets SELinux type '%s'", who, s ? s : "?");
 	user = bh_node_get(opts, "user");
 	if (bh_node_str(user) && *bh_node_str(user) && !bh_node_is_null(user))
@@ -287,13 +311,13 @@ void kube_check_selinux(struct bh_ctx *ctx, const void *subject)
 
 	if (!t->wl)
 		return;
-	selinux_one(ctx, bh_node_get(t->psc, "seLinuxOptions"), "the pod");
+	selinux_one(ctx, t->pss, bh_node_get(t->psc, "seLinuxOptions"), "the pod");
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
 		const char *who = bh_arena_printf(&ctx->scan->arena, "container '%s'", c->name);
 
 		ctx->container = c->name;
-		selinux_one(ctx, bh_node_get(kube_sc(c->node), "seLinuxOptions"),
+		selinux_one(ctx, t->pss, bh_node_get(kube_sc(c->node), "seLinuxOptions"),
 			    who ? who : "a container");
 	}
 }
@@ -315,8 +339,11 @@ void kube_check_proc_mount(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
 
-	/* Baseline allows any /proc mount in a user namespace (PSA v1.35+). */
-	if (!t->userns)
+	/*
+	 * Baseline allows any /proc mount in a user namespace from v1.35; before, it requires
+	 * Default at both levels, and K8-020 (restricted, v1.35) has nothing to add.
+	 */
+	if (!t->userns || t->pss < 35)
 		proc_mount(ctx, t, ", unmasking /proc");
 }
 
@@ -324,7 +351,7 @@ void kube_check_proc_mount_userns(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
 
-	if (t->userns)
+	if (t->userns && t->pss >= 35)
 		proc_mount(ctx, t, " (restricted requires Default even with hostUsers: false)");
 }
 
@@ -344,6 +371,47 @@ static const struct bh_node *bad_seccomp(const struct bh_node *sc)
 	return seccomp_ok(bh_node_str(type)) ? NULL : type ? type : p;
 }
 
+/* A seccomp alpha annotation value PSA accepts before v1.19. */
+static int seccomp_annotation_ok(const char *v)
+{
+	return v && (!strcmp(v, "runtime/default") || !strcmp(v, "docker/default") ||
+		     !strncmp(v, "localhost/", 10));
+}
+
+/*
+ * Before v1.19 PSA reads seccomp from the alpha annotations of the pod (its template for a
+ * controller), for the pod and for each container by name, and not from the fields.
+ */
+static void seccomp_annotations(struct bh_ctx *ctx, const struct bh_kube_target *t)
+{
+	static const char pod_key[] = "seccomp.security.alpha.kubernetes.io/pod";
+	static const char prefix[] = "container.seccomp.security.alpha.kubernetes.io/";
+	const struct bh_node *ann = bh_node_get(t->wl->pod_meta, "annotations");
+	const struct bh_node *v = bh_node_get(ann, pod_key);
+
+	if (v && !seccomp_annotation_ok(bh_node_str(v)))
+		bh_report(ctx, v, "pod", "the pod's seccomp annotation %s is '%s'", pod_key,
+			  bh_node_str(v) ? bh_node_str(v) : "?");
+	for (size_t i = 0; bh_node_is_map(ann) && i < t->ncs; i++) {
+		const struct bh_container *c = &t->cs[i];
+
+		ctx->container = c->name;
+		for (size_t j = 0; j < ann->map.n; j++) {
+			const char *k = bh_node_str(ann->map.pairs[j].key);
+
+			v = ann->map.pairs[j].value;
+			if (!k || strncmp(k, prefix, sizeof(prefix) - 1) != 0 ||
+			    strcmp(k + sizeof(prefix) - 1, c->name) != 0 ||
+			    seccomp_annotation_ok(bh_node_str(v)))
+				continue;
+			bh_report(
+				ctx, v, c->name,
+				"container '%s' has seccomp annotation value '%s', not runtime/default, docker/default or localhost/*",
+				c->name, bh_node_str(v) ? bh_node_str(v) : "?");
+		}
+	}
+}
+
 void kube_check_seccomp_baseline(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
@@ -351,6 +419,10 @@ void kube_check_seccomp_baseline(struct bh_ctx *ctx, const void *subject)
 
 	if (!t->wl || overridden_for_windows(ctx, t))
 		return;
+	if (t->pss < 19) {
+		seccomp_annotations(ctx, t);
+		return;
+	}
 	v = bad_seccomp(t->psc);
 	if (v)
 		bh_report(ctx, v, "pod",
@@ -380,7 +452,16 @@ void kube_check_sysctls(struct bh_ctx *ctx, const void *subject)
 		const struct bh_node *n = bh_node_get(l->seq.items[i], "name");
 		const char *s = bh_node_str(n);
 
-		if (s && !kube_in(s, kube_safe_sysctls))
+		size_t k = 0;
+
+		while (s && kube_safe_sysctls[k] && strcmp(s, kube_safe_sysctls[k]) != 0)
+			k++;
+		if (s && kube_safe_sysctls[k] && kube_safe_sysctl_since[k] > t->pss)
+			bh_report(
+				ctx, n, s,
+				"the pod sets sysctl %s, which policy v1.%d does not allow yet (v1.%d does)",
+				s, t->pss, kube_safe_sysctl_since[k]);
+		else if (s && !kube_safe_sysctls[k])
 			bh_report(ctx, n, s,
 				  "the pod sets sysctl %s, which is not namespaced and safe", s);
 	}
@@ -408,6 +489,8 @@ void kube_check_probe_host(struct bh_ctx *ctx, const void *subject)
 	static const char *const hooks[] = { "postStart", "preStop" };
 	const struct bh_kube_target *t = T(subject);
 
+	if (t->pss < 34)
+		return; /* the check hostProbesAndHostLifecycle starts at v1.34 */
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
 		const struct bh_node *lc = bh_node_get(c->node, "lifecycle");
@@ -454,7 +537,8 @@ void kube_check_privilege_escalation(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
 
-	if (t->windows)
+	/* The field exists since v1.8; Windows pods are exempt from v1.25. */
+	if (t->pss < 8 || windows_exempt(t))
 		return;
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
@@ -478,7 +562,7 @@ void kube_check_run_as_non_root(struct bh_ctx *ctx, const void *subject)
 	const struct bh_node *pod_v;
 	int pod_ok;
 
-	if (!t->wl || t->userns)
+	if (!t->wl || (t->userns && t->pss >= 35))
 		return;
 	pod_v = bh_node_get(t->psc, "runAsNonRoot");
 	pod_ok = kube_true(pod_v);
@@ -508,7 +592,8 @@ void kube_check_run_as_user(struct bh_ctx *ctx, const void *subject)
 	const struct bh_node *v;
 	long long uid;
 
-	if (!t->wl || t->userns)
+	/* The check starts at v1.23; user namespaces relax it from v1.35. */
+	if (!t->wl || t->pss < 23 || (t->userns && t->pss >= 35))
 		return;
 	v = bh_node_get(t->psc, "runAsUser");
 	if (bh_node_int(v, &uid) && uid == 0)
@@ -530,7 +615,7 @@ void kube_check_seccomp_restricted(struct bh_ctx *ctx, const void *subject)
 	const struct bh_node *p;
 	int pod_ok;
 
-	if (!t->wl || t->windows)
+	if (!t->wl || t->pss < 19 || windows_exempt(t))
 		return;
 	/* Set but bad values are K8-013's; restricted adds that a profile must be set. */
 	p = bh_node_get(t->psc, "seccompProfile");
@@ -552,7 +637,7 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);
 
-	if (t->windows)
+	if (t->pss < 22 || windows_exempt(t))
 		return;
 	for (size_t i = 0; i < t->ncs; i++) {
 		const struct bh_container *c = &t->cs[i];
@@ -582,7 +667,11 @@ void kube_check_caps_restricted(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
-/* PSA's ulimits check: any securityContext.ulimits, whatever its values, is baseline-forbidden. */
+/*
+ * PSA's ulimits check: any securityContext.ulimits, whatever its values, is baseline-forbidden.
+ * It is registered at v1.0 (one development branch registers it at v1.37, but the test data of
+ * both branches holds failing ulimits pods at v1.24 and v1.34 too), so every version decides it.
+ */
 void kube_check_ulimits(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_kube_target *t = T(subject);

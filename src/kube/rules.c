@@ -44,7 +44,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Without no_new_privs a process in the container can gain privileges through setuid binaries or file capabilities.",
 		.fix = "Set securityContext.allowPrivilegeEscalation: false on every container.",
-		.refs = "PSS restricted: Privilege Escalation; CIS 5.2.6; KSV-0001; CKV_K8S_20",
+		.refs = "PSS restricted: Privilege Escalation (v1.8+; Windows exempt from v1.25); CIS 5.2.6; KSV-0001; CKV_K8S_20",
 		.check = kube_check_privilege_escalation,
 		.flags = RESTRICTED,
 	},
@@ -56,7 +56,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Code execution in the agent becomes root in the container, one step from the node.",
 		.fix = "Set runAsNonRoot: true in the pod securityContext (or on every container), with a non-zero runAsUser.",
-		.refs = "PSS restricted: Running as Non-root; CIS 5.2.7; KSV-0012; CKV_K8S_23",
+		.refs = "PSS restricted: Running as Non-root (hostUsers: false exempt from v1.35); CIS 5.2.7; KSV-0012; CKV_K8S_23",
 		.check = kube_check_run_as_non_root,
 		.flags = RESTRICTED,
 	},
@@ -151,7 +151,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A custom SELinux type, user or role can place the container in a less confined domain than container_t.",
 		.fix = "Remove seLinuxOptions user and role, and use type container_t, container_init_t or container_kvm_t.",
-		.refs = "PSS baseline: SELinux; KSV-0025",
+		.refs = "PSS baseline: SELinux (v1.0, v1.31); KSV-0025",
 		.check = kube_check_selinux,
 		.flags = BASELINE,
 	},
@@ -163,7 +163,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unmasked /proc exposes kernel interfaces that the runtime masks to prevent information leaks and container escapes.",
 		.fix = "Remove securityContext.procMount or set it to Default.",
-		.refs = "PSS baseline: /proc Mount Type; KSV-0027",
+		.refs = "PSS baseline: /proc Mount Type (v1.0, v1.35); KSV-0027",
 		.check = kube_check_proc_mount,
 		.flags = BASELINE,
 	},
@@ -175,7 +175,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"An Unconfined seccomp profile leaves every syscall open, including the ones used in known kernel exploits for container escape.",
 		.fix = "Set seccompProfile.type to RuntimeDefault or Localhost.",
-		.refs = "PSS baseline: Seccomp; KSV-0104",
+		.refs = "PSS baseline: Seccomp (v1.0, v1.19); KSV-0104",
 		.check = kube_check_seccomp_baseline,
 		.flags = BASELINE,
 	},
@@ -187,7 +187,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"A sysctl outside the namespaced safe set changes kernel settings for every pod on the node or disables protections.",
 		.fix = "Remove the sysctl, or keep only the safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, ...).",
-		.refs = "PSS baseline: Sysctls; KSV-0026",
+		.refs = "PSS baseline: Sysctls (v1.0 to v1.37); KSV-0026",
 		.check = kube_check_sysctls,
 		.flags = BASELINE,
 	},
@@ -414,7 +414,7 @@ const struct bh_rule bh_kube_rules[] = {
 		.attack =
 			"Per-container ulimits override the limits the runtime and node set; raised ones let one pod exhaust file descriptors, processes or locked memory shared with its neighbours.",
 		.fix = "Remove securityContext.ulimits and keep the runtime's defaults.",
-		.refs = "PSA baseline check ulimits (policy v1.37)",
+		.refs = "PSA baseline check ulimits",
 		.check = kube_check_ulimits,
 		.flags = BASELINE,
 	},
@@ -429,6 +429,17 @@ const struct bh_rule bh_kube_rules[] = {
 		.refs = "PSA restricted check cgroupOptions",
 		.check = kube_check_cgroup_mount,
 		.flags = RESTRICTED,
+	},
+	{
+		.id = "K8-036",
+		.layer = BH_LAYER_K8,
+		.severity = BH_SEV_MEDIUM,
+		.title = "Invalid Pod Security label",
+		.attack =
+			"The API server refuses to create a Namespace whose Pod Security labels do not parse; on one that exists already, Pod Security Admission applies restricted for a bad level and the latest policy for a bad version, not what the label meant.",
+		.fix = "Set the level labels to privileged, baseline or restricted, and the -version labels to latest or v1.MINOR without leading zeros (v1.25).",
+		.refs = "PSA namespace labels: pod-security.kubernetes.io/<mode> and <mode>-version",
+		.check = kube_check_namespace_labels,
 	},
 };
 const size_t bh_kube_nrules = sizeof(bh_kube_rules) / sizeof(*bh_kube_rules);
@@ -490,6 +501,7 @@ static void prepare(struct bh_scan *s, struct bh_kube_target *t)
 	t->windows = bh_node_is(bh_node_path(spec, "os.name"), "windows");
 	hu = bh_node_get(spec, "hostUsers");
 	t->userns = kube_false(hu);
+	t->pss = kube_pss_version(s, kube_index_ns(t->index, bh_kobj_namespace(t->obj)), NULL);
 }
 
 struct verdict_slot {
@@ -552,11 +564,12 @@ static bh_err late_pass(struct bh_scan *s, const struct bh_kube_model *m,
 
 		if (!o->kind || strcmp(o->kind, "Namespace") != 0)
 			continue;
-		l = bh_node_str(bh_node_get(o->labels, "pod-security.kubernetes.io/enforce"));
-		if (l && (!strcmp(l, "baseline") || !strcmp(l, "restricted"))) {
-			nss[nns].name = o->name;
-			nss[nns++].level = l;
-		}
+		l = bh_node_str(bh_node_get(o->labels, KUBE_ENFORCE_LABEL));
+		if (!bh_node_get(o->labels, KUBE_ENFORCE_LABEL) || (l && !strcmp(l, "privileged")))
+			continue;
+		/* PSA enforces restricted where the level label does not parse (K8-036 says so). */
+		nss[nns].name = o->name;
+		nss[nns++].level = l && !strcmp(l, "baseline") ? "baseline" : "restricted";
 	}
 	if (!nns)
 		return BH_OK;
@@ -580,8 +593,15 @@ static bh_err late_pass(struct bh_scan *s, const struct bh_kube_model *m,
 				? BH_RULE_PSS_BASELINE
 				: BH_RULE_PSS_BASELINE | BH_RULE_PSS_RESTRICTED;
 		prepare(s, &t);
+		{
+			const struct bh_node *vl = NULL;
+
+			kube_pss_version(s, kube_index_ns(ix, key.name), &vl);
+			late.version = vl ? bh_node_str(vl) : NULL;
+		}
 		late.nfails = slot_fails(s, &slots[i], flags,
-					 t.windows && flags != BH_RULE_PSS_BASELINE, &late.fails);
+					 t.windows && t.pss >= 25 && flags != BH_RULE_PSS_BASELINE,
+					 &late.fails);
 		if (!late.nfails)
 			continue;
 		t.late = &late;
@@ -696,6 +716,7 @@ bh_err bh_kube_pss_verdicts(struct bh_scan *s, struct bh_pss_verdict **out, size
 						   : BH_RULE_PSS_BASELINE | BH_RULE_PSS_RESTRICTED;
 	struct bh_pss_verdict *v;
 	struct verdict_slot *slots;
+	struct bh_kube_index ix;
 
 	*out = NULL;
 	*n = 0;
@@ -703,11 +724,15 @@ bh_err bh_kube_pss_verdicts(struct bh_scan *s, struct bh_pss_verdict **out, size
 		return BH_OK;
 	v = bh_arena_alloc(&s->arena, m->nwls * sizeof(*v));
 	slots = pss_slots(s, m);
-	if (!v || !slots)
+	if (!v || !slots || kube_index_build(&s->arena, m, &ix))
 		return BH_ERR_NOMEM;
 	for (size_t i = 0; i < m->nwls; i++) {
+		const struct bh_kobj *ns = kube_index_ns(&ix, bh_kobj_namespace(m->wls[i].obj));
+
 		v[i].obj = m->wls[i].obj;
 		v[i].wl = &m->wls[i];
+		v[i].pss_minor = kube_pss_version(s, ns, NULL);
+		v[i].pss_latest = v[i].pss_minor == KUBE_PSS_NEWEST;
 		/* The run skipped K8-007/K8-013 for Windows pods already when --pss restricted. */
 		v[i].nfails = slot_fails(s, &slots[i], flags, 0, &v[i].fails);
 		v[i].admitted = v[i].nfails == 0;

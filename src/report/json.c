@@ -43,6 +43,30 @@ json_t *bh_report_json_finding(const struct bh_finding *f)
 	return o;
 }
 
+/* A combined run's layers (bulkhead gate), in the order they ran. */
+static json_t *layers_json(const struct bh_report_opts *o)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < o->nlayers; i++) {
+		const struct bh_report_layer *l = &o->layers[i];
+		json_t *j = json_object(), *sev = json_object();
+
+		for (int v = BH_SEV_CRITICAL; v >= BH_SEV_INFO; v--)
+			json_object_set_new(sev, bh_severity_name((enum bh_severity)v),
+					    json_integer((json_int_t)l->by_sev[v]));
+		json_object_set_new(j, "name", bh_jstr(l->name));
+		json_object_set_new(j, "ran", json_boolean(!l->skipped));
+		json_object_set_new(j, "skipped", str_or_null(l->skipped));
+		json_object_set_new(j, "by_severity", sev);
+		json_object_set_new(j, "suppressed", json_integer((json_int_t)l->suppressed));
+		json_object_set_new(j, "inputs", json_integer((json_int_t)l->inputs));
+		json_object_set_new(j, "unit", bh_jstr(l->unit));
+		json_array_append_new(arr, j);
+	}
+	return arr;
+}
+
 bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
 {
 	json_t *root = json_object(), *arr = json_array(), *sum = json_object(),
@@ -84,5 +108,7 @@ bh_err bh_report_json(struct bh_scan *s, const struct bh_report_opts *o, struct 
 	json_object_set_new(root, "findings", arr);
 	json_object_set_new(root, "errors", errs);
 	json_object_set_new(root, "summary", sum);
+	if (o->nlayers)
+		json_object_set_new(root, "layers", layers_json(o));
 	return bh_json_dump(root, 0, out);
 }

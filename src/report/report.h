@@ -15,11 +15,27 @@ enum bh_format {
 	BH_FMT_SARIF,
 };
 
+/*
+ * One layer of a run that combines several (bulkhead gate): what it found and what it read, for
+ * the per-layer summary that ends the text report and the "layers" array of the JSON report.
+ */
+struct bh_report_layer {
+	const char *name;		    /* "scan", "secrets", "git", "image" */
+	const char *skipped;		    /* why the layer did not run, or NULL when it ran */
+	size_t by_sev[BH_SEV_CRITICAL + 1]; /* unsuppressed findings per severity */
+	size_t suppressed;
+	size_t inputs;	  /* inputs checked */
+	const char *unit; /* what an input is, singular: "file", "blob", "image" */
+};
+
 struct bh_report_opts {
 	enum bh_format format;
 	int color;	     /* ANSI colour in text */
 	int show_suppressed; /* list suppressed findings and what suppressed them */
 	const char *tool;    /* command name for the summary, e.g. "scan" */
+	/* The per-layer summary and verdict of a combined run; none when nlayers is 0. */
+	const struct bh_report_layer *layers;
+	size_t nlayers;
 };
 
 /* Parse "text", "json" or "sarif"; 0 on success. */

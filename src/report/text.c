@@ -122,6 +122,56 @@ copy:
 	return c;
 }
 
+/*
+ * A combined run's summary: one row per layer (findings by severity, inputs checked, or why it
+ * was skipped), then the verdict against the fail-on level, the line a CI log is read for.
+ */
+static bh_err layers_text(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
+{
+	size_t failing = 0;
+	bh_err err;
+
+	for (size_t i = 0; i < s->findings.n; i++) {
+		const struct bh_finding *f = &s->findings.items[i];
+
+		failing += !f->suppressed_by && s->cfg.fail_on != BH_SEV_NONE &&
+			   f->severity >= s->cfg.fail_on;
+	}
+	err = bh_buf_printf(out, "\n%-9s %8s %5s %7s %4s %5s %10s  %s\n", "layer", "critical",
+			    "high", "medium", "low", "info", "suppressed", "inputs");
+	for (size_t i = 0; i < o->nlayers && !err; i++) {
+		const struct bh_report_layer *l = &o->layers[i];
+
+		if (l->skipped) {
+			err = bh_buf_printf(out, "%-9s %44s  skipped: %s\n", l->name, "",
+					    l->skipped);
+			continue;
+		}
+		err = bh_buf_printf(out, "%-9s %8zu %5zu %7zu %4zu %5zu %10zu  %zu %s%s\n", l->name,
+				    l->by_sev[BH_SEV_CRITICAL], l->by_sev[BH_SEV_HIGH],
+				    l->by_sev[BH_SEV_MEDIUM], l->by_sev[BH_SEV_LOW],
+				    l->by_sev[BH_SEV_INFO], l->suppressed, l->inputs, l->unit,
+				    l->inputs == 1 ? "" : "s");
+	}
+	if (err)
+		return err;
+	if (s->cfg.fail_on == BH_SEV_NONE)
+		err = bh_buf_printf(out, "verdict: %s, --fail-on none",
+				    s->nerrors ? "fail" : "pass");
+	else if (failing)
+		err = bh_buf_printf(out, "verdict: fail, %zu finding%s at or above %s", failing,
+				    failing == 1 ? "" : "s", bh_severity_name(s->cfg.fail_on));
+	else
+		err = bh_buf_printf(out, "verdict: %s, no finding at or above %s",
+				    s->nerrors ? "fail" : "pass", bh_severity_name(s->cfg.fail_on));
+	if (!err && s->nerrors)
+		err = bh_buf_printf(out, "; %zu input error%s", s->nerrors,
+				    s->nerrors == 1 ? "" : "s");
+	if (!err)
+		err = bh_buf_addc(out, '\n');
+	return err;
+}
+
 bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct bh_buf *out)
 {
 	const char *cur = NULL;
@@ -159,7 +209,8 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 		if (!err && f->suppressed_by)
 			err = bh_buf_printf(out, "         suppressed by %s\n",
 					    clean(s, f->suppressed_by));
-		if (!err)
+		/* A secret's line would print the secret: its message has the redacted form. */
+		if (!err && f->rule->layer != BH_LAYER_SE)
 			err = show_line(s, f, out, o->color);
 		if (!err && f->rule->fix && !f->suppressed_by)
 			err = bh_buf_printf(out, "         fix: %s\n", f->rule->fix);
@@ -187,5 +238,7 @@ bh_err bh_report_text(struct bh_scan *s, const struct bh_report_opts *o, struct 
 				    s->nerrors == 1 ? "" : "s");
 	if (!err)
 		err = bh_buf_addc(out, '\n');
+	if (!err && o->nlayers)
+		err = layers_text(s, o, out);
 	return err;
 }

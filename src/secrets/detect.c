@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/fs.h"
@@ -201,6 +202,60 @@ static bh_err load_user(struct bh_secrets_engine *e, const struct bh_node *sec, 
 	return BH_OK;
 }
 
+/*
+ * Vectorscan's databases and scratch regions, and the streaming window, are hundreds of
+ * kilobytes or megabytes that are written in full as soon as they are allocated. Touching fresh
+ * pages one by one costs a page fault each, which on virtual machines is ten times the cost of
+ * having the kernel fill them in one call; large blocks are therefore mapped with MAP_POPULATE. A
+ * small header records how a block was allocated, so that free can undo it.
+ */
+#define POP_HEADER 16u
+#define POP_MMAP   (64u * 1024)
+
+static void *populated_alloc(size_t size)
+{
+	size_t total = size + POP_HEADER;
+	unsigned char *p;
+
+	if (total < size)
+		return NULL;
+	if (total >= POP_MMAP) {
+		p = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+	} else {
+		p = malloc(total);
+		if (!p)
+			return NULL;
+	}
+	memcpy(p, &total, sizeof(total));
+	return p + POP_HEADER;
+}
+
+static void populated_free(void *ptr)
+{
+	unsigned char *p = ptr;
+	size_t total;
+
+	if (!p)
+		return;
+	p -= POP_HEADER;
+	memcpy(&total, p, sizeof(total));
+	if (total >= POP_MMAP)
+		munmap(p, total);
+	else
+		free(p);
+}
+
+static pthread_once_t hs_alloc_once = PTHREAD_ONCE_INIT;
+
+static void set_hs_allocators(void)
+{
+	hs_set_database_allocator(populated_alloc, populated_free);
+	hs_set_scratch_allocator(populated_alloc, populated_free);
+}
+
 bh_err bh_secrets_engine_new(const struct bh_node *cfg_secrets, const char *cfg_file,
 			     struct bh_arena *a, struct bh_secrets_engine **out,
 			     struct bh_diag *diag)
@@ -214,6 +269,8 @@ bh_err bh_secrets_engine_new(const struct bh_node *cfg_secrets, const char *cfg_
 
 	if (!e)
 		return BH_ERR_NOMEM;
+	/* Before the first database or scratch exists, so every block is freed by its allocator. */
+	pthread_once(&hs_alloc_once, set_hs_allocators);
 	if (cfg_secrets && bh_node_is_seq(bh_node_get(cfg_secrets, "rules")))
 		nuser_max = bh_node_get(cfg_secrets, "rules")->seq.n;
 	if (nuser_max > BH_LIMIT_SECRETS_USER_RULES)
@@ -345,7 +402,7 @@ void bh_secrets_scanner_free(struct bh_secrets_scanner *sc)
 	pcre2_match_data_free(sc->md);
 	free(sc->done);
 	free(sc->cands);
-	free(sc->buf);
+	populated_free(sc->buf);
 	free(sc);
 }
 
@@ -680,7 +737,7 @@ bh_err bh_secrets_scanner_scan_fd(struct bh_secrets_scanner *sc, int fd, size_t 
 
 	if (binary)
 		*binary = 0;
-	if (!sc->buf && !(sc->buf = malloc(BH_LIMIT_SECRETS_WINDOW)))
+	if (!sc->buf && !(sc->buf = populated_alloc(BH_LIMIT_SECRETS_WINDOW)))
 		return BH_ERR_NOMEM;
 	for (;;) {
 		bh_err e;

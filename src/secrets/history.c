@@ -9,7 +9,8 @@
  */
 #include "history.h"
 
-#include <git2.h>
+#include "git_api.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,7 @@ static int oidset_has(const struct oidset *s, const unsigned char *id)
 
 static bh_err git_fail(struct bh_diag *diag, const char *path, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = GIT(git_error_last)();
 
 	return bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "%s: %s", what,
 			   e && e->message ? e->message : "libgit2 error");
@@ -143,16 +144,16 @@ static bh_err add_job(struct collect *c, const git_oid *id, size_t plen)
 static bh_err walk_tree(struct collect *c, const git_tree *tree, size_t plen, int emit,
 			unsigned depth)
 {
-	size_t n = git_tree_entrycount(tree);
+	size_t n = GIT(git_tree_entrycount)(tree);
 
 	if (depth > BH_LIMIT_WALK_DEPTH)
 		return BH_OK;
 	for (size_t i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const git_oid *id = git_tree_entry_id(e);
-		const char *name = git_tree_entry_name(e);
+		const git_tree_entry *e = GIT(git_tree_entry_byindex)(tree, i);
+		const git_oid *id = GIT(git_tree_entry_id)(e);
+		const char *name = GIT(git_tree_entry_name)(e);
 		size_t nlen = strlen(name), plen2 = plen + nlen;
-		git_filemode_t mode = git_tree_entry_filemode(e);
+		git_filemode_t mode = GIT(git_tree_entry_filemode)(e);
 		int k;
 
 		if (mode != GIT_FILEMODE_TREE && mode != GIT_FILEMODE_BLOB &&
@@ -168,11 +169,11 @@ static bh_err walk_tree(struct collect *c, const git_tree *tree, size_t plen, in
 			git_tree *sub = NULL;
 			bh_err err;
 
-			if (git_tree_lookup(&sub, c->repo, id))
+			if (GIT(git_tree_lookup)(&sub, c->repo, id))
 				return git_fail(NULL, c->path, "cannot read a tree");
 			c->path[plen2] = '/';
 			err = walk_tree(c, sub, plen2 + 1, emit, depth + 1);
-			git_tree_free(sub);
+			GIT(git_tree_free)(sub);
 			if (err)
 				return err;
 		} else if (emit) {
@@ -190,14 +191,14 @@ static bh_err walk_commit_tree(struct collect *c, const git_commit *commit, int 
 	git_tree *tree = NULL;
 	bh_err err;
 
-	if (git_commit_tree(&tree, commit))
+	if (GIT(git_commit_tree)(&tree, commit))
 		return BH_ERR_IO;
-	if (!oidset_add(&c->trees, git_tree_id(tree)->id)) {
-		git_tree_free(tree);
+	if (!oidset_add(&c->trees, GIT(git_tree_id)(tree)->id)) {
+		GIT(git_tree_free)(tree);
 		return BH_OK;
 	}
 	err = walk_tree(c, tree, 0, emit, 0);
-	git_tree_free(tree);
+	GIT(git_tree_free)(tree);
 	return err;
 }
 
@@ -208,28 +209,28 @@ static bh_err push_range(git_repository *repo, git_revwalk *walk, const char *pa
 	int rc;
 
 	if (!range) {
-		if (git_revwalk_push_glob(walk, "refs/*"))
+		if (GIT(git_revwalk_push_glob)(walk, "refs/*"))
 			return git_fail(diag, path, "cannot list refs");
 		/* An unborn HEAD (a fresh repository, or HEAD naming a branch that has no commit
 		 * while others do) is no error; other failures are. */
-		if (git_repository_head_unborn(repo) == 1)
+		if (GIT(git_repository_head_unborn)(repo) == 1)
 			return BH_OK;
-		rc = git_revwalk_push_head(walk);
+		rc = GIT(git_revwalk_push_head)(walk);
 		if (rc && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
 			return git_fail(diag, path, "cannot read HEAD");
 		return BH_OK;
 	}
 	if (strstr(range, "..")) {
-		if (git_revwalk_push_range(walk, range))
-			return bh_diag_set(diag, BH_ERR_USAGE, path, 0, 0, "bad git range '%s': %s",
-					   range,
-					   git_error_last() ? git_error_last()->message : "?");
+		if (GIT(git_revwalk_push_range)(walk, range))
+			return bh_diag_set(
+				diag, BH_ERR_USAGE, path, 0, 0, "bad git range '%s': %s", range,
+				GIT(git_error_last)() ? GIT(git_error_last)()->message : "?");
 		return BH_OK;
 	}
-	if (git_revparse_single(&obj, repo, range))
+	if (GIT(git_revparse_single)(&obj, repo, range))
 		return bh_diag_set(diag, BH_ERR_USAGE, path, 0, 0, "unknown revision '%s'", range);
-	rc = git_revwalk_push(walk, git_object_id(obj));
-	git_object_free(obj);
+	rc = GIT(git_revwalk_push)(walk, GIT(git_object_id)(obj));
+	GIT(git_object_free)(obj);
 	if (rc)
 		return bh_diag_set(diag, BH_ERR_USAGE, path, 0, 0, "'%s' is not a commit", range);
 	return BH_OK;
@@ -238,11 +239,11 @@ static bh_err push_range(git_repository *repo, git_revwalk *walk, const char *pa
 static void describe(struct collect *c, git_commit *commit)
 {
 	char sha[GIT_OID_HEXSZ + 1], when[32];
-	const git_signature *au = git_commit_author(commit);
+	const git_signature *au = GIT(git_commit_author)(commit);
 	time_t t = au ? (time_t)au->when.time : 0;
 	struct tm tm;
 
-	git_oid_tostr(sha, sizeof(sha), git_commit_id(commit));
+	GIT(git_oid_tostr)(sha, sizeof(sha), GIT(git_commit_id)(commit));
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	c->object = bh_arena_printf(c->a, "commit %s", sha);
@@ -266,26 +267,29 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 	memset(out, 0, sizeof(*out));
 	c.out = out;
 	c.a = a;
-	git_libgit2_init();
+	err = bh_git_api_load(diag);
+	if (err)
+		return err;
+	GIT(git_libgit2_init)();
 	out->inited = 1;
-	if (git_repository_open_ext(&repo, path, 0, NULL)) {
+	if (GIT(git_repository_open_ext)(&repo, path, 0, NULL)) {
 		/* An input error (exit 2), not an operational one. */
 		git_fail(diag, path, "not a git repository");
 		err = BH_ERR_USAGE;
 		goto out;
 	}
 	c.repo = repo;
-	out->repo_path = bh_arena_strdup(a, git_repository_path(repo));
-	if (git_revwalk_new(&walk, repo)) {
+	out->repo_path = bh_arena_strdup(a, GIT(git_repository_path)(repo));
+	if (GIT(git_revwalk_new)(&walk, repo)) {
 		err = git_fail(diag, path, "cannot walk history");
 		goto out;
 	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	GIT(git_revwalk_sorting)(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	err = push_range(repo, walk, path, range, diag);
 	if (err)
 		goto out;
 	/* The commits of the walk, in order, and as a set to find the range's boundary. */
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+	while ((rc = GIT(git_revwalk_next)(&oid, walk)) == 0) {
 		if (ncommits == capcommits) {
 			size_t ncap = capcommits ? capcommits * 2 : 1024;
 			git_oid *p = realloc(commits, ncap * sizeof(*p));
@@ -310,29 +314,29 @@ bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,
 	for (size_t i = 0; i < ncommits && !err; i++) {
 		git_commit *commit = NULL;
 
-		if (git_commit_lookup(&commit, repo, &commits[i])) {
+		if (GIT(git_commit_lookup)(&commit, repo, &commits[i])) {
 			err = git_fail(diag, path, "cannot read a commit");
 			break;
 		}
 		/* Parents outside the walk: their content is not the range's to report. */
-		for (unsigned p = 0; p < git_commit_parentcount(commit) && !err; p++) {
-			const git_oid *pid = git_commit_parent_id(commit, p);
+		for (unsigned p = 0; p < GIT(git_commit_parentcount)(commit) && !err; p++) {
+			const git_oid *pid = GIT(git_commit_parent_id)(commit, p);
 			git_commit *parent = NULL;
 
 			if (oidset_has(&inwalk, pid->id))
 				continue;
-			if (git_commit_lookup(&parent, repo, pid))
+			if (GIT(git_commit_lookup)(&parent, repo, pid))
 				err = git_fail(diag, path, "cannot read a commit");
 			else
 				err = walk_commit_tree(&c, parent, 0);
-			git_commit_free(parent);
+			GIT(git_commit_free)(parent);
 		}
 		if (!err) {
 			describe(&c, commit);
 			out->commits++;
 			err = walk_commit_tree(&c, commit, 1);
 		}
-		git_commit_free(commit);
+		GIT(git_commit_free)(commit);
 	}
 	if (err == BH_ERR_IO)
 		git_fail(diag, path, "cannot read a tree");
@@ -347,8 +351,8 @@ out:
 	free(inwalk.slots);
 	free(inwalk.used);
 	free(commits);
-	git_revwalk_free(walk);
-	git_repository_free(repo);
+	GIT(git_revwalk_free)(walk);
+	GIT(git_repository_free)(repo);
 	if (err) {
 		free(out->jobs);
 		out->jobs = NULL;
@@ -363,7 +367,7 @@ void bh_git_jobs_release(struct bh_git_jobs *j)
 	j->jobs = NULL;
 	j->n = j->cap = 0;
 	if (j->inited)
-		git_libgit2_shutdown();
+		GIT(git_libgit2_shutdown)();
 	j->inited = 0;
 }
 
@@ -379,7 +383,8 @@ bh_err bh_git_reader_open(const struct bh_git_jobs *j, struct bh_git_reader **ou
 
 	if (!r)
 		return BH_ERR_NOMEM;
-	if (git_repository_open(&r->repo, j->repo_path) || git_repository_odb(&r->odb, r->repo)) {
+	if (bh_git_api_load(NULL) || GIT(git_repository_open)(&r->repo, j->repo_path) ||
+	    GIT(git_repository_odb)(&r->odb, r->repo)) {
 		bh_git_reader_close(r);
 		return BH_ERR_IO;
 	}
@@ -391,9 +396,9 @@ void bh_git_reader_close(struct bh_git_reader *r)
 {
 	if (!r)
 		return;
-	git_blob_free(r->blob);
-	git_odb_free(r->odb);
-	git_repository_free(r->repo);
+	GIT(git_blob_free)(r->blob);
+	GIT(git_odb_free)(r->odb);
+	GIT(git_repository_free)(r->repo);
 	free(r);
 }
 
@@ -404,23 +409,23 @@ bh_err bh_git_reader_blob(struct bh_git_reader *r, const struct bh_git_job *j, c
 	size_t size = 0;
 	git_object_t type;
 
-	git_blob_free(r->blob);
+	GIT(git_blob_free)(r->blob);
 	r->blob = NULL;
 	*data = NULL;
 	*len = 0;
-	git_oid_fromraw(&oid, j->oid);
-	if (git_odb_read_header(&size, &type, r->odb, &oid))
+	GIT(git_oid_fromraw)(&oid, j->oid);
+	if (GIT(git_odb_read_header)(&size, &type, r->odb, &oid))
 		return git_fail(diag, j->path, "cannot read blob");
 	if (size > BH_LIMIT_SECRETS_BLOB_BYTES)
 		return bh_diag_set(diag, BH_ERR_LIMIT, j->path, 0, 0,
 				   "blob of %zu bytes in %s is over the %u-byte limit; not scanned",
 				   size, j->object, BH_LIMIT_SECRETS_BLOB_BYTES);
-	if (git_blob_lookup(&r->blob, r->repo, &oid))
+	if (GIT(git_blob_lookup)(&r->blob, r->repo, &oid))
 		return git_fail(diag, j->path, "cannot read blob");
-	size = (size_t)git_blob_rawsize(r->blob);
-	if (bh_fs_looks_binary(git_blob_rawcontent(r->blob), size))
+	size = (size_t)GIT(git_blob_rawsize)(r->blob);
+	if (bh_fs_looks_binary(GIT(git_blob_rawcontent)(r->blob), size))
 		return BH_OK;
-	*data = git_blob_rawcontent(r->blob);
+	*data = GIT(git_blob_rawcontent)(r->blob);
 	*len = size;
 	return BH_OK;
 }

@@ -374,8 +374,12 @@ static void *worker(void *arg)
 	struct run *r = arg;
 	struct bh_secrets_scanner *sc = NULL;
 	struct tally t = { 0, 0 };
+	const struct bh_secrets_engine *e;
 
-	if (bh_secrets_scanner_new(r->e, &sc)) {
+	/* The default engine is built by the first worker that needs it (once), while the main
+	 * thread is already walking. */
+	e = r->e ? r->e : bh_secrets_engine_default();
+	if (!e || bh_secrets_scanner_new(e, &sc)) {
 		pthread_mutex_lock(&r->mu);
 		r->fatal = BH_ERR_NOMEM;
 		pthread_cond_broadcast(&r->more);
@@ -491,9 +495,7 @@ bh_err bh_secrets_run(struct bh_scan *s, const struct bh_secrets_opts *o, struct
 
 	r.s = s;
 	r.o = o;
-	r.e = o->engine ? o->engine : bh_secrets_engine_default();
-	if (!r.e)
-		return BH_ERR_NOMEM;
+	r.e = o->engine;
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.more, NULL);
 	atomic_init(&r.next, 0);

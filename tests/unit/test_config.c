@@ -140,9 +140,49 @@ static void test_empty_and_find(void **state)
 	bh_arena_release(&a);
 }
 
+/* Policy versions as PSA's api.ParseVersion reads them, and kubernetes.pss-version. */
+static void test_pss_version(void **state)
+{
+	static const char *const bad[] = {
+		"",	  "v1.",    "v1.05", "1.25",  "v2.0",	"V1.25",
+		"v1.25 ", " v1.25", "v1.2a", "v1.-1", "Latest", "v1.99999999999999999999",
+	};
+	struct bh_arena a;
+	struct bh_config c;
+	struct bh_diag d;
+	int v = 0;
+
+	(void)state;
+	assert_int_equal(bh_pss_version_parse("latest", &v), 0);
+	assert_int_equal(v, BH_PSS_LATEST);
+	assert_int_equal(bh_pss_version_parse("v1.0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(bh_pss_version_parse("v1.25", &v), 0);
+	assert_int_equal(v, 25);
+	/* Valid however large while it fits PSA's 64-bit int; it then means the newest. */
+	assert_int_equal(bh_pss_version_parse("v1.99999999999", &v), 0);
+	assert_int_equal(v, 0x7fffffff);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(bh_pss_version_parse(bad[i], &v), -1);
+	assert_int_equal(bh_pss_version_parse(NULL, &v), -1);
+
+	bh_arena_init(&a, 0);
+	assert_int_equal(parse(&a, "fail-on: low\n", &c, &d), BH_OK);
+	assert_int_equal(c.pss_version, BH_PSS_LATEST);
+	assert_int_equal(parse(&a, "kubernetes: {pss-version: v1.21}\n", &c, &d), BH_OK);
+	assert_int_equal(c.pss_version, 21);
+	assert_int_equal(parse(&a, "kubernetes:\n  pss-version: 1.21\n", &c, &d), BH_ERR_PARSE);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(parse(&a, "kubernetes:\n  pss_version: v1.21\n", &c, &d), BH_ERR_PARSE);
+	assert_non_null(strstr(d.msg, "pss_version"));
+	assert_int_equal(parse(&a, "kubernetes: v1.21\n", &c, &d), BH_ERR_PARSE);
+	bh_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pss_version),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_empty_and_find),
