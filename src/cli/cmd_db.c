@@ -77,7 +77,8 @@ static int run(int argc, char **argv)
 		db = bh_vuln_default_db(&a);
 		if (!db) {
 			bh_arena_release(&a);
-			return cli_usage(&cmd_db_def, "neither XDG_CACHE_HOME nor HOME is set: use --db");
+			return cli_usage(&cmd_db_def,
+					 "neither XDG_CACHE_HOME nor HOME is set: use --db");
 		}
 		if (make_parents(db)) {
 			fprintf(stderr, "bulkhead: cannot create the directory of %s: %s\n", db,
@@ -91,7 +92,9 @@ static int run(int argc, char **argv)
 	if (err) {
 		cli_diag(&d);
 		fprintf(stderr, "bulkhead: import failed; %s is unchanged\n", db);
-		rc = bh_err_exit_code(err);
+		/* Unreadable or malformed input is an input error (2); failing to write the
+		 * database, or memory, is not (3). */
+		rc = err == BH_ERR_NOMEM || st.output_failed ? 3 : 2;
 	} else {
 		fprintf(stderr,
 			"bulkhead: %zu advisories read, %zu imported, %zu kept (newer in the database), %zu withdrawn, into %s\n",

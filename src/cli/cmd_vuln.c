@@ -209,7 +209,7 @@ static int run(int argc, char **argv)
 		free(data);
 		if (err) {
 			cli_diag(&d);
-			rc = bh_err_exit_code(err);
+			rc = err == BH_ERR_NOMEM ? 3 : 2;
 			goto out;
 		}
 		s.bytes_scanned = len;
@@ -227,8 +227,9 @@ static int run(int argc, char **argv)
 	if (bh_scan_rule_enabled(&s, c.rule)) {
 		err = bh_vuln_match(db, &pkgs, on_hit, &c, &d);
 		if (err) {
+			/* A missing or unreadable database is an input like the SBOM. */
 			cli_diag(&d);
-			rc = bh_err_exit_code(err);
+			rc = err == BH_ERR_NOMEM ? 3 : 2;
 			goto out;
 		}
 	}

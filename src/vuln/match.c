@@ -144,7 +144,11 @@ bh_err bh_vuln_pkg_from_purl(struct bh_arena *a, const char *purl, const char *s
 			}
 		if (!at)
 			return BH_ERR_USAGE;
-		version = decode(a, at + 1, (size_t)((q ? q : hash ? hash : at + strlen(at)) - at - 1));
+		version = decode(a, at + 1,
+				 (size_t)((q	  ? q
+					   : hash ? hash
+						  : at + strlen(at)) -
+					  at - 1));
 		name_start = at;
 		while (name_start > type_end && name_start[-1] != '/')
 			name_start--;
@@ -283,7 +287,8 @@ static bh_err cdx_components(struct sbom_ctx *c, json_t *comps, int depth)
 	if (depth > 32)
 		return bh_diag_set(c->diag, BH_ERR_LIMIT, c->file, 0, 0,
 				   "components nested too deep");
-	json_array_foreach (comps, i, e) {
+	json_array_foreach(comps, i, e)
+	{
 		const char *type = jstr(e, "type");
 
 		if (type && !strcmp(type, "operating-system"))
@@ -309,7 +314,8 @@ bh_err bh_vuln_sbom_read(struct bh_arena *a, const char *data, size_t len, const
 		return bh_diag_set(diag, BH_ERR_PARSE, file, (unsigned)je.line, (unsigned)je.column,
 				   "%s", je.text);
 	if (jstr(root, "bomFormat") && !strcmp(jstr(root, "bomFormat"), "CycloneDX")) {
-		json_array_foreach (json_object_get(root, "components"), i, e) {
+		json_array_foreach(json_object_get(root, "components"), i, e)
+		{
 			const char *type = jstr(e, "type");
 
 			if (type && !strcmp(type, "operating-system")) {
@@ -319,13 +325,15 @@ bh_err bh_vuln_sbom_read(struct bh_arena *a, const char *data, size_t len, const
 		}
 		err = cdx_components(&c, json_object_get(root, "components"), 0);
 	} else if (jstr(root, "spdxVersion")) {
-		json_array_foreach (json_object_get(root, "packages"), i, e) {
+		json_array_foreach(json_object_get(root, "packages"), i, e)
+		{
 			const char *purl = NULL, *info = jstr(e, "sourceInfo");
 			const char *src = NULL, *srcver = NULL;
 			json_t *r;
 			size_t j;
 
-			json_array_foreach (json_object_get(e, "externalRefs"), j, r) {
+			json_array_foreach(json_object_get(e, "externalRefs"), j, r)
+			{
 				const char *t = jstr(r, "referenceType");
 
 				if (t && !strcmp(t, "purl"))
@@ -344,8 +352,9 @@ bh_err bh_vuln_sbom_read(struct bh_arena *a, const char *data, size_t len, const
 				break;
 		}
 	} else {
-		err = bh_diag_set(diag, BH_ERR_PARSE, file, 1, 1,
-				  "not a CycloneDX or SPDX JSON SBOM (no bomFormat or spdxVersion)");
+		err = bh_diag_set(
+			diag, BH_ERR_PARSE, file, 1, 1,
+			"not a CycloneDX or SPDX JSON SBOM (no bomFormat or spdxVersion)");
 	}
 	json_decref(root);
 	return err;
@@ -381,7 +390,8 @@ static const char *fix_above(enum bh_vscheme s, json_t *events, const char *v)
 	size_t i;
 	int c;
 
-	json_array_foreach (events, i, e) {
+	json_array_foreach(events, i, e)
+	{
 		x = event_value(e, &kind);
 		if (!x || strcmp(kind, "fixed") || vcmp(s, x, v, &c) || c <= 0)
 			continue;
@@ -399,7 +409,8 @@ static int in_range(enum bh_vscheme s, json_t *events, const char *v, const char
 	size_t i, j;
 	int c, hit = 0, limited = 0, below_limit = 0;
 
-	json_array_foreach (events, i, e) {
+	json_array_foreach(events, i, e)
+	{
 		const char *close = NULL, *close_kind = NULL;
 
 		x = event_value(e, &kind);
@@ -418,14 +429,15 @@ static int in_range(enum bh_vscheme s, json_t *events, const char *v, const char
 			continue;
 		/* The event that closes this introduction: the lowest fixed above it or
 		 * last_affected at or above it. */
-		json_array_foreach (events, j, f) {
+		json_array_foreach(events, j, f)
+		{
 			const char *k2, *y = event_value(f, &k2);
 			int d;
 
 			if (!y || !(strcmp(k2, "fixed") == 0 || strcmp(k2, "last_affected") == 0))
 				continue;
-			if (strcmp(x, "0") && (vcmp(s, y, x, &d) || d < 0 ||
-					       (d == 0 && !strcmp(k2, "fixed"))))
+			if (strcmp(x, "0") &&
+			    (vcmp(s, y, x, &d) || d < 0 || (d == 0 && !strcmp(k2, "fixed"))))
 				continue;
 			if (strcmp(x, "0") == 0 && vcmp(s, y, y, &d))
 				continue;
@@ -464,12 +476,12 @@ int bh_vuln_affected(struct bh_arena *a, enum bh_vscheme s, const char *version,
 		json_decref(vj);
 		return -1;
 	}
-	json_array_foreach (vj, i, e)
-		if (json_is_string(e) &&
-		    (!strcmp(json_string_value(e), version) ||
-		     (!vcmp(s, json_string_value(e), version, &c) && c == 0)))
-			hit = 1;
-	json_array_foreach (rj, i, r) {
+	json_array_foreach(vj, i, e) if (json_is_string(e) &&
+					 (!strcmp(json_string_value(e), version) ||
+					  (!vcmp(s, json_string_value(e), version, &c) && c == 0)))
+		hit = 1;
+	json_array_foreach(rj, i, r)
+	{
 		const char *type = jstr(r, "type"), *f = NULL;
 		enum bh_vscheme rs = type && !strcmp(type, "SEMVER") ? BH_VS_SEMVER : s;
 		json_t *events = json_object_get(r, "events");
@@ -508,8 +520,8 @@ static int seen(const char **ids, size_t n, const char *id)
 	return 0;
 }
 
-bh_err bh_vuln_match(const char *path, const struct bh_vuln_pkgs *pkgs, bh_vuln_hit_fn fn, void *ctx,
-		     struct bh_diag *diag)
+bh_err bh_vuln_match(const char *path, const struct bh_vuln_pkgs *pkgs, bh_vuln_hit_fn fn,
+		     void *ctx, struct bh_diag *diag)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -521,9 +533,10 @@ bh_err bh_vuln_match(const char *path, const struct bh_vuln_pkgs *pkgs, bh_vuln_
 		return err;
 	bh_arena_init(&a, 0);
 	if (SQL(sqlite3_open_v2)(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0,
-				  "cannot open the vulnerability database: %s (run bulkhead db import)",
-				  db ? SQL(sqlite3_errmsg)(db) : "out of memory");
+		err = bh_diag_set(
+			diag, BH_ERR_IO, path, 0, 0,
+			"cannot open the vulnerability database: %s (run bulkhead db import)",
+			db ? SQL(sqlite3_errmsg)(db) : "out of memory");
 		goto out;
 	}
 	if (SQL(sqlite3_prepare_v2)(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st,
@@ -540,12 +553,13 @@ bh_err bh_vuln_match(const char *path, const struct bh_vuln_pkgs *pkgs, bh_vuln_
 				  "not a bulkhead vulnerability database");
 		goto out;
 	}
-	if (SQL(sqlite3_prepare_v2)(db,
-				    "SELECT a.id, a.aliases, a.summary, f.severity, f.severity_source,"
-				    " f.ranges, f.versions FROM affected f JOIN advisory a"
-				    " ON a.id = f.advisory WHERE f.ecosystem = ? AND f.name = ?"
-				    " ORDER BY a.id",
-				    -1, &st, NULL) != SQLITE_OK) {
+	if (SQL(sqlite3_prepare_v2)(
+		    db,
+		    "SELECT a.id, a.aliases, a.summary, f.severity, f.severity_source,"
+		    " f.ranges, f.versions FROM affected f JOIN advisory a"
+		    " ON a.id = f.advisory WHERE f.ecosystem = ? AND f.name = ?"
+		    " ORDER BY a.id",
+		    -1, &st, NULL) != SQLITE_OK) {
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "database query: %s",
 				  SQL(sqlite3_errmsg)(db));
 		goto out;

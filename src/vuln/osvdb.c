@@ -59,12 +59,11 @@ struct import {
 	const char *entry; /* the zip entry being read, or NULL */
 };
 
-static bh_err fail(struct import *im, bh_err err, unsigned line, unsigned col, const char *fmt,
-		   ...) __attribute__((format(printf, 5, 6)));
+static bh_err fail(struct import *im, bh_err err, unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* An error naming the file and, inside a zip, the entry. */
-static bh_err fail(struct import *im, bh_err err, unsigned line, unsigned col, const char *fmt,
-		   ...)
+static bh_err fail(struct import *im, bh_err err, unsigned line, unsigned col, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -80,6 +79,7 @@ static bh_err fail(struct import *im, bh_err err, unsigned line, unsigned col, c
 
 static bh_err sql_fail(struct import *im, const char *what)
 {
+	im->stats->output_failed = 1;
 	return bh_diag_set(im->diag, BH_ERR_IO, im->file ? im->file : "database", 0, 0,
 			   "database %s: %s", what, SQL(sqlite3_errmsg)(im->db));
 }
@@ -177,8 +177,8 @@ static const char *severity_word(const char *w)
 	static const struct {
 		const char *word, *sev;
 	} map[] = {
-		{ "critical", "critical" }, { "high", "high" },	  { "important", "high" },
-		{ "moderate", "medium" },   { "medium", "medium" }, { "low", "low" },
+		{ "critical", "critical" }, { "high", "high" },	      { "important", "high" },
+		{ "moderate", "medium" },   { "medium", "medium" },   { "low", "low" },
 		{ "negligible", "low" },    { "unimportant", "low" },
 	};
 
@@ -197,7 +197,8 @@ static void severity_of(struct bh_buf *src, json_t *o, const char **sev)
 	json_t *arr = json_object_get(o, "severity"), *e;
 	size_t i;
 
-	json_array_foreach (arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		const char *type = str(e, "type"), *score = str(e, "score");
 		double s;
 
@@ -238,18 +239,20 @@ static const char *range_check(json_t *ranges)
 
 	if (!json_is_array(ranges))
 		return "ranges: expected an array";
-	json_array_foreach (ranges, i, r) {
+	json_array_foreach(ranges, i, r)
+	{
 		const char *type = str(r, "type");
 		json_t *events = json_object_get(r, "events");
 
-		if (!type || (strcmp(type, "ECOSYSTEM") && strcmp(type, "SEMVER") &&
-			      strcmp(type, "GIT")))
+		if (!type ||
+		    (strcmp(type, "ECOSYSTEM") && strcmp(type, "SEMVER") && strcmp(type, "GIT")))
 			return "ranges[]: type must be ECOSYSTEM, SEMVER or GIT";
 		if (!json_is_array(events) || !json_array_size(events))
 			return "ranges[]: events must be a non-empty array";
 		if (json_array_size(events) > BH_LIMIT_OSV_EVENTS)
 			return "ranges[]: more events than the limit";
-		json_array_foreach (events, j, e) {
+		json_array_foreach(events, j, e)
+		{
 			static const char *const kinds[] = { "introduced", "fixed", "last_affected",
 							     "limit" };
 			int found = 0;
@@ -345,7 +348,8 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 		why = "affected: more entries than the limit";
 	else if (al && !json_is_array(al))
 		why = "aliases: expected an array";
-	json_array_foreach (aff, i, a) {
+	json_array_foreach(aff, i, a)
+	{
 		json_t *pkg = json_object_get(a, "package"), *vers = json_object_get(a, "versions");
 		json_t *v;
 		size_t j;
@@ -364,9 +368,8 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 			why = "affected[].versions: expected an array";
 		if (!why && json_array_size(vers) > BH_LIMIT_OSV_VERSIONS)
 			why = "affected[].versions: more entries than the limit";
-		json_array_foreach (vers, j, v)
-			if (!why && !json_is_string(v))
-				why = "affected[].versions[]: expected a string";
+		json_array_foreach(vers, j, v) if (!why && !json_is_string(v)) why =
+			"affected[].versions[]: expected a string";
 	}
 	if (why) {
 		err = fail(im, BH_ERR_PARSE, 1, 1, "%s%s%s", id ? id : "", id ? ": " : "", why);
@@ -392,7 +395,8 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 		im->stats->withdrawn++;
 		goto out;
 	}
-	json_array_foreach (al, i, a) {
+	json_array_foreach(al, i, a)
+	{
 		if (json_is_string(a) && bh_buf_printf(&aliases, "%s%s", aliases.len ? ", " : "",
 						       json_string_value(a))) {
 			err = fail(im, BH_ERR_LIMIT, 1, 1, "%s: too many aliases", id);
@@ -403,7 +407,8 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 	if ((err = bind_run(im, im->put_adv, "insert", 4, id, modified, bh_buf_str(&aliases),
 			    str(root, "summary") ? str(root, "summary") : "")))
 		goto out;
-	json_array_foreach (aff, i, a) {
+	json_array_foreach(aff, i, a)
+	{
 		json_t *pkg = json_object_get(a, "package"), *ranges = json_array(), *r;
 		const char *sev = adv_sev, *eco = str(pkg, "ecosystem");
 		char *rj = NULL, *vj = NULL, *name;
@@ -414,9 +419,9 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 		severity_of(&src, a, &sev);
 		/* GIT ranges are commit ranges of the source repository: nothing an installed
 		 * package's version can be compared with. */
-		json_array_foreach (json_object_get(a, "ranges"), j, r)
-			if (strcmp(str(r, "type"), "GIT"))
-				json_array_append(ranges, r);
+		json_array_foreach(json_object_get(a, "ranges"), j,
+				   r) if (strcmp(str(r, "type"), "GIT"))
+			json_array_append(ranges, r);
 		if (!pkg) {
 			json_decref(ranges);
 			continue;
@@ -632,6 +637,7 @@ bh_err bh_vuln_import(const char *db, const char *const *paths, size_t npaths,
 	im.diag = diag;
 	if (SQL(sqlite3_open_v2)(tmp, &im.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
+		stats->output_failed = 1;
 		err = bh_diag_set(diag, BH_ERR_IO, db, 0, 0, "cannot create %s: %s", tmp,
 				  im.db ? SQL(sqlite3_errmsg)(im.db) : "out of memory");
 		goto out;
@@ -682,11 +688,14 @@ out:
 	SQL(sqlite3_finalize)(im.del_aff);
 	SQL(sqlite3_finalize)(im.put_adv);
 	SQL(sqlite3_finalize)(im.put_aff);
-	if (im.db && SQL(sqlite3_close)(im.db) != SQLITE_OK && !err)
+	if (im.db && SQL(sqlite3_close)(im.db) != SQLITE_OK && !err) {
+		stats->output_failed = 1;
 		err = bh_diag_set(diag, BH_ERR_IO, db, 0, 0, "cannot close the new database");
-	if (!err && rename(tmp, db) != 0)
-		err = bh_diag_set(diag, BH_ERR_IO, db, 0, 0, "cannot replace: %s",
-				  strerror(errno));
+	}
+	if (!err && rename(tmp, db) != 0) {
+		stats->output_failed = 1;
+		err = bh_diag_set(diag, BH_ERR_IO, db, 0, 0, "cannot replace: %s", strerror(errno));
+	}
 	if (err)
 		unlink(tmp);
 	return err;

@@ -22,6 +22,7 @@ struct bh_vuln_import_stats {
 	size_t imported; /* advisories written (new or newer) */
 	size_t kept;	 /* advisories skipped because the database had a newer one */
 	size_t withdrawn;
+	int output_failed; /* the error was in writing the database, not in reading the input */
 };
 
 /*
@@ -36,10 +37,10 @@ bh_err bh_vuln_import(const char *db, const char *const *paths, size_t npaths,
 /* A package to check. */
 struct bh_vuln_pkg {
 	const char *purl;
-	const char *ecosystem; /* OSV ecosystem: "Debian:12", "Alpine:v3.19", "PyPI", "npm" */
-	const char *name;      /* the name advisories use (Debian, Alpine: the source package) */
-	const char *bin_name;  /* the installed package's own name */
-	const char *version;   /* the version advisories are written against */
+	const char *ecosystem;	 /* OSV ecosystem: "Debian:12", "Alpine:v3.19", "PyPI", "npm" */
+	const char *name;	 /* the name advisories use (Debian, Alpine: the source package) */
+	const char *bin_name;	 /* the installed package's own name */
+	const char *version;	 /* the version advisories are written against */
 	const char *bin_version; /* the installed package's own version */
 	enum bh_vscheme scheme;
 };
@@ -74,7 +75,7 @@ struct bh_vuln_hit {
 	const char *summary;
 	const char *fixed; /* the first fixed version above the installed one, or NULL */
 	enum bh_severity severity;
-	int severity_known; /* 0: the advisory gives none bulkhead understands */
+	int severity_known;	     /* 0: the advisory gives none bulkhead understands */
 	const char *severity_source; /* "CVSS:3.1/... (9.8)", "database: HIGH" or "" */
 };
 
