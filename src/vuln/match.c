@@ -289,11 +289,24 @@ static bh_err cdx_components(struct sbom_ctx *c, json_t *comps, int depth)
 				   "components nested too deep");
 	json_array_foreach(comps, i, e)
 	{
-		const char *type = jstr(e, "type");
+		const char *type = jstr(e, "type"), *src = NULL, *srcver = NULL;
+		json_t *pr;
+		size_t j;
 
 		if (type && !strcmp(type, "operating-system"))
 			continue;
-		if ((err = add_purl(c, jstr(e, "purl"), NULL, NULL)))
+
+		/* bulkhead image --sbom cyclonedx writes the source package as properties. */
+		json_array_foreach(json_object_get(e, "properties"), j, pr)
+		{
+			const char *n = jstr(pr, "name");
+
+			if (n && !strcmp(n, "bulkhead:package:source"))
+				src = jstr(pr, "value");
+			else if (n && !strcmp(n, "bulkhead:package:source-version"))
+				srcver = jstr(pr, "value");
+		}
+		if ((err = add_purl(c, jstr(e, "purl"), src, srcver)))
 			return err;
 		if ((err = cdx_components(c, json_object_get(e, "components"), depth + 1)))
 			return err;

@@ -190,5 +190,31 @@ expect_rc 2 "truncated SBOM"
 rc=$?
 expect_rc 2 "db without a subcommand"
 
+# ---- images: the packages of the image tests' Debian images (tests/image/im/build-images.sh),
+# built into a folder of our own so that this test does not race tests/image/im ----
+IMG=$BUILDDIR/vuln-images
+if sh "$SRCDIR/tests/image/im/build-images.sh" "$IMG" >"$T/build.log" 2>&1; then ok; else bad "building the test images: $(tail -5 "$T/build.log")"; fi
+import "$T/img.db" "$here/osv-image"
+expect_rc 0 "import the image advisories"
+vuln "$T/img.db" "$IMG/good.docker.tar"
+expect_rc 1 "distroless-style image"
+printf '%s\n' 'pkg:deb/debian/libc6@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12 TEST-IMG-1 high' >"$T/good.want"
+same "$T/good.want" "good image: libc6 by its source package glibc, the fixed-at advisory not reported"
+vuln "$T/img.db" "$IMG/debian.docker.tar"
+expect_rc 1 "Debian minbase image"
+cat >"$T/debian.want" <<'W'
+pkg:deb/debian/bash@5.2.15-2%2Bb13?arch=amd64&distro=debian-12 TEST-IMG-3 high
+pkg:deb/debian/libc-bin@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12 TEST-IMG-1 high
+pkg:deb/debian/libc6@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12 TEST-IMG-1 high
+pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1%2Bdeb12u1?arch=amd64&distro=debian-12 TEST-IMG-4 high
+W
+same "$T/debian.want" "Debian image: source versions (bash binNMU), epochs (zlib), every glibc binary"
+"$BULKHEAD" image --sbom spdx -o "$T/debian.spdx.json" "$IMG/debian.docker.tar" 2>"$T/err"
+vuln "$T/img.db" "$T/debian.spdx.json"
+same "$T/debian.want" "the image's own SPDX SBOM gives the same findings"
+"$BULKHEAD" image --sbom cyclonedx -o "$T/debian.cdx.json" "$IMG/debian.docker.tar" 2>"$T/err"
+vuln "$T/img.db" "$T/debian.cdx.json"
+same "$T/debian.want" "the image's own CycloneDX SBOM gives the same findings"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
