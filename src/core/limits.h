@@ -154,6 +154,10 @@
 /* Entries of one OSV export zip; the largest ecosystem exports hold a few hundred thousand. */
 #define BH_LIMIT_OSV_ZIP_ENTRIES 2000000
 
+/* Uncompressed advisory bytes of one zip; the largest ecosystem export is about a gigabyte, and
+ * this bounds the time a zip of highly compressed entries can take. */
+#define BH_LIMIT_OSV_ZIP_BYTES (8ull * 1024 * 1024 * 1024)
+
 /* affected[] entries of one advisory, and ranges, events and versions of one entry; real
  * advisories list a few packages and at most some thousands of versions. */
 #define BH_LIMIT_OSV_AFFECTED 10000

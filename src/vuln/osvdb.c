@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,7 @@ static bh_err import_zip(struct import *im, const char *path)
 	struct archive *ar;
 	struct archive_entry *e;
 	size_t entries = 0;
+	uint64_t total = 0;
 	char *buf = NULL;
 	bh_err err = BH_OK;
 	int rc;
@@ -498,8 +500,8 @@ static bh_err import_zip(struct import *im, const char *path)
 				   BH_LIMIT_OSV_ADVISORY_BYTES);
 			goto out;
 		}
-		free(buf);
-		buf = malloc(BH_LIMIT_OSV_ADVISORY_BYTES + 1);
+		if (!buf)
+			buf = malloc(BH_LIMIT_OSV_ADVISORY_BYTES + 1);
 		if (!buf) {
 			err = bh_diag_set(im->diag, BH_ERR_NOMEM, path, 0, 0, "out of memory");
 			goto out;
@@ -517,6 +519,13 @@ static bh_err import_zip(struct import *im, const char *path)
 		if (n < 0) {
 			err = fail(im, BH_ERR_PARSE, 0, 0, "cannot read: %s",
 				   AR(archive_error_string)(ar));
+			goto out;
+		}
+		total += got;
+		if (total > BH_LIMIT_OSV_ZIP_BYTES) {
+			err = bh_diag_set(im->diag, BH_ERR_LIMIT, path, 0, 0,
+					  "more than %llu bytes of advisories",
+					  (unsigned long long)BH_LIMIT_OSV_ZIP_BYTES);
 			goto out;
 		}
 		if ((err = import_doc(im, buf, got)))
