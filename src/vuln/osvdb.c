@@ -233,44 +233,51 @@ static void severity_of(struct bh_buf *src, json_t *o, const char **sev)
 
 /* ---- validation ---- */
 
-static const char *range_check(json_t *ranges)
+/*
+ * Why ranges is not a valid OSV ranges array, or NULL; where gets the offending element's path
+ * relative to the affected[] entry ("ranges[1].events[0]").
+ */
+static const char *range_check(json_t *ranges, char *where, size_t wlen)
 {
 	json_t *r, *e;
 	size_t i, j;
 
+	snprintf(where, wlen, "ranges");
 	if (!json_is_array(ranges))
-		return "ranges: expected an array";
+		return "expected an array";
 	json_array_foreach(ranges, i, r)
 	{
 		const char *type = str(r, "type");
 		json_t *events = json_object_get(r, "events");
 
+		snprintf(where, wlen, "ranges[%zu]", i);
 		if (!type ||
 		    (strcmp(type, "ECOSYSTEM") && strcmp(type, "SEMVER") && strcmp(type, "GIT")))
-			return "ranges[]: type must be ECOSYSTEM, SEMVER or GIT";
+			return "type must be ECOSYSTEM, SEMVER or GIT";
 		if (!json_is_array(events) || !json_array_size(events))
-			return "ranges[]: events must be a non-empty array";
+			return "events must be a non-empty array";
 		if (json_array_size(events) > BH_LIMIT_OSV_EVENTS)
-			return "ranges[]: more events than the limit";
+			return "more events than the limit";
 		json_array_foreach(events, j, e)
 		{
 			static const char *const kinds[] = { "introduced", "fixed", "last_affected",
 							     "limit" };
 			int found = 0;
 
+			snprintf(where, wlen, "ranges[%zu].events[%zu]", i, j);
 			if (!json_is_object(e) || json_object_size(e) != 1)
-				return "ranges[].events[]: each event must be an object with one key";
+				return "each event must be an object with one key";
 			for (size_t k = 0; k < 4; k++) {
 				json_t *v = json_object_get(e, kinds[k]);
 
 				if (v) {
 					if (!json_is_string(v) || !*json_string_value(v))
-						return "ranges[].events[]: the version must be a non-empty string";
+						return "the version must be a non-empty string";
 					found = 1;
 				}
 			}
 			if (!found)
-				return "ranges[].events[]: expected introduced, fixed, last_affected or limit";
+				return "expected introduced, fixed, last_affected or limit";
 		}
 	}
 	return NULL;
@@ -323,6 +330,7 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je), *aff, *a, *al;
 	const char *id, *modified, *why = NULL, *adv_sev = "";
+	char where[96] = "";
 	struct bh_buf aliases, adv_src, src;
 	bh_err err = BH_OK;
 	size_t i;
@@ -349,6 +357,8 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 		why = "affected: more entries than the limit";
 	else if (al && !json_is_array(al))
 		why = "aliases: expected an array";
+	else if (json_object_get(root, "withdrawn") && !str(root, "withdrawn"))
+		why = "withdrawn: expected a time string";
 	json_array_foreach(aff, i, a)
 	{
 		json_t *pkg = json_object_get(a, "package"), *vers = json_object_get(a, "versions");
@@ -357,23 +367,39 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 
 		if (why)
 			break;
+		snprintf(where, sizeof(where), "affected[%zu]", i);
 		if (!json_is_object(a)) {
-			why = "affected[]: expected an object";
+			why = "expected an object";
 			break;
 		}
-		if (pkg && (!json_is_object(pkg) || !str(pkg, "ecosystem") || !str(pkg, "name")))
-			why = "affected[].package: ecosystem and name must be strings";
-		else if (json_object_get(a, "ranges"))
-			why = range_check(json_object_get(a, "ranges"));
-		if (!why && vers && !json_is_array(vers))
-			why = "affected[].versions: expected an array";
-		if (!why && json_array_size(vers) > BH_LIMIT_OSV_VERSIONS)
-			why = "affected[].versions: more entries than the limit";
-		json_array_foreach(vers, j, v) if (!why && !json_is_string(v)) why =
-			"affected[].versions[]: expected a string";
+		if (pkg && (!json_is_object(pkg) || !str(pkg, "ecosystem") || !str(pkg, "name"))) {
+			snprintf(where, sizeof(where), "affected[%zu].package", i);
+			why = "ecosystem and name must be strings";
+		} else if (json_object_get(a, "ranges")) {
+			char sub[64];
+
+			why = range_check(json_object_get(a, "ranges"), sub, sizeof(sub));
+			if (why)
+				snprintf(where, sizeof(where), "affected[%zu].%s", i, sub);
+		}
+		if (!why && vers) {
+			snprintf(where, sizeof(where), "affected[%zu].versions", i);
+			if (!json_is_array(vers))
+				why = "expected an array";
+			else if (json_array_size(vers) > BH_LIMIT_OSV_VERSIONS)
+				why = "more entries than the limit";
+		}
+		json_array_foreach(vers, j, v)
+		{
+			if (!why && !json_is_string(v)) {
+				snprintf(where, sizeof(where), "affected[%zu].versions[%zu]", i, j);
+				why = "expected a string";
+			}
+		}
 	}
 	if (why) {
-		err = fail(im, BH_ERR_PARSE, 1, 1, "%s%s%s", id ? id : "", id ? ": " : "", why);
+		err = fail(im, BH_ERR_PARSE, 1, 1, "%s%s%s%s%s", id ? id : "", id ? ": " : "",
+			   where, *where ? ": " : "", why);
 		goto out;
 	}
 	im->stats->files++;
@@ -429,9 +455,9 @@ static bh_err import_doc(struct import *im, const char *data, size_t len)
 		}
 		name = lookup_name(eco, str(pkg, "name"));
 		rj = json_dumps(ranges, JSON_COMPACT);
-		vj = json_dumps(json_object_get(a, "versions") ? json_object_get(a, "versions")
-							       : json_array(),
-				JSON_COMPACT);
+		vj = json_object_get(a, "versions")
+			     ? json_dumps(json_object_get(a, "versions"), JSON_COMPACT)
+			     : strdup("[]");
 		json_decref(ranges);
 		if (!name || !rj || !vj)
 			err = bh_diag_set(im->diag, BH_ERR_NOMEM, im->file, 0, 0, "out of memory");

@@ -152,10 +152,11 @@ jq '.affected[0].ranges[0].events[0] = {"introduced": "0", "fixed": "1"}' "$here
 import "$T/zip.db" "$T/broken.zip"
 expect_rc 2 "advisory with a two-key event in a zip"
 err_has "broken.zip: entry z-two-keys.json:1:1:" "zip entry named"
-err_has "TEST-NPM-1: ranges\[\].events\[\]: each event must be an object with one key" "reason given"
+err_has "TEST-NPM-1: affected\[0\].ranges\[0\].events\[0\]: each event must be an object with one key" "reason and element given"
 if [ "$(sum "$T/zip.db")" = "$before" ]; then ok; else bad "broken zip changed the database"; fi
 for edit in 'del(.id)' 'del(.modified)' '.affected = {}' '.affected[0].ranges[0].type = "SOMETHING"' \
-	'.affected[0].ranges[0].events = []' '.affected[0].versions = [1]' '.affected[0].package = {"name": "x"}'; do
+	'.affected[0].ranges[0].events = []' '.affected[0].versions = [1]' '.affected[0].package = {"name": "x"}' \
+	'.withdrawn = 5' '.aliases = "CVE-1"' '[.]'; do
 	jq "$edit" "$here/osv/TEST-NPM-1.json" >"$T/one.json"
 	import "$T/zip.db" "$T/one.json"
 	expect_rc 2 "malformed advisory ($edit)"
