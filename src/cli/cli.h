@@ -150,5 +150,7 @@ extern const struct bh_command cmd_dockerfile_def;
 extern const struct bh_command cmd_secrets_def;
 extern const struct bh_command cmd_init_def;
 extern const struct bh_command cmd_gate_def;
+extern const struct bh_command cmd_vuln_def;
+extern const struct bh_command cmd_db_def;
 
 #endif

@@ -16,6 +16,8 @@ const struct bh_command *const bh_commands[] = {
 	&cmd_fix_def,
 	&cmd_dockerfile_def,
 	&cmd_image_def,
+	&cmd_vuln_def,
+	&cmd_db_def,
 	&cmd_secrets_def,
 	&cmd_netpol_def,
 	&cmd_rules_def,
