@@ -148,7 +148,10 @@ extern const struct bh_command cmd_netpol_def;
 extern const struct bh_command cmd_image_def;
 extern const struct bh_command cmd_dockerfile_def;
 extern const struct bh_command cmd_secrets_def;
+extern const struct bh_command cmd_init_def;
 extern const struct bh_command cmd_gate_def;
+extern const struct bh_command cmd_vuln_def;
+extern const struct bh_command cmd_db_def;
 extern const struct bh_command cmd_webhook_def;
 
 #endif

@@ -10,11 +10,14 @@
 
 /* clang-format off */
 const struct bh_command *const bh_commands[] = {
+	&cmd_init_def,
 	&cmd_scan_def,
 	&cmd_gate_def,
 	&cmd_fix_def,
 	&cmd_dockerfile_def,
 	&cmd_image_def,
+	&cmd_vuln_def,
+	&cmd_db_def,
 	&cmd_secrets_def,
 	&cmd_netpol_def,
 	&cmd_webhook_def,

@@ -147,6 +147,29 @@
 /* Worker threads of a tree or history scan; more than the cores only adds contention. */
 #define BH_LIMIT_SECRETS_JOBS 256u
 
+/* Declared egress destinations and orchestrator labels of `bulkhead init`: a policy, not a list. */
+#define BH_LIMIT_INIT_EGRESS 64
+#define BH_LIMIT_INIT_LABELS 16
+
+/* OSV advisories (bulkhead db import). One advisory is a small JSON document; the largest real ones
+ * (enumerated versions of long-lived packages) are a few hundred kilobytes. */
+#define BH_LIMIT_OSV_ADVISORY_BYTES (16u * 1024 * 1024)
+
+/* Entries of one OSV export zip; the largest ecosystem exports hold a few hundred thousand. */
+#define BH_LIMIT_OSV_ZIP_ENTRIES 2000000
+
+/* Uncompressed advisory bytes of one zip; the largest ecosystem export is about a gigabyte, and
+ * this bounds the time a zip of highly compressed entries can take. */
+#define BH_LIMIT_OSV_ZIP_BYTES (8ull * 1024 * 1024 * 1024)
+
+/* affected[] entries of one advisory, and ranges, events and versions of one entry; real
+ * advisories list a few packages and at most some thousands of versions. */
+#define BH_LIMIT_OSV_AFFECTED 10000
+#define BH_LIMIT_OSV_EVENTS   10000
+#define BH_LIMIT_OSV_VERSIONS 200000
+
+/* Packages matched in one bulkhead vuln run; an image with more is hostile or not an image. */
+#define BH_LIMIT_VULN_PACKAGES 200000
 /* The admission webhook. The body cap is the API server's own request limit (3 MiB): no
  * AdmissionReview it sends is larger, so anything bigger is not from it and gets 413 from its
  * Content-Length alone, before a byte of the body is read. */

@@ -35,6 +35,7 @@
 	X(archive_read_support_filter_zstd) \
 	X(archive_read_support_format_raw)  \
 	X(archive_read_support_format_tar)  \
+	X(archive_read_support_format_zip)  \
 	X(archive_set_error)                \
 	X(archive_version_string)
 

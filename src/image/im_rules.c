@@ -754,6 +754,19 @@ const struct bh_rule bh_im_rules[] = {
 		.refs = "dockle DKL-LI-0001; CIS Docker 4",
 		.check = check_empty_password,
 	},
+	{
+		/* Reported by `bulkhead vuln` (src/vuln), not by the image audit: matching needs
+		 * the advisory database that `bulkhead db import` builds. Each finding carries the
+		 * advisory's own severity; this one stands for advisories that give none. */
+		.id = "IM-017",
+		.layer = BH_LAYER_IM,
+		.severity = BH_SEV_MEDIUM,
+		.title = "Package with a known vulnerability",
+		.attack =
+			"Attackers exploit published vulnerabilities in installed packages, with public exploits for many, once they reach the agent's process or input.",
+		.fix = "Upgrade the package to the fixed version the finding names (rebuild on an updated base image for OS packages); where no fix exists, remove the package or accept the risk with a suppression that says why.",
+		.refs = "OSV schema (affected ranges and events); CVSS v3.1 specification, section 5 (qualitative severity rating scale)",
+	},
 };
 const size_t bh_im_nrules = sizeof(bh_im_rules) / sizeof(*bh_im_rules);
 

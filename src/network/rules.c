@@ -782,6 +782,30 @@ static void check_mtls(struct bh_ctx *ctx, const void *subject)
 	}
 }
 
+/*
+ * A Service name inside the cluster (NAME.NAMESPACE.svc, optionally .cluster.local): a
+ * NetworkPolicy expresses it with a namespace and pod selector, so it needs no hostname rule.
+ */
+static int in_cluster_host(const char *h)
+{
+	size_t n = strlen(h);
+
+	return (n > 4 && !strcmp(h + n - 4, ".svc")) ||
+	       (n > 18 && !strcmp(h + n - 18, ".svc.cluster.local"));
+}
+
+/* Whether agents.egress declares host (exactly, as a toFQDNs matchName names it). */
+static int declared_host(const struct bh_node *allow, const char *host)
+{
+	for (size_t k = 0; bh_node_is_seq(allow) && k < allow->seq.n; k++) {
+		const char *h = bh_node_str(bh_node_get(allow->seq.items[k], "host"));
+
+		if (h && !strcmp(h, host))
+			return 1;
+	}
+	return 0;
+}
+
 static void check_fqdn(struct bh_ctx *ctx, const void *subject)
 {
 	const struct np_model *m = subject;
@@ -794,10 +818,20 @@ static void check_fqdn(struct bh_ctx *ctx, const void *subject)
 		struct bh_buf b;
 		size_t j = i;
 
+		int undeclared = 0;
+
 		bh_buf_init(&b, 0);
-		for (; j < m->nfqdn && m->fqdn[j].ref == q->ref; j++)
+		for (; j < m->nfqdn && m->fqdn[j].ref == q->ref; j++) {
+			undeclared |= !declared_host(allow, m->fqdn[j].pattern);
 			if (bh_buf_printf(&b, "%s%s", j > i ? ", " : "", m->fqdn[j].pattern))
 				break;
+		}
+		/* A list made only of hosts the agents: section declares has been reviewed. */
+		if (!undeclared) {
+			bh_buf_release(&b);
+			i = j > i ? j : i + 1;
+			continue;
+		}
 		ctx->file = q->file;
 		ctx->object = q->ref;
 		ctx->container = NULL;
@@ -814,7 +848,7 @@ static void check_fqdn(struct bh_ctx *ctx, const void *subject)
 	for (size_t k = 0; bh_node_is_seq(allow) && k < allow->seq.n; k++) {
 		const struct bh_node *host = bh_node_get(allow->seq.items[k], "host");
 
-		if (!bh_node_str(host))
+		if (!bh_node_str(host) || in_cluster_host(bh_node_str(host)))
 			continue;
 		ctx->file = ctx->scan->cfg.path;
 		ctx->object = NULL;
@@ -1103,7 +1137,7 @@ const struct bh_rule bh_np_rules[] = {
 		.title = "FQDN egress allow-list",
 		.attack =
 			"Hostname allow-lists need a CNI that enforces them; a standard NetworkPolicy cannot.",
-		.fix = "Enforce hostnames with CiliumNetworkPolicy toFQDNs, Calico DNS policy or an egress proxy; keep the list short.",
+		.fix = "Enforce hostnames with CiliumNetworkPolicy toFQDNs, Calico DNS policy or an egress proxy; keep the list short and declare each host in .bulkhead.yaml agents.egress (a Service inside the cluster, NAME.NAMESPACE.svc, needs no hostname rule).",
 		.refs = "Cilium toFQDNs",
 		.check = check_fqdn,
 	},

@@ -33,11 +33,43 @@ struct splitter {
 	char heredoc[64];
 	int heredoc_tabs;
 	struct bh_buf word;
-	/* Open ( and $( : 1 when the $( was inside double quotes, to go back into them at ). */
+	/*
+	 * Open ( and $( : SUB_SHELL for a subshell, SUB_CMD for a $( in a word, SUB_CMD_DQ for one
+	 * inside double quotes (to go back into them at the closing parenthesis).
+	 */
 	unsigned char subst[32];
 	size_t nsubst;
 	int in_dq;
+	/* Where the current word starts in word: above the unfinished words of outer commands. */
+	size_t word_base;
+	/*
+	 * The command a $( interrupted, per open $(: its words so far and its unfinished word,
+	 * restored at the closing parenthesis, so that `docker run -u "$(id -u)" IMAGE` stays one
+	 * command with the substitution's text inside its word.
+	 */
+	struct outer {
+		const char **argv;
+		size_t *woff;
+		size_t argc, wcap;
+		int condition;
+		enum bh_ci_sep prev;
+		size_t word_base; /* its unfinished word is word.data[word_base..] */
+		int in_word;
+		size_t word_off;
+		size_t start; /* offset of the $ */
+	} outer[32];
 };
+
+enum { SUB_SHELL, SUB_CMD, SUB_CMD_DQ };
+
+/* Cut the word buffer back to len bytes (the words of interrupted commands stay below). */
+static void truncate_word(struct splitter *sp, size_t len)
+{
+	if (sp->word.data) {
+		sp->word.len = len;
+		sp->word.data[len] = '\0';
+	}
+}
 
 static bh_err add_word(struct splitter *sp, size_t off)
 {
@@ -58,10 +90,10 @@ static bh_err add_word(struct splitter *sp, size_t off)
 		sp->woff = no;
 		sp->wcap = ncap;
 	}
-	w = bh_arena_strndup(sp->a, bh_buf_str(&sp->word), sp->word.len);
+	w = bh_arena_strndup(sp->a, sp->word.data + sp->word_base, sp->word.len - sp->word_base);
 	if (!w)
 		return BH_ERR_NOMEM;
-	bh_buf_reset(&sp->word);
+	truncate_word(sp, sp->word_base);
 	/* Keywords that open a compound command: the real command follows them. */
 	if (sp->argc == 0) {
 		static const char *const kw[] = { "if",	   "then", "else", "elif", "do",  "while",
@@ -202,6 +234,61 @@ static bh_err copy_expr(struct splitter *sp)
 	return bh_buf_addc(&sp->word, '$');
 }
 
+/* At a $( : save the interrupted command and start an empty one for the substitution. */
+static bh_err open_subst(struct splitter *sp, int kind, int in_word, size_t word_off)
+{
+	struct outer *o = &sp->outer[sp->nsubst];
+
+	o->word_base = sp->word_base;
+	o->argv = sp->argv;
+	o->woff = sp->woff;
+	o->argc = sp->argc;
+	o->wcap = sp->wcap;
+	o->condition = sp->condition;
+	o->prev = sp->prev;
+	o->in_word = in_word;
+	o->word_off = word_off;
+	o->start = sp->i;
+	sp->subst[sp->nsubst++] = (unsigned char)kind;
+	/* The unfinished word stays in the buffer; the substitution's words go above it. */
+	sp->word_base = sp->word.len;
+	sp->argv = NULL;
+	sp->woff = NULL;
+	sp->argc = sp->wcap = 0;
+	sp->condition = 0;
+	sp->prev = BH_CI_SEP_END;
+	sp->i += 2;
+	return BH_OK;
+}
+
+/*
+ * At the ) of a $( : the substitution's command is done; the interrupted command comes back
+ * with its unfinished word, which takes the substitution's text ($(...)) as it stands.
+ */
+static bh_err close_subst(struct splitter *sp, int closed, int *in_word, size_t *word_off)
+{
+	struct outer *o = &sp->outer[sp->nsubst];
+	bh_err err;
+
+	if (closed)
+		sp->i++;
+	if ((err = end_cmd(sp, BH_CI_SEP_END)))
+		return err;
+	truncate_word(sp, sp->word_base);
+	sp->word_base = o->word_base;
+	if ((err = bh_buf_add(&sp->word, sp->s + o->start, sp->i - o->start)))
+		return err;
+	sp->argv = o->argv;
+	sp->woff = o->woff;
+	sp->argc = o->argc;
+	sp->wcap = o->wcap;
+	sp->condition = o->condition;
+	sp->prev = o->prev;
+	*in_word = 1;
+	*word_off = o->in_word ? o->word_off : o->start;
+	return BH_OK;
+}
+
 static bh_err split(struct splitter *sp)
 {
 	int in_word = 0;
@@ -244,12 +331,10 @@ static bh_err split(struct splitter *sp)
 				    sp->nsubst < sizeof(sp->subst)) {
 					/* "$(cmd)": split cmd, then come back into the quotes at
 					 * ')'. */
-					sp->subst[sp->nsubst++] = 1;
 					sp->in_dq = 0;
-					FLUSH();
-					sp->i += 2;
-					if ((err = end_cmd(sp, BH_CI_SEP_END)))
+					if ((err = open_subst(sp, SUB_CMD_DQ, in_word, woff)))
 						return err;
+					in_word = 0;
 					left = 1;
 					break;
 				}
@@ -306,16 +391,19 @@ static bh_err split(struct splitter *sp)
 			continue;
 		}
 		if (c == ')' && sp->nsubst) {
-			int back = sp->subst[--sp->nsubst];
+			int kind = sp->subst[--sp->nsubst];
 
 			FLUSH();
-			sp->i++;
-			if ((err = end_cmd(sp, BH_CI_SEP_END)))
-				return err;
-			if (back) {
-				sp->in_dq = 1; /* the rest of "...$(cmd)..." is one more word */
-				START();
+			if (kind == SUB_SHELL) {
+				sp->i++;
+				if ((err = end_cmd(sp, BH_CI_SEP_END)))
+					return err;
+				continue;
 			}
+			if ((err = close_subst(sp, 1, &in_word, &woff)))
+				return err;
+			if (kind == SUB_CMD_DQ)
+				sp->in_dq = 1; /* the rest of "...$(cmd)..." is the same word */
 			continue;
 		}
 		if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '`') {
@@ -323,7 +411,7 @@ static bh_err split(struct splitter *sp)
 
 			FLUSH();
 			if (c == '(' && sp->nsubst < sizeof(sp->subst))
-				sp->subst[sp->nsubst++] = 0;
+				sp->subst[sp->nsubst++] = SUB_SHELL;
 			if (c == '&' && d == '&')
 				sep = BH_CI_SEP_AND;
 			else if (c == '|' && d == '|')
@@ -369,14 +457,12 @@ static bh_err split(struct splitter *sp)
 				return err;
 			continue;
 		}
-		if (c == '$' && d == '(') {
-			/* Command substitution: its command is split like any other. */
-			FLUSH();
-			sp->i += 2;
-			if (sp->nsubst < sizeof(sp->subst))
-				sp->subst[sp->nsubst++] = 0;
-			if ((err = end_cmd(sp, BH_CI_SEP_END)))
+		if (c == '$' && d == '(' && sp->nsubst < sizeof(sp->subst)) {
+			/* Command substitution: its command is split like any other, and the
+			 * command around it goes on after the ')'. */
+			if ((err = open_subst(sp, SUB_CMD, in_word, woff)))
 				return err;
+			in_word = 0;
 			continue;
 		}
 		if (c == '\\' && d) {
@@ -391,6 +477,14 @@ static bh_err split(struct splitter *sp)
 		sp->i++;
 	}
 	FLUSH();
+	/* A $( left open at the end: its command ends there, and so do the ones it interrupted. */
+	while (sp->nsubst) {
+		if (sp->subst[--sp->nsubst] == SUB_SHELL)
+			continue;
+		if ((err = close_subst(sp, 0, &in_word, &woff)))
+			return err;
+		FLUSH();
+	}
 	return end_cmd(sp, BH_CI_SEP_END);
 #undef FLUSH
 #undef START

@@ -385,12 +385,16 @@ static void test_shell(void **state)
 	bh_arena_release(&a);
 }
 
-/* Command substitutions, quoted or not, are split into their own commands. */
+/*
+ * Command substitutions, quoted or not, are split into their own commands, and the command
+ * around them goes on: its word keeps the substitution's text.
+ */
 static void test_shell_substitution(void **state)
 {
 	const char *script =
 		"D=\"$(docker push \"a:${{ github.sha }}\" | tail -1)\"; echo \"x$(cosign sign \"$D\")y\" z\n"
-		"( cd sub && grype img --fail-on high )\n";
+		"( cd sub && grype img --fail-on high )\n"
+		"docker run -u \"$(id -u):$(id -g)\" --rm $(date +%s) img sign k\n";
 	struct bh_arena a;
 	struct bh_ci_cmd *c;
 	size_t n, seen = 0;
@@ -399,7 +403,13 @@ static void test_shell_substitution(void **state)
 	bh_arena_init(&a, 0);
 	assert_int_equal(bh_ci_shell_split(&a, script, strlen(script), &c, &n), BH_OK);
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(c[i].argv[0], "docker")) {
+		if (!strcmp(c[i].argv[0], "docker") && !strcmp(c[i].argv[1], "run")) {
+			assert_int_equal(c[i].argc, 9);
+			assert_string_equal(c[i].argv[3], "$(id -u):$(id -g)");
+			assert_string_equal(c[i].argv[5], "$(date +%s)");
+			assert_string_equal(c[i].argv[8], "k");
+			seen |= 16;
+		} else if (!strcmp(c[i].argv[0], "docker")) {
 			assert_string_equal(c[i].argv[2], "a:${{ github.sha }}");
 			assert_int_equal(c[i].sep, BH_CI_SEP_PIPE);
 			seen |= 1;
@@ -408,14 +418,19 @@ static void test_shell_substitution(void **state)
 			assert_string_equal(c[i].argv[2], "$D");
 			seen |= 2;
 		} else if (!strcmp(c[i].argv[0], "echo")) {
-			assert_string_equal(c[i].argv[1], "x");
+			/* The substitution stays inside the word; the command goes on after it. */
+			assert_int_equal(c[i].argc, 3);
+			assert_string_equal(c[i].argv[1], "x$(cosign sign \"$D\")y");
+			assert_string_equal(c[i].argv[2], "z");
 			seen |= 4;
 		} else if (!strcmp(c[i].argv[0], "grype")) {
 			assert_int_equal(c[i].argc, 4);
 			seen |= 8;
+		} else if (!strcmp(c[i].argv[0], "id")) {
+			seen |= 32;
 		}
 	}
-	assert_int_equal(seen, 15);
+	assert_int_equal(seen, 63);
 	bh_arena_release(&a);
 }
 
