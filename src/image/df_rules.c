@@ -26,6 +26,15 @@
 
 /* ---- subject ---- */
 
+struct script;
+
+/* An instruction's RUN scripts, once lexed (see cached_scripts). */
+struct bh_df_script_cache {
+	struct script *scs;
+	size_t n;
+	int done;
+};
+
 bh_err bh_df_subject_init(struct bh_arena *a, const struct bh_dockerfile *df, int dockerignore,
 			  struct bh_df_subject *out)
 {
@@ -35,7 +44,8 @@ bh_err bh_df_subject_init(struct bh_arena *a, const struct bh_dockerfile *df, in
 	if (err)
 		return err;
 	s.in_final = bh_arena_alloc(a, s.nstages + 1);
-	if (!s.in_final)
+	s.scripts = bh_arena_alloc(a, (df->n ? df->n : 1) * sizeof(*s.scripts));
+	if (!s.in_final || !s.scripts)
 		return BH_ERR_NOMEM;
 	if (s.nstages) {
 		long k = (long)s.nstages - 1;
@@ -1020,6 +1030,34 @@ static size_t scripts_of(struct bh_arena *a, const struct bh_df_instr *top, stru
 
 #define MAX_SCRIPTS 16
 
+/*
+ * A dozen rules read the scripts of every RUN. Lexing them again for each rule put a dozen
+ * copies of every word list into the scan's arena, and touching that much fresh memory was
+ * half of a Dockerfile corpus scan: each instruction's scripts are lexed once per subject.
+ */
+
+/* The scripts of instruction i; each use starts with no finding reported, as a fresh lex did. */
+static size_t cached_scripts(struct bh_ctx *ctx, const struct bh_df_subject *s, size_t i,
+			     struct script **out)
+{
+	struct bh_df_script_cache *c = &s->scripts[i];
+
+	if (!c->done) {
+		struct script tmp[MAX_SCRIPTS];
+		size_t n = scripts_of(&ctx->scan->arena, &s->df->instrs[i], tmp, MAX_SCRIPTS);
+
+		c->scs = n ? bh_arena_alloc(&ctx->scan->arena, n * sizeof(*c->scs)) : NULL;
+		c->n = c->scs ? n : 0;
+		if (c->n)
+			memcpy(c->scs, tmp, n * sizeof(*c->scs));
+		c->done = 1;
+	}
+	for (size_t j = 0; j < c->n; j++)
+		c->scs[j].reported = 0;
+	*out = c->scs;
+	return c->n;
+}
+
 /* Call fn on every script of every RUN in the stages selected (all, or the final chain). */
 typedef void (*script_fn)(struct bh_ctx *ctx, const struct bh_df_subject *s, struct script *sc,
 			  void *arg);
@@ -1027,14 +1065,12 @@ typedef void (*script_fn)(struct bh_ctx *ctx, const struct bh_df_subject *s, str
 static void each_script(struct bh_ctx *ctx, const struct bh_df_subject *s, int final_only,
 			script_fn fn, void *arg)
 {
-	struct script scs[MAX_SCRIPTS];
-
 	for (size_t k = 0; k < s->nstages; k++) {
 		if (final_only && !s->in_final[k])
 			continue;
 		for (size_t i = s->stages[k].first; i <= s->stages[k].last; i++) {
-			size_t n =
-				scripts_of(&ctx->scan->arena, &s->df->instrs[i], scs, MAX_SCRIPTS);
+			struct script *scs;
+			size_t n = cached_scripts(ctx, s, i, &scs);
 
 			for (size_t j = 0; j < n; j++)
 				fn(ctx, s, &scs[j], arg);
@@ -2136,7 +2172,7 @@ static void apt_fn(struct bh_ctx *ctx, const struct bh_df_subject *s, struct scr
 static void check_apt_lists(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_df_subject *s = subject;
-	struct script scs[MAX_SCRIPTS];
+	struct script *scs;
 
 	/* The final image's stages, and ONBUILD triggers anywhere (they run in child images). */
 	for (size_t k = 0; k < s->nstages; k++)
@@ -2146,7 +2182,7 @@ static void check_apt_lists(struct bh_ctx *ctx, const void *subject)
 
 			if (!s->in_final[k] && !in->sub)
 				continue;
-			n = scripts_of(&ctx->scan->arena, in, scs, MAX_SCRIPTS);
+			n = cached_scripts(ctx, s, i, &scs);
 			for (size_t j = 0; j < n; j++)
 				apt_fn(ctx, s, &scs[j], NULL);
 		}
@@ -2392,7 +2428,7 @@ static int shell_pipefail(const struct bh_df_instr *in)
 static void check_pipefail(struct bh_ctx *ctx, const void *subject)
 {
 	const struct bh_df_subject *s = subject;
-	struct script scs[MAX_SCRIPTS];
+	struct script *scs;
 
 	for (size_t k = 0; k < s->nstages; k++) {
 		int state = 0; /* each stage starts with the default /bin/sh -c */
@@ -2407,7 +2443,7 @@ static void check_pipefail(struct bh_ctx *ctx, const void *subject)
 			}
 			if (state != 0)
 				continue;
-			n = scripts_of(&ctx->scan->arena, in, scs, MAX_SCRIPTS);
+			n = cached_scripts(ctx, s, i, &scs);
 			for (size_t j = 0; j < n; j++) {
 				struct script *sc = &scs[j];
 				int set = 0;

@@ -142,6 +142,9 @@ struct bh_df_subject {
 	struct bh_df_vars globals;
 	unsigned char *in_final; /* per stage */
 	int dockerignore;	 /* 1 a .dockerignore is beside the file, 0 none, -1 unknown */
+	/* Per instruction: its RUN scripts, lexed on first use and shared by the rules
+	 * (df_rules.c). */
+	struct bh_df_script_cache *scripts;
 };
 
 /* Build the subject for df (arena memory); dockerignore as above. */
