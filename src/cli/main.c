@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/heap.h"
 
 #include "core/banned.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char **argv)
 	const char *best = NULL;
 	size_t best_d = 99;
 
+	bh_heap_setup();
 	/* Commands report bad options themselves, naming the command (cli_bad_option). */
 	opterr = 0;
 	if (argc < 2) {
