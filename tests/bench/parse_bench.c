@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/doc.h"
 #include "core/fs.h"
+#include "core/heap.h"
 #include "core/limits.h"
 
 struct input {
@@ -109,6 +110,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[1];
+	/* The heap as bulkhead's main sets it up, so that the model is measured as it runs there.
+	 */
+	bh_heap_setup();
 	if (getenv("ROUNDS"))
 		rounds = (int)strtol(getenv("ROUNDS"), NULL, 10);
 	for (int i = 2; i < argc; i++)
