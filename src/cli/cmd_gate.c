@@ -182,20 +182,6 @@ static void count_layers(struct gate *g, const struct bh_scan *s)
 	}
 }
 
-static int cmp_diag(const void *pa, const void *pb)
-{
-	const struct bh_diag *a = pa, *b = pb;
-	int c = strcmp(a->file, b->file);
-
-	if (c)
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->col != b->col)
-		return a->col < b->col ? -1 : 1;
-	return strcmp(a->msg, b->msg);
-}
-
 /*
  * A file that neither scan nor secrets can read is an error of both: report it once. The
  * errors are sorted by place, which also makes their order independent of the threads.
@@ -206,9 +192,9 @@ static void unique_errors(struct bh_scan *s)
 
 	if (s->nerrors < 2)
 		return;
-	qsort(s->errors, s->nerrors, sizeof(*s->errors), cmp_diag);
+	qsort(s->errors, s->nerrors, sizeof(*s->errors), bh_diag_cmp);
 	for (size_t i = 0; i < s->nerrors; i++)
-		if (!k || cmp_diag(&s->errors[k - 1], &s->errors[i]))
+		if (!k || bh_diag_cmp(&s->errors[k - 1], &s->errors[i]))
 			s->errors[k++] = s->errors[i];
 	s->nerrors = k;
 }

@@ -65,3 +65,17 @@ int bh_err_exit_code(bh_err err)
 		return 3;
 	}
 }
+
+int bh_diag_cmp(const void *pa, const void *pb)
+{
+	const struct bh_diag *a = pa, *b = pb;
+	int c = strcmp(a->file, b->file);
+
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}

@@ -37,6 +37,13 @@ struct bh_diag {
 	char msg[BH_DIAG_MSG_MAX];
 };
 
+/*
+ * qsort(3) order of diagnostics: by file, line, column, then message. Threads and layers record
+ * errors in whatever order they meet them; reports sort them so the same input gives the same
+ * bytes.
+ */
+int bh_diag_cmp(const void *a, const void *b);
+
 /* Fill diag (if non-NULL) and return err, so that "return bh_diag_set(...)" reads naturally. */
 bh_err bh_diag_set(struct bh_diag *diag, bh_err err, const char *file, unsigned line, unsigned col,
 		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -457,25 +457,11 @@ static bh_err walk_inputs(struct run *r)
 	return err;
 }
 
-static int cmp_diag(const void *pa, const void *pb)
-{
-	const struct bh_diag *a = pa, *b = pb;
-	int c = strcmp(a->file, b->file);
-
-	if (c)
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->col != b->col)
-		return a->col < b->col ? -1 : 1;
-	return strcmp(a->msg, b->msg);
-}
-
 /* The run's input errors in path order: threads record them in whatever order they finish. */
 static void sort_errors(struct bh_scan *s, size_t from)
 {
 	if (s->nerrors - from > 1)
-		qsort(s->errors + from, s->nerrors - from, sizeof(*s->errors), cmp_diag);
+		qsort(s->errors + from, s->nerrors - from, sizeof(*s->errors), bh_diag_cmp);
 }
 
 static unsigned ncpus(void)

@@ -40,21 +40,8 @@ jsonschema.validate(json.load(open(sys.argv[2])), schema)
 EOF
 }
 
-# A GitHub-format token: prefix, 30 base62 chars from a seed, their CRC32 in 6 base62 digits.
-gh() {
-	python3 - "$1" "$2" <<'EOF'
-import random, sys, zlib
-B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-rnd = random.Random(int(sys.argv[2]))
-body = "".join(rnd.choice(B62) for _ in range(30))
-crc = zlib.crc32(body.encode())
-digits = ""
-for _ in range(6):
-    digits = B62[crc % 62] + digits
-    crc //= 62
-print(sys.argv[1] + "_" + body + digits)
-EOF
-}
+# A GitHub-format token with a valid CRC32 (tests/lib/gh-token.py).
+gh() { python3 "$SRCDIR/tests/lib/gh-token.py" "$1" "$2"; }
 TOK1=$(gh ghp 11)
 TOK2=$(gh ghp 12)
 
