@@ -792,6 +792,21 @@ static void skip_allowed(const struct bh_secret_match *m, void *ctx)
 		f->cb(m, f->ctx);
 }
 
+/* A thread's cached scanner (bh_secrets_scan_buffer) is freed when the thread ends: the
+ * webhook's request threads come and go, and each would otherwise leave its scanner behind. */
+static pthread_key_t cached_key;
+static pthread_once_t cached_key_once = PTHREAD_ONCE_INIT;
+
+static void free_cached(void *sc)
+{
+	bh_secrets_scanner_free(sc);
+}
+
+static void make_cached_key(void)
+{
+	pthread_key_create(&cached_key, free_cached);
+}
+
 bh_err bh_secrets_scan_buffer(const char *label, const char *data, size_t len, bh_secret_cb cb,
 			      void *ctx)
 {
@@ -814,8 +829,11 @@ bh_err bh_secrets_scan_buffer(const char *label, const char *data, size_t len, b
 		err = bh_secrets_scanner_new(e, &sc);
 		if (err)
 			return err;
-		if (!busy)
+		if (!busy) {
 			cached = sc;
+			pthread_once(&cached_key_once, make_cached_key);
+			pthread_setspecific(cached_key, sc);
+		}
 	} else {
 		sc = cached;
 	}
