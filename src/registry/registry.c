@@ -262,7 +262,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 			rs->out_over = true;
 			return 0;
 		}
-		return bh_buf_add(rs->out, p, len) ? 0 : len;
+		if (bh_buf_add(rs->out, p, len)) {
+			/* The caller's buffer has a lower ceiling of its own, or memory ran out. */
+			rs->out_over = true;
+			return 0;
+		}
+		return len;
 	}
 	/* An error or redirect body: only its start is of use, for errors[0]. */
 	if (rs->errbody.len + len > BH_LIMIT_REG_ERROR_BYTES)

@@ -3,7 +3,8 @@
 port, writes the port to the file named by argv[1], and answers /v2/<case>/... according to the
 case: oversized bodies, bytes that do not match their digest, malformed or missing challenges,
 error bodies with control characters, too many headers, redirect loops, and a Bearer token flow
-(good, oversized, not JSON) whose token requests it counts at /count."""
+(good, oversized, not JSON) whose token requests it counts at /count; an upload location on
+another host, and a manifest PUT answered with another digest."""
 import hashlib
 import json
 import sys
@@ -113,6 +114,24 @@ class H(BaseHTTPRequestHandler):
             ch = 'Bearer realm="ftp://127.0.0.1/token",service="x"'
             return self.send(401, b"", [("WWW-Authenticate", ch)])
         return self.send(404, json.dumps({"errors": [{"code": "NAME_UNKNOWN", "message": "no such"}]}).encode())
+
+
+    def body(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        return self.rfile.read(n) if n else b""
+
+    def do_POST(self):
+        self.body()
+        if self.path.startswith("/v2/elsewhere/"):
+            # An upload location on another host: the client must not send its data there.
+            return self.send(202, b"", [("Location", "http://elsewhere.invalid/upload/1")])
+        return self.send(404, b"")
+
+    def do_PUT(self):
+        self.body()
+        if self.path.startswith("/v2/liar/manifests/"):
+            return self.send(201, b"", [("Docker-Content-Digest", "sha256:" + "1" * 64)])
+        return self.send(404, b"")
 
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)

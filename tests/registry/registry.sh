@@ -13,7 +13,8 @@
 #  4. hostile.py, a registry that misbehaves: oversized manifests (declared and chunked), wrong
 #     bytes, a lying Docker-Content-Digest, malformed, missing, unsupported and oversized
 #     challenges, junk and control characters in error bodies, too many headers, a redirect loop,
-#     token endpoints answering too much, not JSON or a token with CR/LF.
+#     token endpoints answering too much, not JSON or a token with CR/LF, an upload location on
+#     another host, a manifest PUT answered with another digest.
 # Every server is started on a free port and stopped on exit (trap); waits are bounded loops.
 # Prints "N passed, N failed" and fails when anything failed.
 set -u
@@ -319,6 +320,9 @@ bd=$(printf blob-bytes | sha256sum | sed 's/ .*//')
 $HT get-blob "$HP/blob" "sha256:$bd" 100 "$T/b.out" && [ "$(cat "$T/b.out")" = blob-bytes ] &&
 	ok || bad "hostile/blob with the right digest"
 [ ! -e "$T/x" ] && ok || bad "a refused response left an output file"
+expect "upload location elsewhere" 3 "is not on this registry" $HT put-blob "$HP/elsewhere" "$T/config"
+expect "manifest PUT digest lie" 1 "reports digest sha256:1111" \
+	$HT put-manifest "$HP/liar:t" "$OCI" "$T/manifest"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
