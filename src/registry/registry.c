@@ -542,6 +542,12 @@ static bh_err fetch_token(struct bh_registry *r, const struct bh_challenge *ch, 
 	if (!*host || *host == '/')
 		return bh_diag_set(diag, BH_ERR_NET, r->host, 0, 0,
 				   "the registry's token realm \"%s\" has no host", shown);
+	/* user@host in a realm would hide the real host from the loopback check, and a realm
+	 * has no business carrying credentials. */
+	if (memchr(host, '@', strcspn(host, "/?#")))
+		return bh_diag_set(diag, BH_ERR_NET, r->host, 0, 0,
+				   "the registry's token realm \"%s\" holds user information",
+				   shown);
 	bh_buf_init(&body, BH_LIMIT_REG_TOKEN_BYTES);
 	sep = strchr(ch->realm, '?') ? '&' : '?';
 	err = bh_buf_adds(&url, ch->realm);
@@ -579,9 +585,8 @@ static bh_err fetch_token(struct bh_registry *r, const struct bh_challenge *ch, 
 
 		registry_error(&rs, why, sizeof(why));
 		err = bh_diag_set(
-			diag, rs.status == 401 || rs.status == 403 ? BH_ERR_NET : BH_ERR_NET,
-			r->host, 0, 0, "GET %s: the token endpoint answered HTTP %ld%s%s", shown,
-			rs.status, why,
+			diag, BH_ERR_NET, r->host, 0, 0,
+			"GET %s: the token endpoint answered HTTP %ld%s%s", shown, rs.status, why,
 			rs.status == 401 && !r->basic ? " (no credentials are configured)" : "");
 		goto out;
 	}

@@ -110,6 +110,9 @@ class H(BaseHTTPRequestHandler):
         if case == "blob":
             # Any digest asked for gets the same bytes, which match at most one of them.
             return self.send(200, b"blob-bytes", [("Content-Type", "application/octet-stream")])
+        if case == "userrealm":
+            ch = 'Bearer realm="http://127.0.0.1:1@elsewhere.invalid/token",service="x"'
+            return self.send(401, b"", [("WWW-Authenticate", ch)])
         if case == "httpsrealm":
             ch = 'Bearer realm="ftp://127.0.0.1/token",service="x"'
             return self.send(401, b"", [("WWW-Authenticate", ch)])

@@ -15,10 +15,11 @@
 #     challenges, junk and control characters in error bodies, too many headers, a redirect loop,
 #     token endpoints answering too much, not JSON or a token with CR/LF, an upload location on
 #     another host, a manifest PUT answered with another digest.
+#  5. bulkhead itself neither links nor loads libcurl.
 # Every server is started on a free port and stopped on exit (trap); waits are bounded loops.
 # Prints "N passed, N failed" and fails when anything failed.
 set -u
-: "${REGTOOL:?}" "${SRCDIR:?}"
+: "${REGTOOL:?}" "${SRCDIR:?}" "${BULKHEAD:?}"
 HERE=$SRCDIR/tests/registry
 T=$(mktemp -d)
 PIDS=""
@@ -313,6 +314,8 @@ out=$($HT get-manifest "$HP/tok:t" "$T/tok.out") && ok || bad "hostile bearer fl
 expect "oversized token answer" 2 "larger than 65536" $HT get-manifest "$HP/hugetok:t" "$T/x"
 expect "token answer not JSON" 2 "no usable token (not JSON)" $HT get-manifest "$HP/badtok:t" "$T/x"
 expect "token with CR/LF" 2 "no usable token" $HT get-manifest "$HP/ctltok:t" "$T/x"
+expect "realm with user information" 3 "holds user information" \
+	$HT get-manifest "$HP/userrealm:t" "$T/x"
 expect "realm not https" 3 "is not an https URL" $HT get-manifest "$HP/httpsrealm:t" "$T/x"
 expect "blob with wrong bytes" 1 "hash to" \
 	$HT get-blob "$HP/blob" "sha256:$(printf '%064d' 0)" 100 "$T/x"
@@ -323,6 +326,14 @@ $HT get-blob "$HP/blob" "sha256:$bd" 100 "$T/b.out" && [ "$(cat "$T/b.out")" = b
 expect "upload location elsewhere" 3 "is not on this registry" $HT put-blob "$HP/elsewhere" "$T/config"
 expect "manifest PUT digest lie" 1 "reports digest sha256:1111" \
 	$HT put-manifest "$HP/liar:t" "$OCI" "$T/manifest"
+
+# ---- 5. libcurl is loaded on first use, never linked ----
+if ldd "$BULKHEAD" | grep -q libcurl; then bad "bulkhead links libcurl"; else ok; fi
+if LD_DEBUG=libs "$BULKHEAD" rules 2>&1 >/dev/null | grep -q libcurl; then
+	bad "bulkhead rules loads libcurl"
+else
+	ok
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
