@@ -76,7 +76,8 @@ struct bh_registry;
 /*
  * Load libcurl, read credentials for registry_host (host[:port]) and prepare a handle. Nothing
  * is sent yet. BH_ERR_USAGE for plain HTTP to a host that is not loopback without insecure;
- * BH_ERR_PARSE for an unreadable auth file; BH_ERR_IO when libcurl cannot be loaded.
+ * BH_ERR_PARSE for an auth file that is not a docker config or whose entry for the host is
+ * malformed; BH_ERR_IO when the auth file or libcurl cannot be loaded.
  */
 bh_err bh_registry_open(struct bh_registry **out, const char *registry_host,
 			const struct bh_registry_opts *o, struct bh_diag *diag);
@@ -86,8 +87,10 @@ void bh_registry_close(struct bh_registry *r);
 /*
  * GET the manifest repo:ref, ref being a tag or a digest. The Accept header lists the four
  * BH_MT_* types. A body fetched by digest must hash to it (BH_ERR_VERIFY otherwise); bodies over
- * BH_LIMIT_REG_MANIFEST_BYTES fail with BH_ERR_LIMIT. On BH_OK, body holds the bytes,
- * *media_type the Content-Type (malloc'd, caller frees) and digest the sha256 of the bytes.
+ * BH_LIMIT_REG_MANIFEST_BYTES fail with BH_ERR_LIMIT. On BH_OK the bytes are appended to body
+ * (earlier contents are kept and not hashed), *media_type is the Content-Type without
+ * parameters, or the body's mediaType when the registry sends none (malloc'd, caller frees),
+ * and digest the sha256 of the bytes. On failure body is as it was.
  * BH_ERR_NOTFOUND when the registry answers 404 (no such tag, manifest or repository), so that
  * callers can tell "nothing there yet" from a failure; BH_ERR_NET for other failures.
  */
