@@ -47,9 +47,23 @@ void bh_finding_fingerprint(struct bh_finding *f)
 
 bh_err bh_findings_add(struct bh_findings *list, struct bh_arena *a, const struct bh_finding *f)
 {
-	(void)a;
+	struct bh_prop *props = NULL;
+
 	if (list->n >= BH_LIMIT_FINDINGS)
 		return BH_ERR_LIMIT;
+	/* The caller's properties often live on its stack or in a shorter-lived arena. */
+	if (f->nprops) {
+		props = bh_arena_alloc(a, f->nprops * sizeof(*props));
+		if (!props)
+			return BH_ERR_NOMEM;
+		for (size_t i = 0; i < f->nprops; i++) {
+			props[i].name = bh_arena_strdup(a, f->props[i].name);
+			props[i].value =
+				bh_arena_strdup(a, f->props[i].value ? f->props[i].value : "");
+			if (!props[i].name || !props[i].value)
+				return BH_ERR_NOMEM;
+		}
+	}
 	if (list->n == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 64;
 		struct bh_finding *p = realloc(list->items, ncap * sizeof(*p));
@@ -60,6 +74,7 @@ bh_err bh_findings_add(struct bh_findings *list, struct bh_arena *a, const struc
 		list->cap = ncap;
 	}
 	list->items[list->n] = *f;
+	list->items[list->n].props = props;
 	bh_finding_fingerprint(&list->items[list->n]);
 	list->n++;
 	return BH_OK;

@@ -64,9 +64,11 @@ enum { BATCH_FILES = 64, BATCH_FILE_CAP = 64 * 1024 };
 struct hit_ctx {
 	struct run *r;
 	const char *file;
-	const char *object;  /* "commit <sha>" for history findings */
-	const char *history; /* "added in commit ... by ... on ..." */
-	size_t job;	     /* the history job's index (its topological rank), or SIZE_MAX */
+	const char *object;	     /* "commit <sha>" for history findings */
+	const char *history;	     /* "added in commit ... by ... on ..." */
+	const struct bh_prop *props; /* the commit's, for history findings */
+	size_t nprops;
+	size_t job; /* the history job's index (its topological rank), or SIZE_MAX */
 };
 
 static size_t fnv1a(const char *s)
@@ -147,6 +149,8 @@ static void on_match(const struct bh_secret_match *m, void *arg)
 	ctx.rule = m->rule;
 	ctx.file = h->file;
 	ctx.object = h->object;
+	ctx.props = h->props;
+	ctx.nprops = h->nprops;
 	if (m->allowed) {
 		ctx.ignore = m->rule->id;
 		ctx.ignore_src = bh_arena_printf(&r->s->arena, "inline comment at %s:%u", h->file,
@@ -236,7 +240,7 @@ static int scan_failed(struct run *r, const char *path, bh_err err, struct bh_di
 static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path,
 		      struct tally *t)
 {
-	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
+	struct hit_ctx h = { .r = r, .file = path, .job = SIZE_MAX };
 	struct bh_diag d = { 0 };
 	struct stat st = { 0 };
 	int fd, binary = 0;
@@ -268,7 +272,7 @@ static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *
 static void scan_whole(struct run *r, struct bh_secrets_scanner *sc, const char *path,
 		       const char *data, size_t len, struct tally *t)
 {
-	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
+	struct hit_ctx h = { .r = r, .file = path, .job = SIZE_MAX };
 	struct bh_diag d = { 0 };
 
 	if (bh_fs_looks_binary(data, len))
@@ -358,7 +362,13 @@ static void scan_history(struct run *r, struct bh_secrets_scanner *sc, struct ta
 		if (!data) /* binary */
 			continue;
 		{
-			struct hit_ctx h = { r, j->path, j->object, j->history, i };
+			struct hit_ctx h = { .r = r,
+					     .file = j->path,
+					     .object = j->object,
+					     .history = j->history,
+					     .props = j->props,
+					     .nprops = j->nprops,
+					     .job = i };
 
 			err = bh_secrets_scanner_scan(sc, data, len, on_match, &h);
 		}
