@@ -938,6 +938,21 @@ static bh_err check_reported(struct bh_registry *r, const char *what, const char
 			   shown, reported, ours);
 }
 
+/* A repository and a manifest reference (a tag, or a digest when by_digest) fit to be sent. */
+static bh_err check_manifest_ref(struct bh_registry *r, const char *repo, const char *ref,
+				 bool by_digest, struct bh_diag *diag)
+{
+	bh_err err = check_repo(r, repo, diag);
+
+	if (err)
+		return err;
+	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
+		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
+				   "\"%.200s\" is neither a tag nor a sha256 digest",
+				   ref ? ref : "");
+	return BH_OK;
+}
+
 bh_err bh_registry_get_manifest(struct bh_registry *r, const char *repo, const char *ref,
 				struct bh_buf *body, char **media_type, char digest[BH_DIGEST_BUF],
 				struct bh_diag *diag)
@@ -957,13 +972,9 @@ bh_err bh_registry_get_manifest(struct bh_registry *r, const char *repo, const c
 	char *mt = NULL;
 	bh_err err;
 
-	err = check_repo(r, repo, diag);
+	err = check_manifest_ref(r, repo, ref, by_digest, diag);
 	if (err)
 		return err;
-	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
-		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
-				   "\"%.200s\" is neither a tag nor a sha256 digest",
-				   ref ? ref : "");
 	err = build_url(r, &url, repo, "manifests", ref, diag);
 	if (err)
 		goto out;
@@ -1032,13 +1043,9 @@ bh_err bh_registry_put_manifest(struct bh_registry *r, const char *repo, const c
 	bool by_digest = ref && strncmp(ref, "sha256:", 7) == 0;
 	bh_err err;
 
-	err = check_repo(r, repo, diag);
+	err = check_manifest_ref(r, repo, ref, by_digest, diag);
 	if (err)
 		return err;
-	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
-		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
-				   "\"%.200s\" is neither a tag nor a sha256 digest",
-				   ref ? ref : "");
 	if (!media_type || !*media_type || strpbrk(media_type, "\r\n"))
 		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
 				   "a manifest needs a media type");

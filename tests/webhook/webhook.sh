@@ -46,11 +46,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.crt" -
 	}
 
 # start NAME [ARGS...]: start a webhook on a free port; sets PORT and PID, log in $T/NAME.log.
+# CERT and KEY, when set, name other certificate and key files.
 start() {
 	name=$1
 	shift
-	"$BULKHEAD" webhook --cert "$T/tls.crt" --key "$T/tls.key" --listen 127.0.0.1:0 "$@" \
-		2>"$T/$name.log" &
+	"$BULKHEAD" webhook --cert "${CERT:-$T/tls.crt}" --key "${KEY:-$T/tls.key}" \
+		--listen 127.0.0.1:0 "$@" 2>"$T/$name.log" &
 	PID=$!
 	PIDS="$PIDS $PID"
 	PORT=""
@@ -397,17 +398,7 @@ healthy() {
 if newcert renewed bulkhead-webhook-renewed && newcert other bulkhead-webhook-other; then
 	mkdir -p "$T/live"
 	cp "$T/tls.crt" "$T/tls.key" "$T/live/"
-	"$BULKHEAD" webhook --cert "$T/live/tls.crt" --key "$T/live/tls.key" --listen 127.0.0.1:0 \
-		--reload-interval 1 2>"$T/reload.log" &
-	PID=$!
-	PIDS="$PIDS $PID"
-	i=0
-	PORT=""
-	while [ $i -lt 100 ] && [ -z "$PORT" ]; do
-		PORT=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\).*|\1|p' "$T/reload.log")
-		[ -n "$PORT" ] || sleep 0.05
-		i=$((i + 1))
-	done
+	CERT=$T/live/tls.crt KEY=$T/live/tls.key start reload --reload-interval 1
 	[ "$(served_cn)" = bulkhead-webhook ] && ok || bad "reload: first certificate not served"
 	# Replaced the way kubelet updates a mounted Secret: new files renamed into place.
 	cp "$T/renewed.crt" "$T/live/new.crt" && cp "$T/renewed.key" "$T/live/new.key" &&
@@ -429,17 +420,7 @@ if newcert renewed bulkhead-webhook-renewed && newcert other bulkhead-webhook-ot
 	kill "$PID"
 	# --reload-interval 0: only SIGHUP reloads.
 	cp "$T/tls.crt" "$T/tls.key" "$T/live/"
-	"$BULKHEAD" webhook --cert "$T/live/tls.crt" --key "$T/live/tls.key" --listen 127.0.0.1:0 \
-		--reload-interval 0 2>"$T/hup.log" &
-	PID=$!
-	PIDS="$PIDS $PID"
-	i=0
-	PORT=""
-	while [ $i -lt 100 ] && [ -z "$PORT" ]; do
-		PORT=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\).*|\1|p' "$T/hup.log")
-		[ -n "$PORT" ] || sleep 0.05
-		i=$((i + 1))
-	done
+	CERT=$T/live/tls.crt KEY=$T/live/tls.key start hup --reload-interval 0
 	cp "$T/other.crt" "$T/live/tls.crt" && cp "$T/other.key" "$T/live/tls.key"
 	sleep 1.5
 	[ "$(served_cn)" = bulkhead-webhook ] && ok || bad "interval 0: reloaded without SIGHUP"
