@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 
 #include "core/batchread.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/limits.h"
 #include "history.h"
 
@@ -116,17 +116,11 @@ static struct first_seen *first_seen_slot(struct run *r, const char *k)
 
 static void secret_key(const char *rule, const char *s, size_t len, char *out, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[32];
 	char h[33];
 
-	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
-	for (size_t i = 0; i < 16; i++) {
-		h[2 * i] = hex[md[i] >> 4];
-		h[2 * i + 1] = hex[md[i] & 15];
-	}
-	h[32] = '\0';
+	bh_sha256(s, len, md);
+	bh_hex(md, 16, h);
 	snprintf(out, cap, "%s:sha256:%s", rule, h);
 }
 
