@@ -148,12 +148,11 @@ const struct bh_command cmd_image_def = {
 	.usage = "image [options] IMAGE",
 	.description = CLI_IMAGE_SPEC_HELP
 	"Layers (gzip, zstd or plain) are applied in memory with their whiteouts; blob digests\n"
-	"and diff_ids are verified. The IM rules\n"
-	"check the config user, shells, package managers, SUID/SGID and world-writable files,\n"
-	"secrets and private keys in every layer (also in files a later layer deleted), secrets\n"
-	"in Env, Labels and history, empty passwords, port 22 and hostile archive entries. With\n"
-	"--sbom, the packages of dpkg (status, status.d), apk, rpm (sqlite), Python and npm\n"
-	"are written as an SBOM.\n"
+	"and diff_ids are verified. The IM rules check the config user, shells, package\n"
+	"managers, SUID/SGID and world-writable files, secrets and private keys in every layer\n"
+	"(also in files a later layer deleted), secrets in Env, Labels and history, empty\n"
+	"passwords, port 22 and hostile archive entries. With --sbom, the packages of dpkg\n"
+	"(status, status.d), apk, rpm (sqlite), Python and npm are written as an SBOM.\n"
 	"Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for usage or\n"
 	"input errors (unreadable or malformed image, digest mismatch, a limit, no such image\n"
 	"in the registry), 3 otherwise (a registry that cannot be reached or refuses the\n"

@@ -40,6 +40,7 @@ struct pull {
 	char *dir;     /* the layout directory */
 	int blobs;     /* fd of dir/blobs/sha256 */
 	uint64_t left; /* bytes still allowed on disk */
+	int bare;      /* no docker:// prefix: the user may have meant a file */
 };
 
 int bh_image_spec_is_remote(const char *spec)
@@ -127,7 +128,11 @@ static bh_err restate(struct pull *pl, bh_err err, struct bh_diag *diag)
 	if (!diag)
 		return err;
 	snprintf(msg, sizeof(msg), "%s", diag->msg[0] ? diag->msg : bh_err_name(err));
-	return bh_diag_set(diag, err, pl->spec, 0, 0, "pulling from %s: %s", pl->ref.registry, msg);
+	/* A bare reference is also a path that does not exist: say both, in case a file was
+	 * meant. */
+	return bh_diag_set(diag, err, pl->spec, 0, 0, "%spulling from %s: %s",
+			   pl->bare ? "no such file; as a registry image, " : "", pl->ref.registry,
+			   msg);
 }
 
 static bh_err write_at(struct pull *pl, int dfd, const char *name, const void *data, size_t len,
@@ -389,6 +394,8 @@ bh_err bh_image_pull(const char *spec, const struct bh_registry_opts *opts, cons
 	memset(out, 0, sizeof(*out));
 	if (!strncmp(refstr, DOCKER_PREFIX, strlen(DOCKER_PREFIX)))
 		refstr += strlen(DOCKER_PREFIX);
+	else
+		pl.bare = 1;
 	err = bh_ref_parse(refstr, &pl.ref, diag);
 	if (err) {
 		char msg[BH_DIAG_MSG_MAX];
