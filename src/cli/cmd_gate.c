@@ -63,7 +63,7 @@ static const struct bh_opt_doc gate_options[] = {
 	{ "--git [RANGE]",
 	  "Also scan the git history of the repository holding the first PATH for secrets: every blob reachable from RANGE ('main..feature', a ref; default every ref and HEAD)." },
 	{ "--image IMAGE",
-	  "Also audit the built image IMAGE (docker-archive tar, OCI layout directory or a tar of one, optionally :TAG, or a registry image: docker://HOST/REPO:TAG, as in bulkhead image), as bulkhead image does; repeatable." },
+	  "Also audit IMAGE as bulkhead image does: a docker-archive tar, an OCI layout directory or a tar of one, optionally :TAG, or a registry image such as docker://HOST/REPO:TAG; repeatable." },
 	CLI_REGISTRY_OPTIONS,
 	{ "--platform OS/ARCH[/VARIANT]", "Pick this platform's manifest from an image index." },
 	{ "--no-scan",
