@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/suppress.h"
+#include "registry/registry.h"
 #include "report/report.h"
 
 struct bh_opt_doc {
@@ -74,6 +75,10 @@ enum {
 	CLI_OPT_SHOW_SUPPRESSED,
 	CLI_OPT_BASELINE,
 	CLI_OPT_WRITE_BASELINE,
+	CLI_OPT_ALLOW_HTTP_REGISTRY = 1050,
+	CLI_OPT_ALLOW_INSECURE_REGISTRY,
+	CLI_OPT_REGISTRY_CA,
+	CLI_OPT_REGISTRY_AUTH,
 	CLI_OPT_FIRST_COMMAND_OPTION = 1100,
 };
 
@@ -102,6 +107,38 @@ enum {
 	{ "baseline", required_argument, NULL, CLI_OPT_BASELINE }, \
 	{ "write-baseline", required_argument, NULL, CLI_OPT_WRITE_BASELINE }
 /* clang-format on */
+
+/*
+ * Options shared by every command that reads an image (image, vuln, gate): how to reach the
+ * registry an image reference names. The names follow cosign's where it has them.
+ */
+/* clang-format off */
+#define CLI_IMAGE_SPEC_HELP \
+	"IMAGE is a docker-archive tar (docker save, skopeo), an OCI image layout directory or a\n" \
+	"tar of one, optionally followed by :TAG; or an image in a registry:\n" \
+	"docker://HOST[:PORT]/REPO[:TAG|@sha256:DIGEST], or the same without docker:// when it is\n" \
+	"not an existing path and its first component is a registry host (has a '.' or ':', or is\n" \
+	"localhost). A registry image is pulled over HTTPS (manifest, config and layers, each\n" \
+	"verified by digest, at most 4 GiB and 256 layers) into a private temporary OCI layout\n" \
+	"under $TMPDIR, read as a layout is, and removed afterwards; findings name the reference.\n" \
+	"Credentials come from --registry-auth, else $DOCKER_CONFIG/config.json or\n" \
+	"~/.docker/config.json.\n"
+
+#define CLI_REGISTRY_OPTIONS \
+	{ "--allow-http-registry", "Talk to the registry over plain HTTP; allowed only for a loopback host unless --allow-insecure-registry is given too." }, \
+	{ "--allow-insecure-registry", "Do not verify the registry's TLS certificate." }, \
+	{ "--registry-ca FILE", "Also trust the CA certificates in FILE (PEM) for the registry." }, \
+	{ "--registry-auth FILE", "Read registry credentials from FILE, a docker config.json with \"auths\"." }
+
+#define CLI_REGISTRY_LONGOPTS \
+	{ "allow-http-registry", no_argument, NULL, CLI_OPT_ALLOW_HTTP_REGISTRY }, \
+	{ "allow-insecure-registry", no_argument, NULL, CLI_OPT_ALLOW_INSECURE_REGISTRY }, \
+	{ "registry-ca", required_argument, NULL, CLI_OPT_REGISTRY_CA }, \
+	{ "registry-auth", required_argument, NULL, CLI_OPT_REGISTRY_AUTH }
+/* clang-format on */
+
+/* Handle one of the registry options into o; returns 1 when it was one, 0 when not. */
+int cli_registry_option(struct bh_registry_opts *o, int opt, const char *arg);
 
 /* Handle one of the shared options; returns 1 when it was one, 0 when not, -1 on a bad value. */
 int cli_report_option(struct cli_report *r, int opt, const char *arg);

@@ -52,6 +52,7 @@ struct gate {
 	const char **images;
 	size_t nimages;
 	const char *platform;
+	struct bh_registry_opts reg;
 	unsigned jobs;
 	struct bh_report_layer layers[NLAYERS];
 	size_t from[NLAYERS], to[NLAYERS]; /* each layer's findings in the scan's list */
@@ -62,7 +63,8 @@ static const struct bh_opt_doc gate_options[] = {
 	{ "--git [RANGE]",
 	  "Also scan the git history of the repository holding the first PATH for secrets: every blob reachable from RANGE ('main..feature', a ref; default every ref and HEAD)." },
 	{ "--image IMAGE",
-	  "Also audit the built image IMAGE (docker-archive tar, OCI layout directory or a tar of one, optionally :TAG), as bulkhead image does; repeatable." },
+	  "Also audit IMAGE as bulkhead image does: a docker-archive tar, an OCI layout directory or a tar of one, optionally :TAG, or a registry image such as docker://HOST/REPO:TAG; repeatable." },
+	CLI_REGISTRY_OPTIONS,
 	{ "--platform OS/ARCH[/VARIANT]", "Pick this platform's manifest from an image index." },
 	{ "--no-scan",
 	  "Skip the audit of Dockerfiles, Kubernetes manifests, workflows and NetworkPolicies." },
@@ -142,7 +144,7 @@ static int run_images(struct gate *g, struct bh_scan *s)
 			seen++;
 		if (seen < i)
 			continue;
-		err = bh_image_open(&img, g->images[i], g->platform, &d);
+		err = bh_image_open_reg(&img, g->images[i], g->platform, 0, &g->reg, &d);
 
 		if (err == BH_ERR_NOMEM) {
 			fprintf(stderr, "bulkhead: out of memory\n");
@@ -298,6 +300,7 @@ static int run(int argc, char **argv)
 		{ "git", optional_argument, NULL, OPT_GIT },
 		{ "image", required_argument, NULL, OPT_IMAGE },
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
+		CLI_REGISTRY_LONGOPTS,
 		{ "no-scan", no_argument, NULL, OPT_NO_SCAN },
 		{ "no-secrets", no_argument, NULL, OPT_NO_SECRETS },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -332,7 +335,7 @@ static int run(int argc, char **argv)
 			rc = cli_usage(&cmd_gate_def, "invalid value '%s'", optarg);
 			break;
 		}
-		if (k)
+		if (k || cli_registry_option(&g.reg, opt, optarg))
 			continue;
 		switch (opt) {
 		case OPT_GIT:

@@ -22,6 +22,7 @@ enum {
 
 static const struct bh_opt_doc image_options[] = {
 	CLI_REPORT_OPTIONS,
+	CLI_REGISTRY_OPTIONS,
 	{ "--platform OS/ARCH[/VARIANT]",
 	  "Pick this platform's manifest from an image index (default linux/amd64, else the first)." },
 	{ "--sbom FORMAT",
@@ -65,12 +66,14 @@ static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_REPORT_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "sbom", required_argument, NULL, OPT_SBOM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_report r = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	const char *platform = NULL;
 	int sbom = -1, opt, rc;
 	struct bh_image img;
@@ -84,7 +87,7 @@ static int run(int argc, char **argv)
 
 		if (k < 0)
 			return cli_usage(&cmd_image_def, "invalid value '%s'", optarg);
-		if (k)
+		if (k || cli_registry_option(&reg, opt, optarg))
 			continue;
 		switch (opt) {
 		case OPT_PLATFORM:
@@ -108,12 +111,13 @@ static int run(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage(&cmd_image_def, "expected one IMAGE");
 	/* An SBOM needs the packages, not the secret scan of every file. */
-	err = bh_image_open_flags(&img, argv[optind], platform,
-				  sbom >= 0 ? BH_IMAGE_NO_CONTENT_SCAN : 0, &d);
+	err = bh_image_open_reg(&img, argv[optind], platform,
+				sbom >= 0 ? BH_IMAGE_NO_CONTENT_SCAN : 0, &reg, &d);
 	if (err) {
 		cli_diag(&d);
-		/* A digest mismatch is an input error here, not a failed verification. */
-		return err == BH_ERR_NOMEM ? 3 : 2;
+		/* A digest mismatch is an input error here, not a failed verification; a registry
+		 * that cannot be reached or refuses us is an operational error. */
+		return err == BH_ERR_NOMEM || err == BH_ERR_NET ? 3 : 2;
 	}
 	if (sbom >= 0) {
 		rc = write_sbom(&img, (enum bh_sbom_format)sbom, r.output);
@@ -142,19 +146,22 @@ const struct bh_command cmd_image_def = {
 	.fn = run,
 	.summary = "audit a built image or write its SBOM",
 	.usage = "image [options] IMAGE",
-	.description =
-		"Read IMAGE, a docker-archive tar (docker save, skopeo), an OCI image layout directory\n"
-		"or a tar of one, optionally followed by :TAG. Layers (gzip, zstd or plain) are applied\n"
-		"in memory with their whiteouts; blob digests and diff_ids are verified. The IM rules\n"
-		"check the config user, shells, package managers, SUID/SGID and world-writable files,\n"
-		"secrets and private keys in every layer (also in files a later layer deleted), secrets\n"
-		"in Env, Labels and history, empty passwords, port 22 and hostile archive entries. With\n"
-		"--sbom, the packages of dpkg (status, status.d), apk, rpm (sqlite), Python and npm\n"
-		"are written as an SBOM.\n"
-		"Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for usage or\n"
-		"input errors (unreadable or malformed image, digest mismatch, a limit), 3 otherwise.",
+	.description = CLI_IMAGE_SPEC_HELP
+	"Layers (gzip, zstd or plain) are applied in memory with their whiteouts; blob digests\n"
+	"and diff_ids are verified. The IM rules check the config user, shells, package\n"
+	"managers, SUID/SGID and world-writable files, secrets and private keys in every layer\n"
+	"(also in files a later layer deleted), secrets in Env, Labels and history, empty\n"
+	"passwords, port 22 and hostile archive entries. With --sbom, the packages of dpkg\n"
+	"(status, status.d), apk, rpm (sqlite), Python and npm are written as an SBOM.\n"
+	"Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for usage or\n"
+	"input errors (unreadable or malformed image, digest mismatch, a limit, no such image\n"
+	"in the registry), 3 otherwise (a registry that cannot be reached or refuses the\n"
+	"credentials).",
 	.options = image_options,
-	.examples = "  $ bulkhead image agent.tar\n"
-		    "  $ bulkhead image --format sarif -o image.sarif oci-dir:v1\n"
-		    "  $ bulkhead image --sbom cyclonedx -o sbom.cdx.json agent.tar\n",
+	.examples =
+		"  $ bulkhead image agent.tar\n"
+		"  $ bulkhead image --format sarif -o image.sarif oci-dir:v1\n"
+		"  $ bulkhead image --sbom cyclonedx -o sbom.cdx.json agent.tar\n"
+		"  $ bulkhead image docker://registry.example:5000/agents/planner:1.4\n"
+		"  $ bulkhead image --allow-http-registry localhost:5000/agent@sha256:<digest>\n",
 };

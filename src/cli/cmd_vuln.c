@@ -30,6 +30,7 @@ static const struct bh_opt_doc vuln_options[] = {
 	{ "--db FILE",
 	  "The database bulkhead db import wrote (default $XDG_CACHE_HOME/bulkhead/vuln.db, else ~/.cache/bulkhead/vuln.db)." },
 	{ "--platform OS/ARCH[/VARIANT]", "For an image index: the platform's manifest to read." },
+	CLI_REGISTRY_OPTIONS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -97,18 +98,18 @@ static bh_err on_hit(const struct bh_vuln_hit *h, void *vctx)
 }
 
 /* The packages of an image: its package databases, as for --sbom. */
-static int image_pkgs(const char *spec, const char *platform, struct bh_arena *a,
-		      struct bh_vuln_pkgs *out, const char **label)
+static int image_pkgs(const char *spec, const char *platform, const struct bh_registry_opts *reg,
+		      struct bh_arena *a, struct bh_vuln_pkgs *out, const char **label)
 {
 	struct bh_image img;
 	struct bh_pkgs pkgs = { 0 };
 	struct bh_diag d = { 0 };
 	bh_err err;
 
-	err = bh_image_open_flags(&img, spec, platform, BH_IMAGE_NO_CONTENT_SCAN, &d);
+	err = bh_image_open_reg(&img, spec, platform, BH_IMAGE_NO_CONTENT_SCAN, reg, &d);
 	if (err) {
 		cli_diag(&d);
-		return err == BH_ERR_NOMEM ? 3 : 2;
+		return err == BH_ERR_NOMEM || err == BH_ERR_NET ? 3 : 2;
 	}
 	*label = bh_arena_strdup(a, img.label);
 	err = bh_pkgdb_collect(&img, a, &pkgs, &d);
@@ -161,12 +162,14 @@ static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_REPORT_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_report r = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	struct bh_vuln_pkgs pkgs = { 0 };
 	struct run_ctx c = { 0 };
 	struct bh_diag d = { 0 };
@@ -182,7 +185,7 @@ static int run(int argc, char **argv)
 
 		if (k < 0)
 			return cli_usage(&cmd_vuln_def, "invalid value '%s'", optarg);
-		if (k)
+		if (k || cli_registry_option(&reg, opt, optarg))
 			continue;
 		switch (opt) {
 		case OPT_DB:
@@ -228,7 +231,7 @@ static int run(int argc, char **argv)
 		}
 		s.bytes_scanned = len;
 	} else {
-		rc = image_pkgs(input, platform, &a, &pkgs, &c.file);
+		rc = image_pkgs(input, platform, &reg, &a, &pkgs, &c.file);
 		if (rc)
 			goto out;
 	}
@@ -269,7 +272,8 @@ const struct bh_command cmd_vuln_def = {
 	.description =
 		"Read the packages of SBOM (CycloneDX 1.5 or SPDX 2.3 JSON, such as bulkhead image\n"
 		"--sbom writes; packages are taken from their purls) or of IMAGE (as bulkhead image\n"
-		"reads it), and match each against the advisories of its ecosystem in the database that\n"
+		"reads it, also from a registry: docker://HOST/REPO:TAG and the registry options as\n"
+		"there), and match each against the advisories of its ecosystem in the database that\n"
 		"bulkhead db import wrote: Debian (by source package, release from the purl's distro\n"
 		"qualifier or os-release), Alpine, PyPI and npm, each with its own version order (dpkg,\n"
 		"apk, PEP 440, SemVer). Each affected package and advisory is one IM-017 finding with\n"
@@ -277,7 +281,8 @@ const struct bh_command cmd_vuln_def = {
 		"vector scored, else the database's own severity; IM-017's severity when it gives none\n"
 		"or the config sets one).\n"
 		"Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for usage or\n"
-		"input errors (a malformed SBOM or image, a missing database), 3 otherwise.",
+		"input errors (a malformed SBOM or image, a missing database, no such image in the\n"
+		"registry), 3 otherwise (such as a registry that cannot be reached).",
 	.options = vuln_options,
 	.examples = "  $ bulkhead image --sbom cyclonedx -o sbom.cdx.json agent.tar\n"
 		    "  $ bulkhead vuln sbom.cdx.json\n"

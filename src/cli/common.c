@@ -95,6 +95,26 @@ void cli_diag(const struct bh_diag *d)
 	fputc('\n', stderr);
 }
 
+int cli_registry_option(struct bh_registry_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case CLI_OPT_ALLOW_HTTP_REGISTRY:
+		o->plain_http = true;
+		return 1;
+	case CLI_OPT_ALLOW_INSECURE_REGISTRY:
+		o->insecure = true;
+		return 1;
+	case CLI_OPT_REGISTRY_CA:
+		o->ca_file = arg;
+		return 1;
+	case CLI_OPT_REGISTRY_AUTH:
+		o->auth_file = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int cli_report_option(struct cli_report *r, int opt, const char *arg)
 {
 	switch (opt) {

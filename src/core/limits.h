@@ -103,6 +103,14 @@
 /* Packages in one SBOM and header entries of one RPM header. */
 #define BH_LIMIT_IMAGE_PACKAGES	    1000000
 #define BH_LIMIT_RPM_HEADER_ENTRIES 65536
+/* Pulling an image from a registry (src/image/pull.c) into a private OCI layout: the registry
+ * is a remote peer, so the bytes written to disk and the blobs fetched are bounded before the
+ * reader's own limits apply. Manifests, the config and compressed layers together; a large
+ * CUDA image is about 10 GiB, typical agent images well under 2 GiB. */
+#define BH_LIMIT_PULL_BYTES (4ull * 1024 * 1024 * 1024)
+/* Layers of one pulled manifest, checked before any layer is fetched; as BH_LIMIT_IMAGE_LAYERS,
+ * which the reader enforces again. */
+#define BH_LIMIT_PULL_LAYERS 256
 /* Dockerfile parser (src/image/dockerfile.c). Real Dockerfiles have tens of instructions; a
  * generated one a few thousand. Past these the file is hostile, and each cap bounds memory. */
 #define BH_LIMIT_DF_INSTRUCTIONS 100000

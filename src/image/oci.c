@@ -25,7 +25,9 @@
 #include "core/fs.h"
 #include "core/hash.h"
 #include "core/limits.h"
+#include "index.h"
 #include "layerfs.h"
+#include "pull.h"
 
 #include "core/banned.h"
 
@@ -655,25 +657,18 @@ out:
 	return err;
 }
 
-static bh_err from_index(struct bh_image *img, struct source *src, json_t *index, const char *tag,
-			 const char *platform, int depth, struct plan *p, struct bh_diag *diag)
+json_t *bh_image_index_pick(json_t *index, const char *tag, const char *platform)
 {
-	json_t *mans = json_object_get(index, "manifests"), *pick = NULL, *first = NULL;
+	json_t *mans = json_object_get(index, "manifests"), *first = NULL;
 	size_t n = json_array_size(mans);
 
-	if (depth > BH_LIMIT_IMAGE_INDEX_DEPTH)
-		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0,
-				   "image indexes nested deeper than %u",
-				   BH_LIMIT_IMAGE_INDEX_DEPTH);
-	if (n > BH_LIMIT_IMAGE_MEMBERS)
-		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0, "too many manifests");
 	for (size_t i = 0; i < n; i++) {
 		json_t *d = json_array_get(mans, i), *plat = json_object_get(d, "platform");
 		json_t *ann = json_object_get(d, "annotations");
 
 		if (is_attestation(d))
 			continue;
-		if (tag && depth == 0) {
+		if (tag) {
 			const char *rn = jstr(ann, "org.opencontainers.image.ref.name");
 			const char *cn = jstr(ann, "io.containerd.image.name");
 			size_t tl = strlen(tag), cl = cn ? strlen(cn) : 0;
@@ -689,11 +684,23 @@ static bh_err from_index(struct bh_image *img, struct source *src, json_t *index
 			first = d;
 		if (plat && !platform && !platform_match(plat, "linux/amd64"))
 			continue;
-		pick = d;
-		break;
+		return d;
 	}
-	if (!pick)
-		pick = platform ? NULL : first;
+	return platform ? NULL : first;
+}
+
+static bh_err from_index(struct bh_image *img, struct source *src, json_t *index, const char *tag,
+			 const char *platform, int depth, struct plan *p, struct bh_diag *diag)
+{
+	json_t *pick;
+
+	if (depth > BH_LIMIT_IMAGE_INDEX_DEPTH)
+		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0,
+				   "image indexes nested deeper than %u",
+				   BH_LIMIT_IMAGE_INDEX_DEPTH);
+	if (json_array_size(json_object_get(index, "manifests")) > BH_LIMIT_IMAGE_MEMBERS)
+		return bh_diag_set(diag, BH_ERR_LIMIT, src->path, 0, 0, "too many manifests");
+	pick = bh_image_index_pick(index, depth == 0 ? tag : NULL, platform);
 	if (!pick) {
 		if (tag && depth == 0)
 			return bh_diag_set(diag, BH_ERR_USAGE, src->path, 0, 0,
@@ -954,6 +961,10 @@ static bh_err take_config(struct bh_image *img, struct plan *p, struct bh_diag *
 
 void bh_image_release(struct bh_image *img)
 {
+	if (img->pulled_dir) {
+		bh_image_pull_remove(img->pulled_dir);
+		free(img->pulled_dir);
+	}
 	json_decref(img->config);
 	free(img->table);
 	bh_arena_release(&img->arena);
@@ -969,6 +980,55 @@ bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platfor
 bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *platform,
 			   unsigned flags, struct bh_diag *diag)
 {
+	return bh_image_open_reg(img, spec, platform, flags, NULL, diag);
+}
+
+static bh_err open_local(struct bh_image *img, const char *spec, const char *local,
+			 const char *platform, unsigned flags, struct bh_diag *diag);
+
+bh_err bh_image_open_reg(struct bh_image *img, const char *spec, const char *platform,
+			 unsigned flags, const struct bh_registry_opts *reg, struct bh_diag *diag)
+{
+	struct bh_image_pulled pulled;
+	bh_err err;
+
+	if (!bh_image_spec_is_remote(spec))
+		return open_local(img, spec, spec, platform, flags, diag);
+	memset(img, 0, sizeof(*img));
+	err = bh_image_pull(spec, reg, platform, &pulled, diag);
+	if (err)
+		return err;
+	err = open_local(img, spec, pulled.dir, platform, flags, diag);
+	if (err) {
+		/* The reader names the temporary layout; the user knows the image by its reference.
+		 */
+		size_t dl = strlen(pulled.dir);
+
+		if (diag && !strncmp(diag->file, pulled.dir, dl)) {
+			char msg[BH_DIAG_MSG_MAX];
+
+			snprintf(msg, sizeof(msg), "%s", diag->msg);
+			bh_diag_set(diag, err, spec, 0, 0, "%s", msg);
+		}
+		bh_image_pulled_free(&pulled);
+		return err;
+	}
+	img->name = bh_arena_strdup(&img->arena, pulled.name);
+	img->tag = bh_arena_strdup(&img->arena, pulled.tag);
+	img->pulled_dir = pulled.dir;
+	pulled.dir = NULL;
+	bh_image_pulled_free(&pulled);
+	if (!img->name || !img->tag) {
+		bh_image_release(img);
+		return bh_diag_set(diag, BH_ERR_NOMEM, spec, 0, 0, "out of memory");
+	}
+	return BH_OK;
+}
+
+/* Read the image at local (spec, or the layout spec was pulled into), labelled spec. */
+static bh_err open_local(struct bh_image *img, const char *spec, const char *local,
+			 const char *platform, unsigned flags, struct bh_diag *diag)
+{
 	struct source src = { 0 };
 	struct plan p = { 0 };
 	struct stat st;
@@ -982,7 +1042,7 @@ bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *p
 		return BH_ERR_IO;
 	img->flags = flags;
 	img->label = bh_arena_strdup(&img->arena, spec);
-	path = bh_arena_strdup(&img->arena, spec);
+	path = bh_arena_strdup(&img->arena, local);
 	if (!img->label || !path) {
 		err = BH_ERR_NOMEM;
 		goto out;

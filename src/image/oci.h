@@ -88,6 +88,8 @@ struct bh_image {
 	uint64_t kept;		     /* bytes of kept file contents */
 	struct bh_img_layer *layers; /* parsed entries per layer, applied in order by finish */
 	unsigned flags;		     /* BH_IMAGE_* given to bh_image_open_flags */
+	char *pulled_dir; /* the private layout a registry image was pulled into, removed on release
+			   */
 };
 
 /* Skip the secret and private-key scan of layer files (an SBOM does not need it). */
@@ -106,6 +108,22 @@ bh_err bh_image_open(struct bh_image *img, const char *spec, const char *platfor
 /* The same with BH_IMAGE_* flags. */
 bh_err bh_image_open_flags(struct bh_image *img, const char *spec, const char *platform,
 			   unsigned flags, struct bh_diag *diag);
+
+struct bh_registry_opts;
+/*
+ * The same, where spec may also name an image in a registry (bh_image_spec_is_remote): it is
+ * pulled with reg (NULL: HTTPS with the default credentials) into a private temporary OCI
+ * layout that bh_image_release() removes, and read from there; img->label stays spec.
+ * Registry failures add BH_ERR_NET (unreachable, refused credentials) and BH_ERR_NOTFOUND.
+ */
+bh_err bh_image_open_reg(struct bh_image *img, const char *spec, const char *platform,
+			 unsigned flags, const struct bh_registry_opts *reg, struct bh_diag *diag);
+/*
+ * Whether spec names a registry image rather than a file: "docker://HOST[:PORT]/REPO[:TAG|
+ * @DIGEST]", or the same without the prefix when it is not an existing path (nor PATH:TAG of
+ * one) and its first component is a registry host (holds a '.' or ':', or is localhost).
+ */
+int bh_image_spec_is_remote(const char *spec);
 void bh_image_release(struct bh_image *img);
 
 /* The node at path (no leading slash), without following symlinks; NULL when absent. */

@@ -13,6 +13,7 @@
 #include "registry.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -66,6 +67,13 @@ struct resp {
 	size_t out_start, out_max;
 	bool out_over;
 	struct bh_buf errbody;
+	/* Or, when to_fd, a 2xx body is written to fd and hashed while it streams, at most out_max
+	 * bytes, so that a layer of any size costs only curl's own buffer in memory. */
+	bool to_fd;
+	int fd;
+	uint64_t fd_len;
+	EVP_MD_CTX *md;
+	int fd_errno; /* the write that failed, or 0 */
 };
 
 /* One request: what to send. */
@@ -221,7 +229,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		vlen--;
 #define IS(name) \
 	((size_t)(colon - p) == sizeof(name) - 1 && strncasecmp(p, name, sizeof(name) - 1) == 0)
-	if (IS("content-length") && rs->status >= 200 && rs->status < 300 && rs->out) {
+	if (IS("content-length") && rs->status >= 200 && rs->status < 300 &&
+	    (rs->out || rs->to_fd)) {
 		/* A body declared larger than the cap is refused before any of it is read. */
 		char num[32];
 
@@ -257,6 +266,29 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	struct resp *rs = ud;
 	size_t len = size * n;
 
+	if (rs->status >= 200 && rs->status < 300 && rs->to_fd) {
+		if (rs->fd_len + len > rs->out_max) {
+			rs->out_over = true;
+			return 0;
+		}
+		for (size_t done = 0; done < len;) {
+			ssize_t w = write(rs->fd, p + done, len - done);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				rs->fd_errno = w < 0 ? errno : EIO;
+				return 0;
+			}
+			done += (size_t)w;
+		}
+		if (!EVP_DigestUpdate(rs->md, p, len)) {
+			rs->fd_errno = ENOMEM;
+			return 0;
+		}
+		rs->fd_len += len;
+		return len;
+	}
 	if (rs->status >= 200 && rs->status < 300 && rs->out) {
 		if (rs->out->len - rs->out_start + len > rs->out_max) {
 			rs->out_over = true;
@@ -331,6 +363,16 @@ static bh_err perform(struct bh_registry *r, const struct req *q, const char *au
 	bh_buf_reset(&rs->errbody);
 	if (rs->out)
 		rs->out_start = rs->out->len;
+	if (rs->to_fd) {
+		/* A retried request (after a 401) starts the file and the hash over. */
+		rs->fd_len = 0;
+		rs->fd_errno = 0;
+		if (ftruncate(rs->fd, 0) || lseek(rs->fd, 0, SEEK_SET) != 0)
+			return bh_diag_set(diag, BH_ERR_IO, r->host, 0, 0,
+					   "cannot rewind the blob's file: %s", strerror(errno));
+		if (!EVP_DigestInit_ex(rs->md, EVP_sha256(), NULL))
+			return bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
+	}
 
 	CURLF(curl_easy_reset)(c);
 	r->errbuf[0] = '\0';
@@ -403,6 +445,9 @@ static bh_err perform(struct bh_registry *r, const struct req *q, const char *au
 		err = bh_diag_set(diag, BH_ERR_LIMIT, r->host, 0, 0,
 				  "%s %s: the response is larger than %zu bytes", q->method, url,
 				  rs->out_max);
+	} else if (rs->to_fd && rs->fd_errno) {
+		err = bh_diag_set(diag, BH_ERR_IO, r->host, 0, 0, "%s %s: writing the body: %s",
+				  q->method, url, strerror(rs->fd_errno));
 	} else if (rs->headers_over) {
 		err = bh_diag_set(diag, BH_ERR_LIMIT, r->host, 0, 0,
 				  "%s %s: the response has more than %u headers", q->method, url,
@@ -1122,6 +1167,72 @@ fail:
 	if (out->data)
 		out->data[start] = '\0';
 out:
+	bh_buf_release(&url);
+	bh_buf_release(&rs.errbody);
+	return err;
+}
+
+bh_err bh_registry_get_blob_to_fd(struct bh_registry *r, const char *repo, const char *digest,
+				  uint64_t max, int fd, uint64_t *written, struct bh_diag *diag)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct bh_buf url = BH_BUF_INIT;
+	struct resp rs = { 0 };
+	struct req q = { .method = "GET", .repo = repo, .follow = true };
+	char got[BH_DIGEST_BUF], shown[512];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	bh_err err;
+
+	err = check_repo(r, repo, diag);
+	if (err)
+		return err;
+	if (!bh_digest_valid(digest))
+		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
+				   "\"%.200s\" is not a sha256 digest", digest ? digest : "");
+	if (max > SIZE_MAX)
+		max = SIZE_MAX;
+	rs.md = EVP_MD_CTX_new();
+	if (!rs.md)
+		return bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
+	err = build_url(r, &url, repo, "blobs", digest, diag);
+	if (err)
+		goto out;
+	q.url = url.data;
+	rs.to_fd = true;
+	rs.fd = fd;
+	rs.out_max = (size_t)max;
+	err = request(r, &q, &rs, diag);
+	if (err)
+		goto out;
+	if (rs.status != 200) {
+		err = status_error(r, &q, &rs, diag);
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(rs.md, md, &mdlen) || mdlen != 32) {
+		err = bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
+		goto out;
+	}
+	memcpy(got, "sha256:", 7);
+	for (unsigned i = 0; i < 32; i++) {
+		got[7 + 2 * i] = hex[md[i] >> 4];
+		got[8 + 2 * i] = hex[md[i] & 15];
+	}
+	got[71] = '\0';
+	if (strcmp(got, digest) != 0) {
+		url_for_msg(shown, sizeof(shown), url.data);
+		err = bh_diag_set(diag, BH_ERR_VERIFY, r->host, 0, 0,
+				  "GET %s: the blob's bytes hash to %s, not to its digest", shown,
+				  got);
+		goto out;
+	}
+	if (written)
+		*written = rs.fd_len;
+out:
+	/* A failed download leaves nothing a caller could mistake for the blob. */
+	if (err && ftruncate(fd, 0) == 0)
+		(void)lseek(fd, 0, SEEK_SET);
+	EVP_MD_CTX_free(rs.md);
 	bh_buf_release(&url);
 	bh_buf_release(&rs.errbody);
 	return err;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -106,6 +107,16 @@ bh_err bh_registry_put_manifest(struct bh_registry *r, const char *repo, const c
  * digest (BH_ERR_VERIFY). BH_ERR_NOTFOUND on 404. */
 bh_err bh_registry_get_blob(struct bh_registry *r, const char *repo, const char *digest, size_t max,
 			    struct bh_buf *out, struct bh_diag *diag);
+/*
+ * GET a blob into the file open for writing as fd, streaming: the body is written as it arrives
+ * and hashed on the way, so memory stays at curl's buffer whatever the blob's size. fd is
+ * truncated first (and again on a retry after a 401); at most max bytes (BH_ERR_LIMIT past it,
+ * or when Content-Length says so up front), verified against digest (BH_ERR_VERIFY),
+ * BH_ERR_NOTFOUND on 404, BH_ERR_IO when writing fails. On failure the file is truncated to
+ * empty; on BH_OK *written (when not NULL) is the blob's size.
+ */
+bh_err bh_registry_get_blob_to_fd(struct bh_registry *r, const char *repo, const char *digest,
+				  uint64_t max, int fd, uint64_t *written, struct bh_diag *diag);
 /* Upload a blob unless the registry has it already (HEAD), with one POST and one monolithic
  * PUT ?digest=; digest_out gets its sha256. */
 bh_err bh_registry_put_blob(struct bh_registry *r, const char *repo, const void *data, size_t len,

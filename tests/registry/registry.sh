@@ -41,47 +41,7 @@ bad() {
 export HOME="$T/home" DOCKER_CONFIG="$T/nodocker"
 mkdir -p "$HOME"
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_url URL [CURL-ARGS...]: until the URL answers at all (any HTTP status), at most 10 s.
-wait_url() {
-	url=$1
-	shift
-	i=0
-	while [ $i -lt 200 ]; do
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$@" "$url")
-		[ "$code" != "000" ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# wait_file FILE: until a server wrote its port there, at most 10 s.
-wait_file() {
-	i=0
-	while [ $i -lt 200 ] && [ ! -s "$1" ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	[ -s "$1" ]
-}
-
-# start_registry NAME PORT [EXTRA-YAML-FILE]: docker-registry with filesystem storage in $T/NAME.
-start_registry() {
-	name=$1 port=$2
-	mkdir -p "$T/$name"
-	{
-		printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n'
-		printf 'storage:\n  filesystem:\n    rootdirectory: %s/%s/data\n' "$T" "$name"
-		printf 'http:\n  addr: 127.0.0.1:%s\n  secret: bulkhead-test\n' "$port"
-		[ $# -ge 3 ] && cat "$3"
-	} >"$T/$name/config.yml"
-	docker-registry serve "$T/$name/config.yml" >"$T/$name/log" 2>&1 &
-	PIDS="$PIDS $!"
-}
+. "$SRCDIR/tests/lib/registry.sh"
 
 # expect NAME WANT-RC PATTERN CMD...: CMD exits WANT-RC and its stderr matches PATTERN.
 expect() {
@@ -148,6 +108,13 @@ out=$($RT get-manifest "$R1@$MAN_D" "$T/m.dig") && [ "$out" = "$OCI $MAN_D" ] &&
 	cmp -s "$T/manifest" "$T/m.dig" && ok || bad "get-manifest by digest: $out"
 $RT get-blob "$R1" "$CONFIG_D" 1000000 "$T/c.out" && cmp -s "$T/config" "$T/c.out" && ok ||
 	bad "get-blob config"
+# The streaming variant writes the same bytes to a file and reports their size.
+n=$($RT get-blob-fd "$R1" "$LAYER_D" 1000000 "$T/l.fd") && cmp -s "$T/layer" "$T/l.fd" &&
+	[ "$n" = "$(wc -c <"$T/layer" | tr -d ' ')" ] && ok || bad "get-blob-fd layer: $n"
+expect "streamed blob over max" 2 "limit exceeded" $RT get-blob-fd "$R1" "$LAYER_D" 10 "$T/l.fdsmall"
+[ -e "$T/l.fdsmall" ] && [ ! -s "$T/l.fdsmall" ] && ok || bad "a refused streamed blob left bytes"
+expect "streamed blob missing" 2 "not found:.*HTTP 404.*BLOB_UNKNOWN" \
+	$RT get-blob-fd "$R1" "sha256:$(printf '%064d' 0)" 100 "$T/l.fdnone"
 # A blob larger than the caller's limit is refused, and nothing is written.
 expect "blob over max" 2 "limit exceeded" $RT get-blob "$R1" "$LAYER_D" 10 "$T/l.small"
 [ ! -e "$T/l.small" ] && ok || bad "a refused blob left a file"
@@ -191,6 +158,16 @@ if [ -n "$f" ]; then
 	expect "stored manifest altered, by tag" 1 "verification failed" $RT get-manifest "$R1:v1" "$T/x"
 else
 	bad "cannot find the stored manifest under $T/plain/data"
+fi
+# A stored layer altered on disk: the streamed copy fails verification and is left empty.
+f=$(find "$T/plain/data" -path "*blobs/sha256/*/${LAYER_D#sha256:}/data")
+if [ -n "$f" ]; then
+	printf ' ' >>"$f"
+	expect "stored layer altered, streamed" 1 "hash to" \
+		$RT get-blob-fd "$R1" "$LAYER_D" 1000000 "$T/l.fdbad"
+	[ ! -s "$T/l.fdbad" ] && ok || bad "a streamed blob that failed verification left bytes"
+else
+	bad "cannot find the stored layer under $T/plain/data"
 fi
 # Plain HTTP is only for loopback hosts.
 expect "plain http to a remote host" 2 "loopback" $RT get-manifest "registry.invalid/x:v1" "$T/x"
@@ -319,6 +296,8 @@ expect "realm with user information" 3 "holds user information" \
 expect "realm not https" 3 "is not an https URL" $HT get-manifest "$HP/httpsrealm:t" "$T/x"
 expect "blob with wrong bytes" 1 "hash to" \
 	$HT get-blob "$HP/blob" "sha256:$(printf '%064d' 0)" 100 "$T/x"
+expect "streamed blob with wrong bytes" 1 "hash to" \
+	$HT get-blob-fd "$HP/blob" "sha256:$(printf '%064d' 0)" 100 "$T/x.fd"
 bd=$(printf blob-bytes | sha256sum | sed 's/ .*//')
 $HT get-blob "$HP/blob" "sha256:$bd" 100 "$T/b.out" && [ "$(cat "$T/b.out")" = blob-bytes ] &&
 	ok || bad "hostile/blob with the right digest"

@@ -8,13 +8,18 @@
  *   parse REF                          the parsed parts and the formatted reference
  *   put-blob HOST/REPO FILE            prints the digest
  *   get-blob HOST/REPO DIGEST MAX OUT  writes the blob to OUT
+ *   get-blob-fd HOST/REPO DIGEST MAX OUT  streams the blob into OUT (which it creates), prints
+ *                                      the size; OUT is left empty on failure
  *   put-manifest REF MEDIATYPE FILE    REF has a tag or digest; prints the digest
  *   get-manifest REF OUT               prints the media type and digest, writes the body to OUT
  *   repeat-get REF N                   N gets through one handle (the token cache at work)
  */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/fs.h"
 #include "registry/registry.h"
@@ -79,6 +84,17 @@ int main(int argc, char **argv)
 					   (size_t)strtoull(argv[i + 1], NULL, 10), &b, &d);
 		if (!err)
 			err = bh_fs_write_atomic(argv[i + 2], b.data ? b.data : "", b.len, &d);
+	} else if (strcmp(cmd, "get-blob-fd") == 0 && i + 2 < argc) {
+		int fd = open(argv[i + 2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		uint64_t n = 0;
+
+		if (fd < 0)
+			return fprintf(stderr, "regtool: cannot create %s\n", argv[i + 2]), 2;
+		err = bh_registry_get_blob_to_fd(reg, ref.repository, argv[i],
+						 strtoull(argv[i + 1], NULL, 10), fd, &n, &d);
+		close(fd);
+		if (!err)
+			printf("%llu\n", (unsigned long long)n);
 	} else if (strcmp(cmd, "put-manifest") == 0 && i + 1 < argc) {
 		err = bh_fs_read(argv[i + 1], 1u << 30, &data, &len, &d);
 		if (!err)

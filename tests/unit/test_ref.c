@@ -2,7 +2,8 @@
  * Image references (src/registry/ref.c) and WWW-Authenticate challenges (challenge.c): valid
  * references with the parts they must split into and the form they format back to, invalid ones
  * with the reason they must be refused for, and challenges as registries send them and as a
- * hostile peer might.
+ * hostile peer might; and which IMAGE arguments bulkhead reads from a registry rather than from
+ * disk (image/oci.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "image/oci.h"
 #include "registry/registry.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -262,12 +266,54 @@ static void test_challenge(void **state)
 	assert_non_null(strstr(d.msg, "no name"));
 }
 
+/* The rule of bh_image_spec_is_remote: docker:// always; a bare reference only when it names a
+ * host and is no path on disk. The cases run in a fresh directory holding "local.d/img". */
+static void test_spec_remote(void **state)
+{
+	char dir[] = "/tmp/bh-test-ref-XXXXXX", cwd[4096];
+	static const char *const remote[] = {
+		"docker://127.0.0.1:5000/bh/agent:v1",
+		"docker://example.com/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"localhost/agent",
+		"localhost:5000/agent:v1",
+		"registry.example/team/agent:1.4",
+		"nosuch.d/img",
+	};
+	static const char *const local[] = {
+		"agent.tar",	  "oci-dir:v1",	 "dir/agent.tar", "./x.y/z",
+		"../a.b/c",	  "/abs/x.y/z",	 "a.b/Upper",	  "local.d/img",
+		"local.d/img:v1", "example.com", "localhostx/a",
+	};
+	FILE *f;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(mkdir("local.d", 0700), 0);
+	f = fopen("local.d/img", "w");
+	assert_non_null(f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(remote) / sizeof(*remote); i++) {
+		if (!bh_image_spec_is_remote(remote[i]))
+			fail_msg("%s should be read from a registry", remote[i]);
+	}
+	for (size_t i = 0; i < sizeof(local) / sizeof(*local); i++) {
+		if (bh_image_spec_is_remote(local[i]))
+			fail_msg("%s should be read from disk", local[i]);
+	}
+	assert_int_equal(unlink("local.d/img"), 0);
+	assert_int_equal(rmdir("local.d"), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),	  cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_lengths),	  cmocka_unit_test(test_digest),
-		cmocka_unit_test(test_challenge),
+		cmocka_unit_test(test_challenge), cmocka_unit_test(test_spec_remote),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
