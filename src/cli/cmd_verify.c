@@ -34,9 +34,15 @@ static const struct bh_opt_doc verify_options[] = {
 	{ NULL, NULL },
 };
 
-/* A signature file holds base64 (cosign's form) or the DER bytes themselves. */
+/*
+ * A signature file holds base64 (cosign's form) or the DER bytes themselves; DER always has
+ * bytes no base64 text has (its tags and lengths), so a file with such bytes that starts as DER
+ * starts (a SEQUENCE) is taken as DER.
+ */
 static int read_signature(const char *path, unsigned char **sig, size_t *siglen)
 {
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \t\r\n";
 	struct bh_diag d = { 0 };
 	char *data = NULL;
 	size_t len = 0;
@@ -45,11 +51,12 @@ static int read_signature(const char *path, unsigned char **sig, size_t *siglen)
 
 	if (rc)
 		return rc;
-	if (len > 0 && (unsigned char)data[0] == 0x30 && len > 1 && (unsigned char)data[1] < 0x80 &&
-	    (size_t)(unsigned char)data[1] + 2 == len) {
-		*sig = (unsigned char *)data;
-		*siglen = len;
-		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if ((data[i] == 0 || !strchr(b64, data[i])) && (unsigned char)data[0] == 0x30) {
+			*sig = (unsigned char *)data;
+			*siglen = len;
+			return 0;
+		}
 	}
 	err = bh_b64_decode(data, len, sig, siglen, "the signature", &d);
 	free(data);
