@@ -7,6 +7,7 @@
 #include "sign.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,21 +258,6 @@ bh_err bh_intoto_statement_build(struct bh_buf *out, const char *predicate_type,
 	return BH_OK;
 }
 
-static int hex_eq(const char *a, const char *b)
-{
-	/* Digests compare as lower-case hex; a subject may spell them in capitals. */
-	size_t i;
-
-	for (i = 0; a[i] && b[i]; i++) {
-		char x = a[i] >= 'A' && a[i] <= 'F' ? (char)(a[i] + 32) : a[i];
-		char y = b[i] >= 'A' && b[i] <= 'F' ? (char)(b[i] + 32) : b[i];
-
-		if (x != y)
-			return 0;
-	}
-	return a[i] == b[i];
-}
-
 bh_err bh_intoto_check(const unsigned char *payload, size_t len, const char *sha256_hex,
 		       const char *want_type, char **predicate_type, struct bh_diag *diag)
 {
@@ -318,7 +304,8 @@ bh_err bh_intoto_check(const unsigned char *payload, size_t len, const char *sha
 			if (!json_is_string(d))
 				continue;
 			with_sha++;
-			if (hex_eq(json_string_value(d), sha256_hex))
+			/* Compared as strings, as cosign compares them. */
+			if (strcmp(json_string_value(d), sha256_hex) == 0)
 				break;
 		}
 		if (i == json_array_size(subjects)) {
