@@ -213,7 +213,7 @@ expect 2 "unknown --type" -- "$B" verify-attestation --key "$T/ci.pub" --type no
 	--envelope "$T/att.json" --blob "$T/data"
 
 # Only the commands that open a key file load libsodium; a verify never does.
-if command -v strace >/dev/null 2>&1; then
+if [ -z "${BH_SANITIZED:-}" ] && command -v strace >/dev/null 2>&1; then
 	strace -f -e trace=openat -o "$T/trace" "$B" verify --key "$S/cosign.pub" \
 		--payload "$S/payload-basic.json" --signature "$S/payload-basic.sig.b64" >/dev/null
 	grep -q libsodium "$T/trace" && bad "verify loaded libsodium" || pass=$((pass + 1))
