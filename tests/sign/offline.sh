@@ -3,6 +3,7 @@
 # every simple-signing vector (base64 and DER signatures, the digest-swapped NEGATIVE payload),
 # every DSSE vector with the outcome cosign verify-blob-attestation gives it, the three corpus
 # keys (the SEC1 one refused with cosign's reason, a wrong password); keygen round trips checked
+# (the password from COSIGN_PASSWORD, or typed twice on a pseudo-terminal without echo)
 # by an independent decryption (cosign_key_open.py: hashlib's scrypt and a secretbox written
 # from its specification) and by openssl verifying bulkhead's signature; an SBOM attested and
 # verified; and hostile input (truncated and non-DER signatures, bad base64, a huge envelope, a
@@ -138,6 +139,15 @@ expect 0 "Verified OK" -- "$B" verify --key "$T/ci.pub" --payload "$T/data" \
 	--signature "$T/ci.sig.der"
 printf 'release bytez' >"$T/data2"
 expect 1 "" -- "$B" verify --key "$T/ci.pub" --payload "$T/data2" --signature "$T/ci.sig"
+
+# Without COSIGN_PASSWORD, keygen asks twice on the terminal, without echo; a mismatch writes
+# nothing.
+expect 0 "again: " -- python3 "$SRCDIR/tests/sign/tty_keygen.py" "$B" "$T/tty" typed typed
+grep -q typed "$T/out" && bad "the password was echoed" || pass=$((pass + 1))
+python3 "$SRCDIR/tests/sign/cosign_key_open.py" "$T/tty.key" typed >/dev/null &&
+	pass=$((pass + 1)) || bad "the key from the terminal password does not decrypt with it"
+expect 2 "do not match" -- python3 "$SRCDIR/tests/sign/tty_keygen.py" "$B" "$T/tty2" one two
+[ -e "$T/tty2.key" ] && bad "keygen wrote a key after a password mismatch" || pass=$((pass + 1))
 
 # attest a CycloneDX SBOM (the type is recognised), verify it, and filter by type.
 printf '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"openssl"}]}' \
