@@ -7,7 +7,8 @@ PKGS="build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
 libyaml-dev libjansson-dev libssl-dev libarchive-dev libvectorscan-dev libpcre2-dev libgit2-dev
 libcurl4-openssl-dev libsqlite3-dev libsodium-dev libmicrohttpd-dev libcmocka-dev zlib1g-dev
 libzstd-dev liburing-dev git python3 python3-jsonschema python3-yaml umoci skopeo mmdebstrap
-graphviz openssl ca-certificates curl file bsdutils util-linux time jq zstd bc"
+docker-registry apache2-utils graphviz openssl ca-certificates curl file bsdutils util-linux
+time jq zstd bc"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

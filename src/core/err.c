@@ -44,6 +44,8 @@ const char *bh_err_name(bh_err err)
 		return "verification failed";
 	case BH_ERR_NET:
 		return "network error";
+	case BH_ERR_NOTFOUND:
+		return "not found";
 	case BH_ERR_INTERNAL:
 		break;
 	}
@@ -58,6 +60,8 @@ int bh_err_exit_code(bh_err err)
 	case BH_ERR_PARSE:
 	case BH_ERR_LIMIT:
 	case BH_ERR_USAGE:
+	/* A reference that names nothing is a mistake in the input, like a missing file. */
+	case BH_ERR_NOTFOUND:
 		return 2;
 	case BH_ERR_VERIFY:
 		return 1;

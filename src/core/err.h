@@ -12,13 +12,14 @@
 
 enum bh_err {
 	BH_OK = 0,
-	BH_ERR_NOMEM,  /* an allocation failed */
-	BH_ERR_IO,     /* a file could not be read or written */
-	BH_ERR_PARSE,  /* the input is malformed */
-	BH_ERR_LIMIT,  /* the input exceeds one of the limits in limits.h */
-	BH_ERR_USAGE,  /* the caller asked for something that does not make sense */
-	BH_ERR_VERIFY, /* a signature or digest did not verify */
-	BH_ERR_NET,    /* a network peer failed or could not be reached */
+	BH_ERR_NOMEM,	 /* an allocation failed */
+	BH_ERR_IO,	 /* a file could not be read or written */
+	BH_ERR_PARSE,	 /* the input is malformed */
+	BH_ERR_LIMIT,	 /* the input exceeds one of the limits in limits.h */
+	BH_ERR_USAGE,	 /* the caller asked for something that does not make sense */
+	BH_ERR_VERIFY,	 /* a signature or digest did not verify */
+	BH_ERR_NET,	 /* a network peer failed or could not be reached */
+	BH_ERR_NOTFOUND, /* the peer answered that the named thing does not exist (HTTP 404) */
 	BH_ERR_INTERNAL,
 };
 typedef enum bh_err bh_err;

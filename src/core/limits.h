@@ -220,6 +220,32 @@
 /* Length of the certificate or key file read at start; a PEM chain is a few kilobytes. */
 #define BH_LIMIT_WEBHOOK_PEM_BYTES (1024u * 1024)
 
+/* OCI registry client (src/registry). Registries are remote peers we do not control: every
+ * response is read into a capped buffer, and every wait has a deadline. */
+/* A manifest or index; the distribution spec lets registries refuse manifests over 4 MiB. */
+#define BH_LIMIT_REG_MANIFEST_BYTES (4u * 1024 * 1024)
+/* A token endpoint's answer; real tokens are a few kilobytes of JWT. */
+#define BH_LIMIT_REG_TOKEN_BYTES (64u * 1024)
+/* An error body kept for its errors[0].code/message; the rest is not read for anything. */
+#define BH_LIMIT_REG_ERROR_BYTES (64u * 1024)
+/* Response headers of one response; real registries send about twenty. */
+#define BH_LIMIT_REG_HEADERS 200
+/* One header line we keep (WWW-Authenticate, Location, Content-Type); real ones are short. */
+#define BH_LIMIT_REG_HEADER_BYTES 4096
+/* Redirects followed; blob downloads are redirected once to storage, more is a loop. */
+#define BH_LIMIT_REG_REDIRECTS 5
+/* Seconds to establish a connection, and for a whole request including its body. */
+#define BH_LIMIT_REG_CONNECT_SECONDS 15
+#define BH_LIMIT_REG_TOTAL_SECONDS   300
+/* Bearer tokens cached per registry handle, one per scope; a run touches a few repositories. */
+#define BH_LIMIT_REG_TOKENS 16
+/* The docker config.json read for credentials; real ones are a few kilobytes. */
+#define BH_LIMIT_REG_AUTH_FILE_BYTES (1024u * 1024)
+/* An image reference: the distribution grammar caps the name at 255 bytes, a tag at 128, and
+ * a digest is 71; anything longer than this is not a reference. */
+#define BH_LIMIT_REF_NAME_BYTES 255
+#define BH_LIMIT_REF_BYTES	1024
+
 /* Signing (src/sign). A cosign key file is under 1 KiB; a larger "key" is not one. */
 #define BH_LIMIT_SIGN_KEY_BYTES (64u * 1024)
 

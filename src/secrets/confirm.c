@@ -157,8 +157,10 @@ int bh_secrets_is_placeholder(const char *s, size_t len)
 			unsigned char p = (unsigned char)s[i - 1];
 
 			run = c == p ? run + 1 : 1;
-			up = c == p + 1 ? up + 1 : 1;
-			down = c + 1 == p ? down + 1 : 1;
+			/* Only letters and digits make a run: "/01234" is a path and an id that
+			 * happens to start 0-4, not "123456". */
+			up = c == p + 1 && isalnum(p) ? up + 1 : 1;
+			down = c + 1 == p && isalnum(p) ? down + 1 : 1;
 			if (run >= 6 || ((up >= 6 || down >= 6) && isalnum(c)))
 				return 1;
 		}

@@ -314,7 +314,7 @@ bh_err bh_secrets_engine_new(const struct bh_node *cfg_secrets, const char *cfg_
 	}
 	e->db = NULL;
 	for (size_t i = 0; i < n; i++) {
-		exprs[i] = e->pats[i].p.re;
+		exprs[i] = SE_HS_EXPR(&e->pats[i].p);
 		ids[i] = (unsigned)i;
 		flags[i] = SE_HS_FLAGS(&e->pats[i].p) | (i >= se_npatterns ? HS_FLAG_PREFILTER : 0);
 	}
@@ -462,6 +462,28 @@ size_t se_line_end(const char *d, size_t len, size_t pos)
 	return nl ? (size_t)(nl - d) : len;
 }
 
+/* Whether a pattern's own expression matches on the line that ends at or after to, ending at to
+ * (where Vectorscan's hit ended). */
+static int line_matches(struct bh_secrets_scanner *sc, const struct pat *p, size_t to)
+{
+	pcre2_code *re = se_pat_re(p);
+	size_t lo = to > BH_LIMIT_SECRETS_LINE_CTX ? to - BH_LIMIT_SECRETS_LINE_CTX : 0;
+	size_t ls = to ? se_line_start(sc->data, to - 1, lo) : 0;
+	size_t off = ls;
+
+	while (re && off <= to) {
+		PCRE2_SIZE *ov;
+
+		if (pcre2_match(re, (PCRE2_SPTR)sc->data, to, off, 0, sc->md, NULL) < 0)
+			return 0;
+		ov = pcre2_get_ovector_pointer(sc->md);
+		if (ov[1] == to)
+			return 1;
+		off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	return 0;
+}
+
 static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
 		  unsigned int flags, void *ctx)
 {
@@ -474,6 +496,10 @@ static int on_hit(unsigned int id, unsigned long long from, unsigned long long t
 	if (to <= sc->done[id] || sc->overflow)
 		return sc->overflow;
 	if (p->p.check == SC_K8S_SECRET) {
+		/* This check is code, not re; when Vectorscan looked for a cheaper expression,
+		 * the hit's line must still be re's "kind: Secret". */
+		if (p->p.pre && !line_matches(sc, p, (size_t)to))
+			return 0;
 		se_confirm_k8s_secret(sc, p, (size_t)to ? (size_t)to - 1 : 0);
 		return 0;
 	}

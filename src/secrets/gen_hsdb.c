@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		pcre2_code_free(c);
-		exprs[i] = se_patterns[i].re;
+		exprs[i] = SE_HS_EXPR(&se_patterns[i]);
 		flags[i] = SE_HS_FLAGS(&se_patterns[i]);
 		ids[i] = (unsigned)i;
 	}

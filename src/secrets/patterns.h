@@ -42,10 +42,20 @@ struct se_pattern {
 	float entropy;	/* minimum Shannon entropy of the body, bits per byte; 0 for none */
 	unsigned char check;
 	unsigned char flags;
+	/*
+	 * What Vectorscan looks for instead of re, when re is costly to find: a cheaper
+	 * expression whose matches include an end inside every line where re matches (on the
+	 * last line of a two-line pattern). Every hit is then confirmed with re itself, so the
+	 * findings are re's; NULL means re.
+	 */
+	const char *pre;
 };
 
 extern const struct se_pattern se_patterns[];
 extern const size_t se_npatterns;
+
+/* The expression Vectorscan compiles for a pattern. */
+#define SE_HS_EXPR(p) ((p)->pre ? (p)->pre : (p)->re)
 
 /* Vectorscan flags of a pattern: shared by the engine and the build-time database generator. */
 #define SE_HS_FLAGS(p)                                                     \

@@ -198,6 +198,9 @@ const size_t bh_se_nrules = sizeof(bh_se_rules) / sizeof(*bh_se_rules);
 	"(?i:api[_.-]?key|apikey|secret[_.-]?key|secret|access[_.-]?token|auth[_.-]?token|" \
 	"client[_.-]?secret|password|passwd|private[_.-]?key)"
 
+/* Most patterns need no prefilter expression (pre), so it is left out of their entries. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct se_pattern se_patterns[] = {
 	/* OpenAI: every key kind carries "T3BlbkFJ" (base64 of "OpenAI") between two random
 	 * halves; keys issued without it are accepted only when long and random. */
@@ -330,10 +333,12 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-042", "connection string password",
 	  "(?:^|[;\"' \\t])(?i:password|pwd)[ \\t]*=[ \\t]*([^;\"'\\s<>{}$]{6,128})(?:[;\"']|$)", 1,
 	  0, 0, SC_CONNSTR, 0 },
+	/* "kind:" starts a line of every Kubernetes document, "Secret" ends few lines: Vectorscan
+	 * looks for the latter (a sixteenth of the scan less). */
 	{ "SE-043", "Kubernetes Secret data", "^kind:[ \\t]*[\"']?Secret[\"']?[ \\t]*\\r?$", 0, 0,
-	  0, SC_K8S_SECRET, SP_MULTILINE },
+	  0, SC_K8S_SECRET, SP_MULTILINE, "Secret[\"']?[ \\t]*\\r?$" },
 	{ "SE-043", "Kubernetes Secret data", "\"kind\"[ \\t]*:[ \\t]*\"Secret\"", 0, 0, 0,
-	  SC_K8S_SECRET_JSON, 0 },
+	  SC_K8S_SECRET_JSON, 0, "\"Secret\"" },
 	{ "SE-044", "kubeconfig credential",
 	  "^[ \\t]+(?:token|client-key-data|password):[ \\t]*[\"']?([A-Za-z0-9._~+/=-]{16,})", 1, 0,
 	  0, SC_KUBECONFIG, SP_MULTILINE },
@@ -436,9 +441,19 @@ const struct se_pattern se_patterns[] = {
 	{ "SE-079", "Google OAuth access token", START "(ya29\\.[A-Za-z0-9_-]{50,2048})" END, 1, 5,
 	  4.0f, SC_MIXED, 0 },
 	{ "SE-080", "Mailgun API key", START "(key-[a-f0-9]{32})\\b", 1, 4, 3.0f, SC_NONE, 0 },
+	/* Discord: the first part is the bot's numeric id in base64, so every four characters
+	 * encode three ASCII digits ([MNO], [DTjz], one of ten, [w-z0-5]). Vectorscan looks for
+	 * two such groups alone and the rest is confirmed on their line: anchored on the dots,
+	 * as "[MNO][A-Za-z0-9_-]{23,25}\." was, the rule cost a quarter of the whole scan. A
+	 * token next to the word "discord" is accepted in the looser shape. */
 	{ "SE-081", "Discord bot token",
-	  START "([MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})" END, 1, 0,
-	  4.3f, SC_MIXED, 0 },
+	  START
+	  "((?:[MNO][DTjz][AEIMQUYcgk][w-z0-5]){2}[A-Za-z0-9_-]{16,18}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})" END,
+	  1, 0, 4.3f, SC_MIXED, 0, "(?:[MNO][DTjz][AEIMQUYcgk][w-z0-5]){2}" },
+	{ "SE-081", "Discord bot token",
+	  "(?i:discord)[^\\r\\n]{0,80}?(?:[^A-Za-z0-9_+/-]|//)"
+	  "([MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38})" END,
+	  1, 0, 4.3f, SC_MIXED, 0 },
 	{ "SE-082", "Datadog key",
 	  "(?i:datadog|\\bdd_api|\\bdd_app)[A-Za-z0-9_.-]{0,20}(?i:key)" ASSIGN
 	  "([a-f0-9]{32}|[a-f0-9]{40})\\b",
@@ -498,4 +513,5 @@ const struct se_pattern se_patterns[] = {
 	  "[A-Za-z0-9_.-]{0,20}[\"']?[ \\t]*\\r?\\n[ \\t]+value:[ \\t]*[\"']?([A-Za-z0-9_+/=.~@#%!^*-]{16,100})[\"']?[ \\t]*\\r?$",
 	  1, 0, 3.4f, SC_GENERIC, SP_GENERIC | SP_MULTILINE | SP_TWOLINE | SP_ENVNAME },
 };
+#pragma GCC diagnostic pop
 const size_t se_npatterns = sizeof(se_patterns) / sizeof(*se_patterns);

@@ -9,7 +9,8 @@
  * base32 upper (A-Z2-7), {UN} upper alphanumeric, {tN} url-safe base64, {bN} base64, {dN}
  * digits, {c} the GitHub CRC32 (6 base62 digits) of the 30 characters generated before it,
  * {BN} the base64 of N random alphanumerics (for Kubernetes Secret data), {KN} the base64 of
- * "robot:" and N random alphanumerics (a docker config auth).
+ * "robot:" and N random alphanumerics (a docker config auth), {sN} the unpadded base64 of N
+ * random digits (a Discord id).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,6 +211,11 @@ static const struct fixture fixtures[] = {
 	{ NULL,
 	  "{\"apiVersion\": \"v1\", \"data\": {\"password\": \"cGFzc3dvcmQ=\"}, \"kind\": \"Secret\"}\n" },
 	{ NULL, "{\"kind\": \"ConfigMap\", \"data\": {\"x\": \"{B30}\"}}\n" },
+	/* Lines ending in "Secret" that are not the kind (what Vectorscan looks for first). */
+	{ NULL,
+	  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  ref: Secret\ndata:\n  setting: {B24}\n" },
+	{ NULL, "kind: ConfigMap\n# kind: Secret\ndata:\n  setting: {B24}\n" },
+	{ NULL, "{\"kind\": \"ConfigMap\", \"type\": \"Secret\", \"data\": {\"x\": \"{B30}\"}}\n" },
 	/* SE-044 kubeconfig */
 	{ "SE-044",
 	  "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: {a40}\n" },
@@ -300,6 +306,9 @@ static const struct fixture fixtures[] = {
 	{ "SE-080", "MAILGUN_API_KEY=key-{h32}\n" },
 	{ NULL, "cache-key-{h32}\n" },
 	{ "SE-081", "DISCORD_BOT_TOKEN=M{a25}.{t6}.{t38}\n" },
+	{ "SE-081", "bot:\n  token: {s18}.{t6}.{t38}\n" },
+	{ "SE-081", "token = \"{s19}.{t6}.{t27}\"\n" },
+	{ NULL, "ref: M{a25}.{t6}.{t38}\n" },
 	{ NULL, "version: Mxxxxxxxxxxxxxxxxxxxxxxxx.xxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n" },
 	{ "SE-082", "DD_API_KEY={h32}\n" },
 	{ "SE-082", "datadog_app_key: \"{h40}\"\n" },
@@ -386,8 +395,9 @@ static void b64enc(const unsigned char *in, size_t n, char *out)
 
 static int is_escape(const char *t)
 {
-	return t[0] == '{' && (!strncmp(t + 1, "c}", 2) || !strncmp(t + 1, "age", 3) ||
-			       (t[1] && strchr("ahHlutUbdBK", t[1]) && t[2] >= '0' && t[2] <= '9'));
+	return t[0] == '{' &&
+	       (!strncmp(t + 1, "c}", 2) || !strncmp(t + 1, "age", 3) ||
+		(t[1] && strchr("ahHlutUbdBKs", t[1]) && t[2] >= '0' && t[2] <= '9'));
 }
 
 /* Expand a template into out (cap bytes). */
@@ -459,6 +469,18 @@ static void expand(const char *t, char *out, size_t cap, unsigned seed)
 			case 'd':
 				alpha = "0123456789";
 				break;
+			case 's': {
+				/* {sN}: a Discord-style id, N random digits in unpadded base64. */
+				unsigned char raw[64];
+				char enc[100];
+
+				for (unsigned i = 0; i < n && i < sizeof(raw); i++)
+					raw[i] = (unsigned char)('0' + (i ? rnd(10) : 1 + rnd(9)));
+				b64enc(raw, n < sizeof(raw) ? n : sizeof(raw), enc);
+				for (size_t i = 0; enc[i] && enc[i] != '=' && o + 1 < cap; i++)
+					out[o++] = enc[i];
+				continue;
+			}
 			case 'B':
 			case 'K': {
 				unsigned char raw[256];
@@ -620,6 +642,10 @@ static void test_helpers(void **state)
 	assert_true(bh_secrets_is_placeholder("AKIAIOSFODNN7EXAMPLE", 20));
 	assert_true(bh_secrets_is_placeholder("aaaaaaaaaaaaaaaa", 16));
 	assert_false(bh_secrets_is_placeholder("Zk3Qw9Lm2Vt8Rb4N", 16));
+	/* A run of consecutive characters is a placeholder; a slash before digits is not part
+	 * of one. */
+	assert_true(bh_secrets_is_placeholder("Zk3Qw9123456Rb4N", 16));
+	assert_false(bh_secrets_is_placeholder("webhooks/01234Zk3Qw9Lm2Vt8Rb4N", 30));
 }
 
 static void test_positions_and_allow(void **state)
