@@ -37,6 +37,7 @@ static const struct bh_opt_doc attest_options[] = {
 	  "Attest a blob instead of an image: the statement's subject is FILE's sha256." },
 	{ "--output-signature FILE",
 	  "With --blob: write the DSSE envelope to FILE (atomically) instead of standard output." },
+	CLI_SIGN_REGISTRY_OPTION_DOCS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -124,6 +125,40 @@ static int attest_blob(const struct bh_sign_key *k, const char *type_uri, const 
 	return rc;
 }
 
+static int attest_image(const struct bh_sign_key *k, const char *type_uri, const char *image,
+			const struct bh_registry_opts *ro, const char *pred_path,
+			const char *predicate, size_t len)
+{
+	struct bh_sign_target t = { 0 };
+	struct bh_buf env = BH_BUF_INIT;
+	struct bh_diag d = { 0 };
+	char tag[80], tag_digest[BH_DIGEST_BUF];
+	bh_err err;
+	int rc;
+
+	err = bh_sign_remote_open(image, ro, &t, &d);
+	if (err)
+		return cli_sign_fail(err, &d, image);
+	rc = make_envelope(k, type_uri, t.docker_ref, t.digest, pred_path, predicate, len, &env);
+	if (rc)
+		goto out;
+	/* cosign leaves the signature annotation of an attestation empty: the signature is in
+	 * the envelope. */
+	err = bh_sign_remote_append(&t, "att", env.data, env.len, BH_SIGN_MT_DSSE, "", type_uri,
+				    tag_digest, &d);
+	if (err) {
+		rc = cli_sign_fail(err, &d, image);
+		goto out;
+	}
+	bh_sign_remote_tag(&t, "att", tag);
+	printf("Pushed %s attestation of %s@%s to %s:%s (%s)\n", type_uri, t.docker_ref, t.digest,
+	       t.docker_ref, tag, tag_digest);
+out:
+	bh_buf_release(&env);
+	bh_sign_remote_close(&t);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -132,11 +167,13 @@ static int run(int argc, char **argv)
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ "blob", required_argument, NULL, OPT_BLOB },
 		{ "output-signature", required_argument, NULL, OPT_OUTPUT_SIGNATURE },
+		CLI_SIGN_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *pred_path = NULL, *type = NULL, *blob = NULL, *out = NULL;
 	const char *type_uri;
+	struct cli_sign_registry reg = { 0 };
 	struct bh_sign_key *k = NULL;
 	char *predicate = NULL;
 	size_t len = 0;
@@ -164,6 +201,8 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_attest_def);
 			return 0;
 		default:
+			if (cli_sign_registry_option(&reg, opt, optarg))
+				break;
 			return cli_bad_option(&cmd_attest_def, argv);
 		}
 	}
@@ -187,7 +226,7 @@ static int run(int argc, char **argv)
 	if (blob)
 		rc = attest_blob(k, type_uri, blob, pred_path, predicate, len, out);
 	else
-		rc = cli_usage(&cmd_attest_def, "IMAGE needs the registry client (not merged yet)");
+		rc = attest_image(k, type_uri, argv[optind], &reg.opts, pred_path, predicate, len);
 out:
 	bh_sign_key_free(k);
 	free(predicate);

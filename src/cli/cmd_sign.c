@@ -29,6 +29,7 @@ static const struct bh_opt_doc sign_options[] = {
 	{ "--payload FILE", "Sign a blob instead of an image: FILE's bytes, as they are." },
 	{ "--output-signature FILE",
 	  "With --payload: write the base64 signature to FILE (atomically) instead of standard output." },
+	CLI_SIGN_REGISTRY_OPTION_DOCS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -62,6 +63,45 @@ static int sign_blob(const struct bh_sign_key *k, const char *payload_path, cons
 	return rc;
 }
 
+static int sign_image(const struct bh_sign_key *k, const char *image,
+		      const struct bh_registry_opts *ro, const struct bh_sign_annotation *ann,
+		      size_t nann)
+{
+	struct bh_sign_target t = { 0 };
+	struct bh_buf payload = BH_BUF_INIT, b64 = BH_BUF_INIT;
+	struct bh_diag d = { 0 };
+	unsigned char *sig = NULL;
+	size_t siglen = 0;
+	char tag[80], tag_digest[BH_DIGEST_BUF];
+	bh_err err;
+	int rc = 0;
+
+	err = bh_sign_remote_open(image, ro, &t, &d);
+	if (err)
+		return cli_sign_fail(err, &d, image);
+	err = bh_sign_payload_build(&payload, t.docker_ref, t.digest, ann, nann);
+	if (!err)
+		err = bh_sign_data(k, payload.data, payload.len, &sig, &siglen, &d);
+	if (!err)
+		err = bh_b64_encode(&b64, sig, siglen);
+	if (!err)
+		err = bh_sign_remote_append(&t, "sig", payload.data, payload.len,
+					    BH_SIGN_MT_SIMPLESIGNING, b64.data, NULL, tag_digest,
+					    &d);
+	if (err) {
+		rc = cli_sign_fail(err, &d, image);
+	} else {
+		bh_sign_remote_tag(&t, "sig", tag);
+		printf("Pushed signature of %s@%s to %s:%s (%s)\n", t.docker_ref, t.digest,
+		       t.docker_ref, tag, tag_digest);
+	}
+	free(sig);
+	bh_buf_release(&payload);
+	bh_buf_release(&b64);
+	bh_sign_remote_close(&t);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -69,10 +109,12 @@ static int run(int argc, char **argv)
 		{ "annotations", required_argument, NULL, 'a' },
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
 		{ "output-signature", required_argument, NULL, OPT_OUTPUT_SIGNATURE },
+		CLI_SIGN_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bh_sign_annotation ann[64];
+	struct cli_sign_registry reg = { 0 };
 	const char *key = NULL, *payload = NULL, *out_sig = NULL;
 	struct bh_sign_key *k = NULL;
 	size_t nann = 0;
@@ -101,6 +143,8 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_sign_def);
 			return 0;
 		default:
+			if (cli_sign_registry_option(&reg, opt, optarg))
+				break;
 			return cli_bad_option(&cmd_sign_def, argv);
 		}
 	}
@@ -120,7 +164,7 @@ static int run(int argc, char **argv)
 	if (payload)
 		rc = sign_blob(k, payload, out_sig);
 	else
-		rc = cli_usage(&cmd_sign_def, "IMAGE needs the registry client (not merged yet)");
+		rc = sign_image(k, argv[optind], &reg.opts, ann, nann);
 	bh_sign_key_free(k);
 	return rc;
 }

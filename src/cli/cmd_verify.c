@@ -30,6 +30,7 @@ static const struct bh_opt_doc verify_options[] = {
 	{ "--signature FILE",
 	  "With --payload: the signature, base64 (as cosign writes it) or raw DER." },
 	{ "-f, --format FORMAT", "text (default) or json: the list of verified signatures." },
+	CLI_SIGN_REGISTRY_OPTION_DOCS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -134,6 +135,93 @@ out:
 	return rc;
 }
 
+static int verify_image(struct bh_sign_key *k, const char *image, const struct bh_registry_opts *ro,
+			const struct bh_sign_annotation *ann, size_t nann, int json)
+{
+	struct bh_sign_target t = { 0 };
+	struct bh_sig_manifest m = { 0 };
+	struct bh_diag d = { 0 };
+	json_t *list = json_array();
+	size_t good = 0;
+	bh_err err;
+	int rc;
+
+	err = bh_sign_remote_open(image, ro, &t, &d);
+	if (!err)
+		err = bh_sign_remote_fetch(&t, "sig", &m, &d);
+	if (err) {
+		rc = cli_sign_fail(err, &d, image);
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		const struct bh_sig_layer *l = &m.layers[i];
+		struct bh_diag ld = { 0 };
+		struct bh_sign_claims c = { 0 };
+		unsigned char *sig = NULL;
+		char *payload = NULL;
+		size_t len = 0, siglen = 0;
+
+		if (!l->signature) {
+			bh_diag_set(&ld, BH_ERR_VERIFY, "", 0, 0, "the layer has no signature");
+		} else if (!(err = bh_b64_decode(l->signature, strlen(l->signature), &sig, &siglen,
+						 "the signature annotation", &ld)) &&
+			   !(err = bh_sign_remote_blob(&t, l, &payload, &len, &ld)) &&
+			   !(err = bh_sign_verify_data(k, payload, len, sig, siglen, &ld)) &&
+			   !(err = bh_sign_payload_check(payload, len, t.digest, ann, nann, &c,
+							 &ld))) {
+			good++;
+			/* cosign does not compare docker-reference (a copied image keeps its
+			 * signatures); saying so lets a reader see where it was signed. */
+			if (c.docker_ref && strcmp(c.docker_ref, t.docker_ref) != 0)
+				fprintf(stderr,
+					"bulkhead verify: note: signature %zu was made for %s, not %s "
+					"(the digest is what is verified, as cosign does)\n",
+					i + 1, c.docker_ref, t.docker_ref);
+			if (json)
+				json_array_append_new(
+					list,
+					verified_entry(payload, len, l->signature, l->digest));
+			else
+				printf("Verified signature %zu of %s (payload %s, docker-reference "
+				       "%s)\n",
+				       i + 1, t.digest, l->digest,
+				       c.docker_ref ? c.docker_ref : "-");
+		}
+		if (ld.msg[0])
+			fprintf(stderr, "bulkhead verify: signature %zu (%s): %s\n", i + 1,
+				l->digest, ld.msg);
+		bh_sign_claims_release(&c);
+		free(payload);
+		free(sig);
+		/* A registry that fails mid-way is an operational error, not a bad signature. */
+		if (err == BH_ERR_NET || err == BH_ERR_NOMEM || err == BH_ERR_IO) {
+			rc = bh_err_exit_code(err);
+			goto out;
+		}
+	}
+	if (json) {
+		rc = emit_json(list);
+		list = NULL;
+		if (rc)
+			goto out;
+	}
+	if (good == 0) {
+		fprintf(stderr, "bulkhead verify: no valid signature of %s@%s with this key\n",
+			t.docker_ref, t.digest);
+		rc = 1;
+		goto out;
+	}
+	if (!json)
+		printf("%s@%s: %zu of %zu signatures verified\n", t.docker_ref, t.digest, good,
+		       m.n);
+	rc = 0;
+out:
+	json_decref(list);
+	bh_sig_manifest_release(&m);
+	bh_sign_remote_close(&t);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -142,10 +230,12 @@ static int run(int argc, char **argv)
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
 		{ "signature", required_argument, NULL, OPT_SIGNATURE },
 		{ "format", required_argument, NULL, 'f' },
+		CLI_SIGN_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bh_sign_annotation ann[64];
+	struct cli_sign_registry reg = { 0 };
 	const char *key = NULL, *payload = NULL, *sig = NULL, *format = "text";
 	struct bh_sign_key *k = NULL;
 	size_t nann = 0;
@@ -177,6 +267,8 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_verify_def);
 			return 0;
 		default:
+			if (cli_sign_registry_option(&reg, opt, optarg))
+				break;
 			return cli_bad_option(&cmd_verify_def, argv);
 		}
 	}
@@ -197,7 +289,7 @@ static int run(int argc, char **argv)
 	if (payload)
 		rc = verify_blob(k, payload, sig, ann, nann, json);
 	else
-		rc = cli_usage(&cmd_verify_def, "IMAGE needs the registry client (not merged yet)");
+		rc = verify_image(k, argv[optind], &reg.opts, ann, nann, json);
 	bh_sign_key_free(k);
 	return rc;
 }

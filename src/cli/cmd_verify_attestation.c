@@ -34,6 +34,7 @@ static const struct bh_opt_doc verify_att_options[] = {
 	  "With --envelope: the artifact the statement is about; a subject must carry its sha256." },
 	{ "--digest sha256:HEX", "With --envelope: the subject digest, instead of --blob." },
 	{ "-f, --format FORMAT", "text (default) or json: the list of verified statements." },
+	CLI_SIGN_REGISTRY_OPTION_DOCS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -125,6 +126,79 @@ out:
 	return rc;
 }
 
+static int verify_image(const struct bh_sign_key *k, const char *image,
+			const struct bh_registry_opts *ro, const char *want_type, int json)
+{
+	struct bh_sign_target t = { 0 };
+	struct bh_sig_manifest m = { 0 };
+	struct bh_diag d = { 0 };
+	json_t *list = json_array();
+	size_t good = 0;
+	bh_err err;
+	int rc;
+
+	err = bh_sign_remote_open(image, ro, &t, &d);
+	if (!err)
+		err = bh_sign_remote_fetch(&t, "att", &m, &d);
+	if (err) {
+		rc = cli_sign_fail(err, &d, image);
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		const struct bh_sig_layer *l = &m.layers[i];
+		struct bh_dsse_envelope env = { 0 };
+		struct bh_diag ld = { 0 };
+		char *data = NULL, *ptype = NULL;
+		size_t len = 0;
+
+		err = bh_sign_remote_blob(&t, l, &data, &len, &ld);
+		if (!err)
+			err = check_envelope(l->digest, data, len, k, t.digest + 7, want_type, &env,
+					     &ptype, &ld);
+		if (!err) {
+			good++;
+			if (json)
+				json_array_append_new(list, statement_entry(&env, ptype));
+			else
+				printf("Verified attestation %zu of %s: %s\n", i + 1, t.digest,
+				       ptype);
+		} else {
+			fprintf(stderr, "bulkhead verify-attestation: attestation %zu (%s): %s\n",
+				i + 1, l->digest, ld.msg);
+		}
+		free(data);
+		free(ptype);
+		bh_dsse_envelope_release(&env);
+		if (err == BH_ERR_NET || err == BH_ERR_NOMEM || err == BH_ERR_IO) {
+			rc = bh_err_exit_code(err);
+			goto out;
+		}
+	}
+	if (json) {
+		rc = emit_json(list);
+		list = NULL;
+		if (rc)
+			goto out;
+	}
+	if (good == 0) {
+		fprintf(stderr,
+			"bulkhead verify-attestation: no valid attestation of %s@%s with this key%s%s\n",
+			t.docker_ref, t.digest, want_type ? " and type " : "",
+			want_type ? want_type : "");
+		rc = 1;
+		goto out;
+	}
+	if (!json)
+		printf("%s@%s: %zu of %zu attestations verified\n", t.docker_ref, t.digest, good,
+		       m.n);
+	rc = 0;
+out:
+	json_decref(list);
+	bh_sig_manifest_release(&m);
+	bh_sign_remote_close(&t);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -134,11 +208,13 @@ static int run(int argc, char **argv)
 		{ "blob", required_argument, NULL, OPT_BLOB },
 		{ "digest", required_argument, NULL, OPT_DIGEST },
 		{ "format", required_argument, NULL, 'f' },
+		CLI_SIGN_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *type = NULL, *envelope = NULL, *blob = NULL, *digest = NULL;
 	const char *format = "text", *want_type = NULL;
+	struct cli_sign_registry reg = { 0 };
 	struct bh_sign_key *k = NULL;
 	int opt, rc, json;
 
@@ -167,6 +243,8 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_verify_attestation_def);
 			return 0;
 		default:
+			if (cli_sign_registry_option(&reg, opt, optarg))
+				break;
 			return cli_bad_option(&cmd_verify_attestation_def, argv);
 		}
 	}
@@ -201,8 +279,7 @@ static int run(int argc, char **argv)
 	if (envelope)
 		rc = verify_envelope(k, envelope, blob, digest, want_type, json);
 	else
-		rc = cli_usage(&cmd_verify_attestation_def,
-			       "IMAGE needs the registry client (not merged yet)");
+		rc = verify_image(k, argv[optind], &reg.opts, want_type, json);
 	bh_sign_key_free(k);
 	return rc;
 }
