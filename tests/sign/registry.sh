@@ -6,7 +6,8 @@
 # bytes compared with cosign's form; a second key's signature appended (two layers, each key
 # verifies, a third key does not); the image and its .sig copied to another repository still
 # verify (docker-reference noted, not compared, as cosign does); a tampered payload (digest swapped, old signature kept)
-# refused with exit 1; an unsigned image exit 1; a missing image exit 2; an SBOM from bulkhead
+# refused with exit 1; hostile layers (bad base64, a truncated signature, a huge size) reported
+# while a good layer beside them verifies; an unsigned image exit 1; a missing image exit 2; an SBOM from bulkhead
 # image attested and verified, filtered by type, refused with another key; the .att manifest
 # cross-checked; an unreachable registry exit 3; over TLS with a test CA, --registry-cacert and
 # --allow-insecure-registry. The registry is started on a free port and
@@ -166,6 +167,24 @@ expect 1 "does not verify" -- "$B" verify $H --key "$T/k1.pub" "$IMG"
 # The same tampered payload, re-signed by the attacker's key, verifies only with that key and
 # still fails its claim check: the payload names another digest.
 expect 1 "" -- "$B" verify $H --key "$T/k3.pub" "$IMG"
+
+# Hostile layers beside a good one: an annotation that is not base64, a truncated signature, and
+# a size far above what the blob has. Each is reported with its reason; the good one verifies.
+GOOD=$(jq -c '.layers[0]' "$T/sig.json")
+jq -c --argjson g "$GOOD" '.layers = [
+	($g | .annotations["dev.cosignproject.cosign/signature"] = "!!not base64!!"),
+	($g | .annotations["dev.cosignproject.cosign/signature"] = "MEUCIQ=="),
+	($g | .size = 99999999999),
+	$g]' "$T/sig.json" >"$T/hostile-manifest.json"
+if curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+	--data-binary "@$T/hostile-manifest.json" \
+	"http://$R/v2/agents/llm/manifests/sha256-$HEX.sig" >/dev/null; then
+	expect 0 "1 of 4 signatures verified" -- "$B" verify $H --key "$T/k1.pub" "$IMG"
+	check "each hostile layer is reported with its reason" \
+		"grep -q 'signature 1.*not base64' \"$T/err\" && grep -q 'signature 2.*not a DER' \"$T/err\" && grep -q 'signature 3.*99999999999' \"$T/err\""
+else
+	bad "the registry refused the hostile manifest"
+fi
 
 # Unsigned, missing, unreachable.
 expect 1 "has no signatures" -- "$B" verify $H --key "$T/k1.pub" "$R/agents/llm:v2"
