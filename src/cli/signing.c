@@ -33,20 +33,25 @@ static char *prompt(int fd, const char *text)
 	char c;
 	int echo_off;
 
-	if (write(fd, text, strlen(text)) < 0)
-		return NULL;
+	/* Echo goes off before the prompt appears, and without flushing input (TCSANOW, not
+	 * TCSAFLUSH): what is typed as soon as the prompt shows must neither be echoed nor lost. */
 	echo_off = tcgetattr(fd, &old) == 0;
 	if (echo_off) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fd, TCSAFLUSH, &quiet);
+		tcsetattr(fd, TCSANOW, &quiet);
+	}
+	if (write(fd, text, strlen(text)) < 0) {
+		if (echo_off)
+			tcsetattr(fd, TCSANOW, &old);
+		return NULL;
 	}
 	while (read(fd, &c, 1) == 1 && c != '\n')
 		if (n + 1 < sizeof(buf))
 			buf[n++] = c;
 	buf[n] = 0;
 	if (echo_off)
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSANOW, &old);
 	if (write(fd, "\n", 1) < 0) {
 		/* The newline only tidies the terminal. */
 	}

@@ -10,6 +10,7 @@
 # wrong-curve key, bad PEM, a key asking for gigabytes of scrypt), each exit 2 with a reason.
 # Prints "N passed, N failed".
 set -u
+[ -n "${BH_TRACE:-}" ] && set -x
 : "${BULKHEAD:?}" "${SRCDIR:?}" "${SHARED:?}"
 C=$SHARED/corpus/cosign
 S=$C/simplesigning
