@@ -46,8 +46,20 @@ static bh_err on_hit(const struct bh_vuln_hit *h, void *vctx)
 	struct run_ctx *c = vctx;
 	const struct bh_vuln_pkg *p = h->pkg;
 	struct bh_finding f = { 0 };
+	/* What a pipeline reads without parsing the message (docs/json-report.md). */
+	const struct bh_prop props[] = {
+		{ "vulnerability", h->id },
+		{ "aliases", h->aliases },
+		{ "package", p->bin_name },
+		{ "installed_version", p->bin_version },
+		{ "source_package", p->name },
+		{ "source_version", p->version },
+		{ "ecosystem", p->ecosystem },
+		{ "purl", p->purl },
+		{ "severity_source", h->severity_source },
+		{ "fixed_version", h->fixed },
+	};
 	struct bh_buf m;
-	bh_err err;
 
 	bh_buf_init(&m, 0);
 	bh_buf_printf(&m, "%s %s", p->bin_name, p->bin_version);
@@ -75,11 +87,13 @@ static bh_err on_hit(const struct bh_vuln_hit *h, void *vctx)
 	/* Keyed without the version: accepting a vulnerability in a baseline survives rebuilds
 	 * that bump the package but do not fix it. */
 	f.key = bh_arena_printf(&c->s->arena, "%s/%s %s", p->ecosystem, p->bin_name, h->id);
+	f.props = props;
+	/* The fixed version comes last, so that an advisory without one leaves it out. */
+	f.nprops = sizeof(props) / sizeof(*props) - !h->fixed;
 	bh_buf_release(&m);
 	if (!f.message || !f.key)
 		return BH_ERR_NOMEM;
-	err = bh_findings_add(&c->s->findings, &c->s->arena, &f);
-	return err;
+	return bh_findings_add(&c->s->findings, &c->s->arena, &f);
 }
 
 /* The packages of an image: its package databases, as for --sbom. */

@@ -7,12 +7,15 @@
 #include "cli.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "core/config.h"
 #include "core/fs.h"
@@ -29,6 +32,7 @@ enum {
 	OPT_PSS,
 	OPT_THREADS,
 	OPT_NO_ANNOTATION_IGNORE,
+	OPT_RELOAD_INTERVAL,
 };
 
 static const struct bh_opt_doc webhook_options[] = {
@@ -46,6 +50,8 @@ static const struct bh_opt_doc webhook_options[] = {
 	{ "--no-annotation-ignore",
 	  "Do not honour the bulkhead.dev/ignore annotation: whoever may create a workload may set it, so where workload authors are not trusted, exemptions belong in the config only." },
 	{ "--threads N", "Server threads (default 2)." },
+	{ "--reload-interval SECONDS",
+	  "How often to look for a renewed certificate or key (default 10; 0: only on SIGHUP). A changed pair is checked and served without closing the socket; a bad one is logged and the current pair kept." },
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -110,6 +116,103 @@ static int read_pem(const char *path, char **out)
 	return 0;
 }
 
+/* A file's identity: a renewal replaces the file (or the symlinked directory) or rewrites it. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+struct certs {
+	const char *cert, *key;	  /* the files */
+	char *cert_pem, *key_pem; /* the pair in service */
+	struct file_id ids[2];
+};
+
+static void file_ids(const struct certs *cs, struct file_id ids[2])
+{
+	const char *paths[2] = { cs->cert, cs->key };
+
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+
+		memset(&ids[i], 0, sizeof(ids[i]));
+		if (stat(paths[i], &st) == 0) {
+			ids[i].dev = st.st_dev;
+			ids[i].ino = st.st_ino;
+			ids[i].size = st.st_size;
+			ids[i].mtime = st.st_mtim;
+		}
+	}
+}
+
+static void wipe_free(char *s)
+{
+	if (!s)
+		return;
+	memset(s, 0, strlen(s));
+	__asm__ __volatile__("" : : "r"(s) : "memory");
+	free(s);
+}
+
+/* Read the files again and serve them; the outcome goes to the log. 0, or 3 when the server
+ * could not go on at all. */
+static int reload(struct bh_webhook_server *srv, struct certs *cs)
+{
+	struct bh_diag d = { 0 };
+	char *cert_pem = NULL, *key_pem = NULL;
+	size_t len;
+	int fatal = 0;
+	bh_err err = bh_fs_read(cs->cert, BH_LIMIT_WEBHOOK_PEM_BYTES, &cert_pem, &len, &d);
+
+	if (!err)
+		err = bh_fs_read(cs->key, BH_LIMIT_WEBHOOK_PEM_BYTES, &key_pem, &len, &d);
+	if (!err) {
+		err = bh_webhook_reload(srv, cert_pem, key_pem, cs->cert, &d);
+		fatal = err == BH_ERR_IO;
+	}
+	if (err) {
+		fprintf(stderr, "bulkhead webhook: %s: %s: %s\n",
+			fatal ? "stopping" : "keeping the certificate in service", d.file, d.msg);
+		free(cert_pem);
+		wipe_free(key_pem);
+		return fatal ? 3 : 0;
+	}
+	free(cs->cert_pem);
+	wipe_free(cs->key_pem);
+	cs->cert_pem = cert_pem;
+	cs->key_pem = key_pem;
+	fprintf(stderr, "bulkhead webhook: serving the renewed certificate from %s\n", cs->cert);
+	return 0;
+}
+
+/*
+ * Wait for SIGTERM or SIGINT (the answer: which, or 0 when the server failed), reloading the
+ * certificate on SIGHUP and whenever the files change (looked at every interval seconds, if
+ * interval is not 0).
+ */
+static int serve(struct bh_webhook_server *srv, const sigset_t *set, struct certs *cs,
+		 unsigned long interval)
+{
+	for (;;) {
+		struct timespec ts = { (time_t)interval, 0 };
+		int sig = interval ? sigtimedwait(set, NULL, &ts) : sigwaitinfo(set, NULL);
+		struct file_id now[2];
+
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		if (sig < 0 && errno != EAGAIN)
+			continue; /* EINTR */
+		file_ids(cs, now);
+		if (sig != SIGHUP && !memcmp(now, cs->ids, sizeof(now)))
+			continue;
+		memcpy(cs->ids, now, sizeof(now));
+		if (reload(srv, cs))
+			return 0;
+	}
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -121,6 +224,7 @@ static int run(int argc, char **argv)
 		{ "pss", required_argument, NULL, OPT_PSS },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "no-annotation-ignore", no_argument, NULL, OPT_NO_ANNOTATION_IGNORE },
+		{ "reload-interval", required_argument, NULL, OPT_RELOAD_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,7 +238,7 @@ static int run(int argc, char **argv)
 	struct bh_config cfg;
 	struct bh_diag d = { 0 };
 	char *cert_pem = NULL, *key_pem = NULL;
-	unsigned long threads = 2;
+	unsigned long threads = 2, reload_interval = 10;
 	int pss_version = 0, pss_version_set = 0, opt, rc = 0, sig;
 	unsigned port;
 	sigset_t set;
@@ -168,6 +272,15 @@ static int run(int argc, char **argv)
 			if (*end || !threads || threads > BH_LIMIT_WEBHOOK_THREADS)
 				return cli_usage(&cmd_webhook_def, "--threads takes 1 to %u",
 						 BH_LIMIT_WEBHOOK_THREADS);
+			break;
+		}
+		case OPT_RELOAD_INTERVAL: {
+			char *end;
+
+			reload_interval = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || reload_interval > 86400)
+				return cli_usage(&cmd_webhook_def,
+						 "--reload-interval takes 0 to 86400 seconds");
 			break;
 		}
 		case OPT_PSS: {
@@ -238,6 +351,7 @@ static int run(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	so.cert_pem = cert_pem;
@@ -266,21 +380,25 @@ static int run(int argc, char **argv)
 			ss.ss_family == AF_INET6 ? "]" : "", port, bh_webhook_library_version(),
 			bh_severity_name(policy.fail_on));
 	}
-	do {
-		sig = 0;
-		if (sigwait(&set, &sig))
-			break;
-	} while (sig != SIGTERM && sig != SIGINT);
-	fprintf(stderr, "bulkhead webhook: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	{
+		struct certs cs = { cert, key, cert_pem, key_pem, { { 0 } } };
+
+		file_ids(&cs, cs.ids);
+		sig = serve(srv, &set, &cs, reload_interval);
+		/* The pair in service may be a reloaded one. */
+		cert_pem = cs.cert_pem;
+		key_pem = cs.key_pem;
+	}
+	if (sig)
+		fprintf(stderr, "bulkhead webhook: %s, stopping\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM");
+	else
+		rc = 3;
 	bh_webhook_stop(srv);
 out:
-	if (key_pem) {
-		/* The key does not outlive the server in this process's memory. */
-		memset(key_pem, 0, strlen(key_pem));
-		__asm__ __volatile__("" : : "r"(key_pem) : "memory");
-	}
+	/* The key does not outlive the server in this process's memory. */
+	wipe_free(key_pem);
 	free(cert_pem);
-	free(key_pem);
 	bh_webhook_ns_cache_free(policy.ns);
 	bh_arena_release(&arena);
 	return rc;

@@ -10,13 +10,13 @@
 #include <string.h>
 
 #include "fs.h"
+#include "hash.h"
 #include "limits.h"
 
 #include "banned.h"
 
 void bh_finding_fingerprint(struct bh_finding *f)
 {
-	static const char hex[] = "0123456789abcdef";
 	const char *parts[5];
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -28,7 +28,7 @@ void bh_finding_fingerprint(struct bh_finding *f)
 	parts[2] = f->object ? f->object : "";
 	parts[3] = f->container ? f->container : "";
 	parts[4] = f->key ? f->key : (f->message ? f->message : "");
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	if (!ctx || !EVP_DigestInit_ex(ctx, bh_sha256_md(), NULL)) {
 		memset(f->fingerprint, '0', BH_FINGERPRINT_LEN);
 		f->fingerprint[BH_FINGERPRINT_LEN] = '\0';
 		EVP_MD_CTX_free(ctx);
@@ -38,18 +38,28 @@ void bh_finding_fingerprint(struct bh_finding *f)
 		EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]) + 1);
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	for (size_t i = 0; i < BH_FINGERPRINT_LEN / 2; i++) {
-		f->fingerprint[2 * i] = hex[md[i] >> 4];
-		f->fingerprint[2 * i + 1] = hex[md[i] & 15];
-	}
-	f->fingerprint[BH_FINGERPRINT_LEN] = '\0';
+	bh_hex(md, BH_FINGERPRINT_LEN / 2, f->fingerprint);
 }
 
 bh_err bh_findings_add(struct bh_findings *list, struct bh_arena *a, const struct bh_finding *f)
 {
-	(void)a;
+	struct bh_prop *props = NULL;
+
 	if (list->n >= BH_LIMIT_FINDINGS)
 		return BH_ERR_LIMIT;
+	/* The caller's properties often live on its stack or in a shorter-lived arena. */
+	if (f->nprops) {
+		props = bh_arena_alloc(a, f->nprops * sizeof(*props));
+		if (!props)
+			return BH_ERR_NOMEM;
+		for (size_t i = 0; i < f->nprops; i++) {
+			props[i].name = bh_arena_strdup(a, f->props[i].name);
+			props[i].value =
+				bh_arena_strdup(a, f->props[i].value ? f->props[i].value : "");
+			if (!props[i].name || !props[i].value)
+				return BH_ERR_NOMEM;
+		}
+	}
 	if (list->n == list->cap) {
 		size_t ncap = list->cap ? list->cap * 2 : 64;
 		struct bh_finding *p = realloc(list->items, ncap * sizeof(*p));
@@ -60,6 +70,7 @@ bh_err bh_findings_add(struct bh_findings *list, struct bh_arena *a, const struc
 		list->cap = ncap;
 	}
 	list->items[list->n] = *f;
+	list->items[list->n].props = props;
 	bh_finding_fingerprint(&list->items[list->n]);
 	list->n++;
 	return BH_OK;

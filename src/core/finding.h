@@ -15,6 +15,12 @@
 
 #define BH_FINGERPRINT_LEN 32
 
+/* A structured detail of a finding (an advisory id, a commit), for machine-readable reports. */
+struct bh_prop {
+	const char *name;
+	const char *value;
+};
+
 struct bh_finding {
 	const struct bh_rule *rule;
 	enum bh_severity severity; /* the rule's, or the config's override */
@@ -25,6 +31,8 @@ struct bh_finding {
 	const char *container;		       /* or NULL */
 	const char *key;		       /* fingerprint discriminator */
 	const char *suppressed_by;	       /* NULL, or how it was suppressed */
+	const struct bh_prop *props;	       /* details in report order, or NULL */
+	size_t nprops;
 	char fingerprint[BH_FINGERPRINT_LEN + 1];
 };
 
@@ -33,7 +41,8 @@ struct bh_findings {
 	size_t n, cap;
 };
 
-/* Append a copy of f (fingerprint computed here). Fails past BH_LIMIT_FINDINGS. */
+/* Append a copy of f (fingerprint computed here; its properties copied into a). Fails past
+ * BH_LIMIT_FINDINGS. */
 bh_err bh_findings_add(struct bh_findings *list, struct bh_arena *a, const struct bh_finding *f);
 void bh_findings_release(struct bh_findings *list);
 /* Sort by file, line, column, rule id, message: the order of every report. */

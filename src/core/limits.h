@@ -241,6 +241,8 @@
 #define BH_LIMIT_REG_TOKENS 16
 /* The docker config.json read for credentials; real ones are a few kilobytes. */
 #define BH_LIMIT_REG_AUTH_FILE_BYTES (1024u * 1024)
+/* A CA file added to the trusted set, and the system bundle it is added to. */
+#define BH_LIMIT_REG_CA_BYTES (8u * 1024 * 1024)
 /* An image reference: the distribution grammar caps the name at 255 bytes, a tag at 128, and
  * a digest is 71; anything longer than this is not a reference. */
 #define BH_LIMIT_REF_NAME_BYTES 255

@@ -94,6 +94,8 @@ static void report_vfmt(struct bh_ctx *ctx, unsigned line, unsigned col, unsigne
 		f.end_col = f.col;
 	f.object = ctx->object;
 	f.container = ctx->container;
+	f.props = ctx->props;
+	f.nprops = ctx->nprops;
 	f.key = key ? bh_arena_strdup(&s->arena, key) : NULL;
 	if (ctx->ignore && !s->no_annotation_ignore &&
 	    (list_has(ctx->ignore, ctx->rule->id) || list_has(ctx->ignore, "all")))

@@ -68,14 +68,18 @@ struct bh_scan;
  * object's ignore list (the bulkhead.dev/ignore annotation) before running its rules; the
  * engine sets rule.
  */
+struct bh_prop; /* finding.h */
+
 struct bh_ctx {
 	struct bh_scan *scan;
 	const struct bh_rule *rule;
 	const char *file;
-	const char *object;	/* "Kind/namespace/name", or NULL */
-	const char *container;	/* container name, or NULL */
-	const char *ignore;	/* comma-separated rule ids from an annotation, or NULL */
-	const char *ignore_src; /* where ignore came from, for --show-suppressed */
+	const char *object;	     /* "Kind/namespace/name", or NULL */
+	const char *container;	     /* container name, or NULL */
+	const char *ignore;	     /* comma-separated rule ids from an annotation, or NULL */
+	const char *ignore_src;	     /* where ignore came from, for --show-suppressed */
+	const struct bh_prop *props; /* details the findings carry (copied), or NULL */
+	size_t nprops;
 };
 
 /*

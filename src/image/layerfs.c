@@ -21,6 +21,7 @@
 
 #include "archive_api.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/limits.h"
 #include "secrets/secrets.h"
 
@@ -57,30 +58,13 @@ struct bh_img_layer {
 
 #define CHUNK (64u * 1024)
 
-void bh_sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 static void md_hex(EVP_MD_CTX *md, char out[65])
 {
 	unsigned char d[32];
 	unsigned int n = 0;
 
 	EVP_DigestFinal_ex(md, d, &n);
-	for (unsigned i = 0; i < 32; i++) {
-		out[2 * i] = "0123456789abcdef"[d[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
-	}
-	out[64] = '\0';
+	bh_hex(d, 32, out);
 }
 
 /* ---- the path tree ---- */
@@ -1057,8 +1041,8 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 		err = bh_diag_set(diag, BH_ERR_NOMEM, what, 0, 0, "out of memory");
 		goto out;
 	}
-	EVP_DigestInit_ex(s->blob_md, EVP_sha256(), NULL);
-	EVP_DigestInit_ex(s->diff_md, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(s->blob_md, bh_sha256_md(), NULL);
+	EVP_DigestInit_ex(s->diff_md, bh_sha256_md(), NULL);
 	AR(archive_read_support_filter_gzip)(s->raw);
 	AR(archive_read_support_filter_zstd)(s->raw);
 	AR(archive_read_support_format_raw)(s->raw);

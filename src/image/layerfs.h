@@ -28,7 +28,4 @@ bh_err bh_layerfs_read(struct bh_image *img, size_t idx, bh_blob_read_fn rd, voi
 /* Apply every layer in order, then mark secrets in deleted files. */
 bh_err bh_layerfs_finish(struct bh_image *img, struct bh_diag *diag);
 
-/* Lower-case hex of a sha256 over data. */
-void bh_sha256_hex(const void *data, size_t len, char out[65]);
-
 #endif

@@ -23,6 +23,7 @@
 
 #include "archive_api.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/limits.h"
 #include "layerfs.h"
 

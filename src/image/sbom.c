@@ -16,6 +16,7 @@
 
 #include "bh_config.h"
 #include "core/banned.h"
+#include "core/hash.h"
 #include "layerfs.h"
 
 /* "2024-01-02T03:04:05.123456789Z" or "+00:00" -> "2024-01-02T03:04:05Z". */

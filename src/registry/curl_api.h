@@ -22,7 +22,8 @@
 	X(curl_global_init)    \
 	X(curl_slist_append)   \
 	X(curl_slist_free_all) \
-	X(curl_version)
+	X(curl_version)        \
+	X(curl_version_info)
 
 struct bh_curl_api {
 #define BH_X(f) __typeof__(f) *f;

@@ -9,11 +9,11 @@
  */
 #include "registry.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/limits.h"
 
 #include "core/banned.h"
@@ -47,17 +47,8 @@ bool bh_digest_valid(const char *s)
 
 void bh_digest_of(const void *data, size_t len, char out[BH_DIGEST_BUF])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
 	memcpy(out, "sha256:", 7);
-	for (unsigned i = 0; i < 32; i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[8 + 2 * i] = hex[md[i] & 15];
-	}
-	out[71] = '\0';
+	bh_sha256_hex(data, len, out + 7);
 }
 
 /* A parse failure: the message names the reference (shortened) and the column it points at. */

@@ -16,7 +16,6 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +40,8 @@ struct bh_registry {
 	char *host; /* host[:port] as given */
 	char *base; /* scheme://host */
 	bool plain_http, insecure;
-	char *ca_file;
+	char *ca_blob; /* the trusted CAs when a CA file is added: curl's own bundle and the file */
+	size_t ca_blob_len;
 	char *basic; /* "user:pass" from the docker config, or NULL */
 	bool use_basic;
 	CURL *curl;
@@ -277,15 +277,6 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
-/* With an extra CA file, add it to the default trust store instead of replacing the store. */
-static CURLcode on_ssl_ctx(CURL *c, void *sslctx, void *ud)
-{
-	X509_STORE *st = SSL_CTX_get_cert_store(sslctx);
-
-	(void)c;
-	return st && X509_STORE_load_file(st, ud) == 1 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
-}
-
 /* ---- one exchange ---- */
 
 /* The registry's own words from an error body: errors[0].code and .message, cleaned. */
@@ -360,14 +351,10 @@ static bh_err perform(struct bh_registry *r, const struct req *q, const char *au
 	if (r->insecure) {
 		CURLF(curl_easy_setopt)(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		CURLF(curl_easy_setopt)(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	} else if (r->ca_file) {
-		/* The cached store would be shared between connections that the callback
-		 * extends; without a cache each connection builds its own. */
-		CURLF(curl_easy_setopt)(c, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-		if (CURLF(curl_easy_setopt)(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx) == CURLE_OK)
-			CURLF(curl_easy_setopt)(c, CURLOPT_SSL_CTX_DATA, r->ca_file);
-		else
-			CURLF(curl_easy_setopt)(c, CURLOPT_CAINFO, r->ca_file);
+	} else if (r->ca_blob) {
+		struct curl_blob b = { r->ca_blob, r->ca_blob_len, CURL_BLOB_NOCOPY };
+
+		CURLF(curl_easy_setopt)(c, CURLOPT_CAINFO_BLOB, &b);
 	}
 
 	/* Expect: 100-continue only costs a round trip for bodies this size. */
@@ -741,6 +728,44 @@ static bh_err decode_auth(const char *b64, char **out)
 	return BH_OK;
 }
 
+/*
+ * An extra CA file is added to the CAs curl trusts by default, not put in their place: the
+ * trusted set is handed to curl as one PEM blob, its default bundle followed by the file. (A
+ * TLS context callback could add the file to curl's store, but that store belongs to the
+ * OpenSSL curl loaded, which is not the one bulkhead is linked with.)
+ */
+static bh_err load_cas(struct bh_registry *r, const char *ca_file, struct bh_diag *diag)
+{
+	const curl_version_info_data *v = CURLF(curl_version_info)(CURLVERSION_NOW);
+	char *sys = NULL, *extra = NULL;
+	size_t nsys = 0, nextra = 0;
+	bh_err err = bh_fs_read(ca_file, BH_LIMIT_REG_CA_BYTES, &extra, &nextra, diag);
+
+	if (err)
+		return err;
+	/* Without a readable default bundle, curl's CA directory (if any) still applies. */
+	if (v && v->cainfo) {
+		struct bh_diag ignored;
+
+		if (bh_fs_read(v->cainfo, BH_LIMIT_REG_CA_BYTES, &sys, &nsys, &ignored))
+			nsys = 0;
+	}
+	r->ca_blob = malloc(nsys + 1 + nextra);
+	if (!r->ca_blob) {
+		free(sys);
+		free(extra);
+		return bh_diag_set(diag, BH_ERR_NOMEM, ca_file, 0, 0, "out of memory");
+	}
+	if (nsys)
+		memcpy(r->ca_blob, sys, nsys);
+	r->ca_blob[nsys] = '\n';
+	memcpy(r->ca_blob + nsys + 1, extra, nextra);
+	r->ca_blob_len = nsys + 1 + nextra;
+	free(sys);
+	free(extra);
+	return BH_OK;
+}
+
 static bh_err load_credentials(struct bh_registry *r, const char *auth_file, struct bh_diag *diag)
 {
 	char path[4096];
@@ -849,14 +874,15 @@ bh_err bh_registry_open(struct bh_registry **out, const char *registry_host,
 	r->base = malloc(n);
 	if (r->base)
 		snprintf(r->base, n, "%s://%s", o->plain_http ? "http" : "https", registry_host);
-	r->ca_file = o->ca_file ? strdup(o->ca_file) : NULL;
 	r->curl = CURLF(curl_easy_init)();
-	if (!r->host || !r->base || (o->ca_file && !r->ca_file) || !r->curl) {
+	if (!r->host || !r->base || !r->curl) {
 		bh_registry_close(r);
 		return bh_diag_set(diag, BH_ERR_NOMEM, registry_host, 0, 0,
 				   "out of memory (or curl_easy_init failed)");
 	}
-	err = load_credentials(r, o->auth_file, diag);
+	err = o->ca_file && !o->insecure ? load_cas(r, o->ca_file, diag) : BH_OK;
+	if (!err)
+		err = load_credentials(r, o->auth_file, diag);
 	if (err) {
 		bh_registry_close(r);
 		return err;
@@ -876,7 +902,7 @@ void bh_registry_close(struct bh_registry *r)
 		wipe_free(r->tokens[i].value);
 	}
 	wipe_free(r->basic);
-	free(r->ca_file);
+	free(r->ca_blob);
 	free(r->base);
 	free(r->host);
 	free(r);
@@ -912,6 +938,21 @@ static bh_err check_reported(struct bh_registry *r, const char *what, const char
 			   shown, reported, ours);
 }
 
+/* A repository and a manifest reference (a tag, or a digest when by_digest) fit to be sent. */
+static bh_err check_manifest_ref(struct bh_registry *r, const char *repo, const char *ref,
+				 bool by_digest, struct bh_diag *diag)
+{
+	bh_err err = check_repo(r, repo, diag);
+
+	if (err)
+		return err;
+	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
+		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
+				   "\"%.200s\" is neither a tag nor a sha256 digest",
+				   ref ? ref : "");
+	return BH_OK;
+}
+
 bh_err bh_registry_get_manifest(struct bh_registry *r, const char *repo, const char *ref,
 				struct bh_buf *body, char **media_type, char digest[BH_DIGEST_BUF],
 				struct bh_diag *diag)
@@ -931,13 +972,9 @@ bh_err bh_registry_get_manifest(struct bh_registry *r, const char *repo, const c
 	char *mt = NULL;
 	bh_err err;
 
-	err = check_repo(r, repo, diag);
+	err = check_manifest_ref(r, repo, ref, by_digest, diag);
 	if (err)
 		return err;
-	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
-		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
-				   "\"%.200s\" is neither a tag nor a sha256 digest",
-				   ref ? ref : "");
 	err = build_url(r, &url, repo, "manifests", ref, diag);
 	if (err)
 		goto out;
@@ -1006,13 +1043,9 @@ bh_err bh_registry_put_manifest(struct bh_registry *r, const char *repo, const c
 	bool by_digest = ref && strncmp(ref, "sha256:", 7) == 0;
 	bh_err err;
 
-	err = check_repo(r, repo, diag);
+	err = check_manifest_ref(r, repo, ref, by_digest, diag);
 	if (err)
 		return err;
-	if (by_digest ? !bh_digest_valid(ref) : !tag_ok(ref))
-		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
-				   "\"%.200s\" is neither a tag nor a sha256 digest",
-				   ref ? ref : "");
 	if (!media_type || !*media_type || strpbrk(media_type, "\r\n"))
 		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
 				   "a manifest needs a media type");

@@ -40,6 +40,8 @@ json_t *bh_report_json_finding(const struct bh_finding *f)
 	json_object_set_new(o, "fix", str_or_null(f->rule->fix));
 	if (f->suppressed_by)
 		json_object_set_new(o, "suppressed_by", bh_jstr(f->suppressed_by));
+	if (f->nprops)
+		json_object_set_new(o, "properties", bh_jprops(f));
 	return o;
 }
 

@@ -77,3 +77,12 @@ bh_err bh_json_dump(json_t *root, size_t flags, struct bh_buf *out)
 	free(text);
 	return err;
 }
+
+json_t *bh_jprops(const struct bh_finding *f)
+{
+	json_t *p = json_object();
+
+	for (size_t i = 0; p && i < f->nprops; i++)
+		json_object_set_new(p, f->props[i].name, bh_jstr(f->props[i].value));
+	return p;
+}

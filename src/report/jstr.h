@@ -11,9 +11,13 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/finding.h"
 
 /* A new JSON string (or null for NULL); never fails on bad UTF-8. */
 json_t *bh_jstr(const char *s);
+
+/* A finding's properties as one JSON object of strings, in their order. */
+json_t *bh_jprops(const struct bh_finding *f);
 
 /*
  * Append root (consumed, even on failure) to out as indented ASCII JSON and a newline; flags

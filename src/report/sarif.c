@@ -217,6 +217,8 @@ bh_err bh_report_sarif(struct bh_scan *s, const struct bh_report_opts *o, struct
 			json_array_append_new(sups, sup);
 			json_object_set_new(r, "suppressions", sups);
 		}
+		if (f->nprops)
+			json_object_set_new(r, "properties", bh_jprops(f));
 		json_array_append_new(results, r);
 	}
 	json_object_set_new(run, "tool", tool);

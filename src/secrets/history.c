@@ -113,6 +113,7 @@ struct collect {
 	git_repository *repo;
 	struct oidset blobs, trees;
 	const char *object, *history;
+	struct bh_prop *props;
 	char path[4096];
 };
 
@@ -134,6 +135,8 @@ static bh_err add_job(struct collect *c, const git_oid *id, size_t plen)
 	j->path = bh_arena_strndup(c->a, c->path, plen);
 	j->object = c->object;
 	j->history = c->history;
+	j->props = c->props;
+	j->nprops = c->props ? 4 : 0;
 	return j->path ? BH_OK : BH_ERR_NOMEM;
 }
 
@@ -250,6 +253,16 @@ static void describe(struct collect *c, git_commit *commit)
 	c->history = bh_arena_printf(c->a, "(added in commit %.12s by %s <%s> on %s)", sha,
 				     au && au->name ? au->name : "?",
 				     au && au->email ? au->email : "?", when);
+	/* The same, structured, for the JSON and SARIF reports. */
+	c->props = bh_arena_alloc(c->a, 4 * sizeof(*c->props));
+	if (c->props) {
+		c->props[0] = (struct bh_prop){ "commit", bh_arena_strdup(c->a, sha) };
+		c->props[1] = (struct bh_prop){ "author", au && au->name ? au->name : "" };
+		c->props[2] = (struct bh_prop){ "author_email", au && au->email ? au->email : "" };
+		c->props[3] = (struct bh_prop){ "date", bh_arena_strdup(c->a, when) };
+		c->props[1].value = bh_arena_strdup(c->a, c->props[1].value);
+		c->props[2].value = bh_arena_strdup(c->a, c->props[2].value);
+	}
 }
 
 bh_err bh_git_collect(const char *path, const char *range, struct bh_arena *a,

@@ -10,12 +10,15 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/finding.h"
 
 struct bh_git_job {
 	unsigned char oid[20]; /* the blob (SHA-1 repositories; SHA-256 ones are refused) */
 	const char *path;
-	const char *object;  /* "commit <sha>" */
-	const char *history; /* "(added in commit <sha12> by Name <email> on 2024-01-31)" */
+	const char *object;	     /* "commit <sha>" */
+	const char *history;	     /* "(added in commit <sha12> by Name <email> on 2024-01-31)" */
+	const struct bh_prop *props; /* commit, author, author_email, date */
+	size_t nprops;
 };
 
 struct bh_git_jobs {

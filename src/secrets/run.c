@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 
 #include "core/batchread.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/limits.h"
 #include "history.h"
 
@@ -64,9 +64,11 @@ enum { BATCH_FILES = 64, BATCH_FILE_CAP = 64 * 1024 };
 struct hit_ctx {
 	struct run *r;
 	const char *file;
-	const char *object;  /* "commit <sha>" for history findings */
-	const char *history; /* "added in commit ... by ... on ..." */
-	size_t job;	     /* the history job's index (its topological rank), or SIZE_MAX */
+	const char *object;	     /* "commit <sha>" for history findings */
+	const char *history;	     /* "added in commit ... by ... on ..." */
+	const struct bh_prop *props; /* the commit's, for history findings */
+	size_t nprops;
+	size_t job; /* the history job's index (its topological rank), or SIZE_MAX */
 };
 
 static size_t fnv1a(const char *s)
@@ -114,17 +116,11 @@ static struct first_seen *first_seen_slot(struct run *r, const char *k)
 
 static void secret_key(const char *rule, const char *s, size_t len, char *out, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[32];
 	char h[33];
 
-	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
-	for (size_t i = 0; i < 16; i++) {
-		h[2 * i] = hex[md[i] >> 4];
-		h[2 * i + 1] = hex[md[i] & 15];
-	}
-	h[32] = '\0';
+	bh_sha256(s, len, md);
+	bh_hex(md, 16, h);
 	snprintf(out, cap, "%s:sha256:%s", rule, h);
 }
 
@@ -147,6 +143,8 @@ static void on_match(const struct bh_secret_match *m, void *arg)
 	ctx.rule = m->rule;
 	ctx.file = h->file;
 	ctx.object = h->object;
+	ctx.props = h->props;
+	ctx.nprops = h->nprops;
 	if (m->allowed) {
 		ctx.ignore = m->rule->id;
 		ctx.ignore_src = bh_arena_printf(&r->s->arena, "inline comment at %s:%u", h->file,
@@ -236,7 +234,7 @@ static int scan_failed(struct run *r, const char *path, bh_err err, struct bh_di
 static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *path,
 		      struct tally *t)
 {
-	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
+	struct hit_ctx h = { .r = r, .file = path, .job = SIZE_MAX };
 	struct bh_diag d = { 0 };
 	struct stat st = { 0 };
 	int fd, binary = 0;
@@ -268,7 +266,7 @@ static void scan_file(struct run *r, struct bh_secrets_scanner *sc, const char *
 static void scan_whole(struct run *r, struct bh_secrets_scanner *sc, const char *path,
 		       const char *data, size_t len, struct tally *t)
 {
-	struct hit_ctx h = { r, path, NULL, NULL, SIZE_MAX };
+	struct hit_ctx h = { .r = r, .file = path, .job = SIZE_MAX };
 	struct bh_diag d = { 0 };
 
 	if (bh_fs_looks_binary(data, len))
@@ -358,7 +356,13 @@ static void scan_history(struct run *r, struct bh_secrets_scanner *sc, struct ta
 		if (!data) /* binary */
 			continue;
 		{
-			struct hit_ctx h = { r, j->path, j->object, j->history, i };
+			struct hit_ctx h = { .r = r,
+					     .file = j->path,
+					     .object = j->object,
+					     .history = j->history,
+					     .props = j->props,
+					     .nprops = j->nprops,
+					     .job = i };
 
 			err = bh_secrets_scanner_scan(sc, data, len, on_match, &h);
 		}

@@ -5,9 +5,10 @@
  */
 #include "sign.h"
 
-#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/hash.h"
 
 #include "core/banned.h"
 
@@ -105,16 +106,8 @@ bh_err bh_b64_decode(const char *s, size_t len, unsigned char **out, size_t *out
 
 void bh_sign_sha256_digest(const void *data, size_t len, char out[72])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-
-	SHA256(data, len, md);
 	memcpy(out, "sha256:", 7);
-	for (size_t i = 0; i < sizeof(md); i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[8 + 2 * i] = hex[md[i] & 15];
-	}
-	out[71] = 0;
+	bh_sha256_hex(data, len, out + 7);
 }
 
 int bh_sign_digest_valid(const char *s)

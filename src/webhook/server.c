@@ -13,6 +13,9 @@
  */
 #include "webhook.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,35 +177,26 @@ const char *bh_webhook_library_version(void)
 	return bh_mhd_api_load(NULL) ? "not loadable" : MHD(MHD_get_version)();
 }
 
-bh_err bh_webhook_start(const struct bh_webhook_server_opts *o, struct bh_webhook_server **out,
-			unsigned *port, struct bh_diag *diag)
+/* A daemon on o's address, or on listen_fd when it is not -1 (a reload takes the socket over). */
+static struct MHD_Daemon *start_daemon(struct bh_webhook_server *srv, const char *cert_pem,
+				       const char *key_pem, int listen_fd)
 {
-	struct bh_webhook_server *srv;
-	const union MHD_DaemonInfo *info;
+	const struct bh_webhook_server_opts *o = &srv->o;
 	unsigned threads = o->threads ? o->threads : 1;
-	bh_err err = bh_mhd_api_load(diag);
 
-	if (err)
-		return err;
-	if (MHD(MHD_is_feature_supported)(MHD_FEATURE_TLS) != MHD_YES)
-		return bh_diag_set(diag, BH_ERR_IO, "libmicrohttpd", 0, 0,
-				   "the library was built without TLS support");
 	if (threads > BH_LIMIT_WEBHOOK_THREADS)
 		threads = BH_LIMIT_WEBHOOK_THREADS;
-	srv = calloc(1, sizeof(*srv));
-	if (!srv)
-		return BH_ERR_NOMEM;
-	srv->o = *o;
 	/*
 	 * TLS 1.2 and 1.3 only, GnuTLS's secure defaults otherwise (the API server speaks 1.2+).
 	 * The socket address decides the family; the thread pool shares the listening socket.
+	 * MHD_USE_ITC is what lets a reload quiesce the daemon and hand its socket over.
 	 */
-	srv->d = MHD(MHD_start_daemon)(
-		MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	return MHD(MHD_start_daemon)(
+		MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 			(o->addr->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, o->addr,
-		MHD_OPTION_HTTPS_MEM_CERT, o->cert_pem, MHD_OPTION_HTTPS_MEM_KEY, o->key_pem,
-		MHD_OPTION_HTTPS_PRIORITIES,
+		0, NULL, NULL, handle, srv, MHD_OPTION_SOCK_ADDR, o->addr, MHD_OPTION_LISTEN_SOCKET,
+		listen_fd < 0 ? MHD_INVALID_SOCKET : listen_fd, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+		MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_HTTPS_PRIORITIES,
 		"SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
 		BH_LIMIT_WEBHOOK_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -210,6 +204,25 @@ bh_err bh_webhook_start(const struct bh_webhook_server_opts *o, struct bh_webhoo
 		BH_LIMIT_WEBHOOK_IDLE_SECONDS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)BH_LIMIT_WEBHOOK_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
 		MHD_OPTION_END);
+}
+
+bh_err bh_webhook_start(const struct bh_webhook_server_opts *o, struct bh_webhook_server **out,
+			unsigned *port, struct bh_diag *diag)
+{
+	struct bh_webhook_server *srv;
+	const union MHD_DaemonInfo *info;
+	bh_err err = bh_mhd_api_load(diag);
+
+	if (err)
+		return err;
+	if (MHD(MHD_is_feature_supported)(MHD_FEATURE_TLS) != MHD_YES)
+		return bh_diag_set(diag, BH_ERR_IO, "libmicrohttpd", 0, 0,
+				   "the library was built without TLS support");
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return BH_ERR_NOMEM;
+	srv->o = *o;
+	srv->d = start_daemon(srv, o->cert_pem, o->key_pem, -1);
 	if (!srv->d) {
 		free(srv);
 		return bh_diag_set(
@@ -219,6 +232,75 @@ bh_err bh_webhook_start(const struct bh_webhook_server_opts *o, struct bh_webhoo
 	info = MHD(MHD_get_daemon_info)(srv->d, MHD_DAEMON_INFO_BIND_PORT);
 	*port = info ? info->port : 0;
 	*out = srv;
+	return BH_OK;
+}
+
+/* Whether the PEM texts are a certificate and the private key of its public key. */
+static bh_err check_pair(const char *cert_pem, const char *key_pem, const char *label,
+			 struct bh_diag *diag)
+{
+	BIO *cb = BIO_new_mem_buf(cert_pem, -1), *kb = BIO_new_mem_buf(key_pem, -1);
+	X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+	bh_err err = BH_OK;
+
+	if (!cert)
+		err = bh_diag_set(diag, BH_ERR_PARSE, label, 0, 0,
+				  "the certificate is not a PEM X.509 certificate");
+	else if (!key)
+		err = bh_diag_set(diag, BH_ERR_PARSE, label, 0, 0,
+				  "the key is not an unencrypted PEM private key");
+	else if (X509_check_private_key(cert, key) != 1)
+		err = bh_diag_set(diag, BH_ERR_PARSE, label, 0, 0,
+				  "the key is not the certificate's private key");
+	ERR_clear_error();
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	BIO_free(cb);
+	BIO_free(kb);
+	return err;
+}
+
+bh_err bh_webhook_reload(struct bh_webhook_server *srv, const char *cert_pem, const char *key_pem,
+			 const char *label, struct bh_diag *diag)
+{
+	struct MHD_Daemon *old = srv->d, *d;
+	bh_err err = check_pair(cert_pem, key_pem, label, diag);
+	MHD_socket fd;
+
+	if (err)
+		return err;
+	/* The old daemon stops accepting and hands its socket to the new one: no connection is
+	 * refused while the certificate changes. */
+	fd = MHD(MHD_quiesce_daemon)(old);
+	if (fd == MHD_INVALID_SOCKET)
+		return bh_diag_set(diag, BH_ERR_INTERNAL, label, 0, 0,
+				   "the server cannot hand its socket over");
+	d = start_daemon(srv, cert_pem, key_pem, fd);
+	if (!d) {
+		/* GnuTLS refused what OpenSSL accepted: go on with the certificate in use. */
+		d = start_daemon(srv, srv->o.cert_pem, srv->o.key_pem, fd);
+		if (!d)
+			return bh_diag_set(diag, BH_ERR_IO, label, 0, 0,
+					   "the server could not start again on its socket");
+		srv->d = d;
+		MHD(MHD_stop_daemon)(old);
+		return bh_diag_set(diag, BH_ERR_PARSE, label, 0, 0,
+				   "the TLS library refused the new certificate and key");
+	}
+	srv->d = d;
+	srv->o.cert_pem = cert_pem;
+	srv->o.key_pem = key_pem;
+	/* Requests in flight on the old daemon finish first (they take milliseconds). */
+	for (int i = 0; i < 100; i++) {
+		const union MHD_DaemonInfo *info =
+			MHD(MHD_get_daemon_info)(old, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+		if (!info || !info->num_connections)
+			break;
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	}
+	MHD(MHD_stop_daemon)(old);
 	return BH_OK;
 }
 

@@ -71,6 +71,15 @@ struct bh_webhook_server;
  */
 bh_err bh_webhook_start(const struct bh_webhook_server_opts *o, struct bh_webhook_server **out,
 			unsigned *port, struct bh_diag *diag);
+/*
+ * Serve a new certificate and key (NUL-terminated PEM, kept alive by the caller until the next
+ * reload or stop) without closing the listening socket: the pair is checked first (a
+ * certificate, an unencrypted key, the key of the certificate), and anything wrong keeps the
+ * current pair in service. BH_ERR_PARSE with diag naming label and the reason; BH_ERR_IO when
+ * the server could not be restarted at all (the caller should exit).
+ */
+bh_err bh_webhook_reload(struct bh_webhook_server *srv, const char *cert_pem, const char *key_pem,
+			 const char *label, struct bh_diag *diag);
 /* Stop accepting, finish the requests in flight, and free the server. */
 void bh_webhook_stop(struct bh_webhook_server *srv);
 /* The library's version string, for the log. */

@@ -170,6 +170,8 @@ check "git: T1 attributed to Alice's commit and its path" json_check "$tmp/git.j
 check "git: T2 attributed to Carol" json_check "$tmp/git.json" \
 	"any(x['file'] == 'app/settings.py' and x['object'] == 'commit $c_carol' and 'Carol' in x['message'] for x in f)"
 check "git: working tree not scanned" json_check "$tmp/git.json" "not any(x['file'] == 'local.env' for x in f)"
+check "git: the commit as structured properties" json_check "$tmp/git.json" \
+	"any(x['file'] == 'config.env' and x['properties'] == {'commit': '$c_alice', 'author': 'Alice', 'author_email': 'Alice@example.test', 'date': '2024-02-01T12:00:00Z'} for x in f)"
 "$BULKHEAD" secrets --git -f json main..feature "$repo" >"$tmp/range.json" || true
 # In a range, only content new to the range counts: dup/config.env repeats a blob that the
 # range's boundary (Alice's commit, on main) already holds.

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/finding.h"
+#include "core/hash.h"
 
 static const struct bh_rule r1 = { .id = "K8-001", .severity = BH_SEV_CRITICAL };
 static const struct bh_rule r2 = { .id = "K8-002", .severity = BH_SEV_HIGH };
@@ -137,11 +138,53 @@ static void test_severity_names(void **state)
 	assert_string_equal(bh_layer_prefix(BH_LAYER_NP), "NP");
 }
 
+/* FIPS 180-2's test vectors, through the fetched implementation. */
+static void test_sha256(void **state)
+{
+	char hex[65];
+	unsigned char md[32];
+
+	(void)state;
+	bh_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	bh_sha256_hex("", 0, hex);
+	assert_string_equal(hex,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	bh_sha256("abc", 3, md);
+	bh_hex(md, 4, hex);
+	assert_string_equal(hex, "ba7816bf");
+}
+
+/* A finding's properties are copied: the caller's array and strings may go away. */
+static void test_props_copied(void **state)
+{
+	struct bh_findings list = { 0 };
+	struct bh_arena a;
+	char value[16] = "CVE-1";
+	struct bh_prop props[2] = { { "vulnerability", value }, { "fixed_version", NULL } };
+	struct bh_finding f = {
+		.rule = &r1, .file = "x", .message = "m", .props = props, .nprops = 2
+	};
+
+	(void)state;
+	bh_arena_init(&a, 0);
+	assert_int_equal(bh_findings_add(&list, &a, &f), BH_OK);
+	strcpy(value, "changed");
+	props[0].name = "other";
+	assert_int_equal(list.items[0].nprops, 2);
+	assert_string_equal(list.items[0].props[0].name, "vulnerability");
+	assert_string_equal(list.items[0].props[0].value, "CVE-1");
+	assert_string_equal(list.items[0].props[1].value, "");
+	bh_findings_release(&list);
+	bh_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fingerprint),
-		cmocka_unit_test(test_sort_summary_fail),
+		cmocka_unit_test(test_fingerprint),    cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_props_copied),   cmocka_unit_test(test_sort_summary_fail),
 		cmocka_unit_test(test_severity_names),
 	};
 

@@ -66,6 +66,9 @@ expect_rc 1 "vulnerable SBOM fails at the default high"
 same "$T/vulnerable.want" "vulnerable SBOM: one finding per vulnerable package and advisory"
 if jq -e '[.findings[] | select(.message | contains("TEST-DEB-1 (CVE-2023-5363); fixed in 3.0.11-1~deb12u2; severity critical from CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H (9.8)"))] | length == 1' "$T/out.json" >/dev/null; then ok; else bad "Debian finding: alias, fix and CVSS score"; fi
 if jq -e '[.findings[] | select(.message | contains("(source package openssl 3.0.11-1~deb12u1)"))] | length == 1' "$T/out.json" >/dev/null; then ok; else bad "Debian finding names the source package"; fi
+# The same details as properties, for pipelines that should not parse messages.
+if jq -e '[.findings[] | select(.properties.vulnerability == "TEST-DEB-1" and .properties.aliases == "CVE-2023-5363" and .properties.fixed_version == "3.0.11-1~deb12u2" and .properties.source_package == "openssl" and .properties.source_version == "3.0.11-1~deb12u1" and (.properties.severity_source | startswith("CVSS:3.1/")))] | length == 1' "$T/out.json" >/dev/null; then ok; else bad "Debian finding: structured properties"; fi
+if jq -e '([.findings[] | select(.properties.vulnerability == "TEST-ALP-1" and (.properties | has("fixed_version") | not))] | length == 2) and ([.findings[] | select(.properties.vulnerability == "TEST-NPM-1" and .properties.fixed_version == "4.17.21")] | length == 2)' "$T/out.json" >/dev/null; then ok; else bad "properties: fixed_version only when a fix is known"; fi
 if jq -e '[.findings[] | select(.message | contains("TEST-ALP-1") and contains("severity not given"))] | length == 2' "$T/out.json" >/dev/null; then ok; else bad "advisory without severity: the rule's"; fi
 if jq -e '[.findings[] | select(.message | contains("lodash 4.17.20") and contains("fixed in 4.17.21") and contains("(7.2)"))] | length == 1' "$T/out.json" >/dev/null; then ok; else bad "npm finding: fix and CVSS 7.2"; fi
 vuln "$T/dir.db" "$here/sbom/fixed.cdx.json"
@@ -91,6 +94,7 @@ rc=$?
 expect_rc 1 "SARIF report"
 if python3 "$SRCDIR/tests/golden/sarif_check.py" "$SHARED/corpus/schemas/sarif-schema-2.1.0.json" "$T/out.sarif" >"$T/sarif.log"; then ok; else bad "SARIF not valid: $(cat "$T/sarif.log")"; fi
 if jq -e '[.runs[0].results[] | select(.ruleId == "IM-017" and .level == "error")] | length == 3' "$T/out.sarif" >/dev/null; then ok; else bad "SARIF levels follow the advisories' severities"; fi
+if jq -e '[.runs[0].results[] | select(.properties.vulnerability == "TEST-DEB-1" and .properties.package == "libssl3")] | length == 1' "$T/out.sarif" >/dev/null; then ok; else bad "SARIF results carry the properties"; fi
 
 # ---- baseline and config ----
 "$BULKHEAD" vuln --db "$T/dir.db" --write-baseline "$T/base.json" "$here/sbom/vulnerable.cdx.json" 2>"$T/err"

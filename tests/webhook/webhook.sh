@@ -7,7 +7,8 @@
 # AdmissionReview and no uid (400); a body over the cap (413 quickly, from its Content-Length;
 # a chunked one loses its connection); plain HTTP to the TLS port; a config disabling a rule;
 # the bulkhead.dev/ignore annotation; a Namespace's enforce label judged for its workloads;
-# /healthz; SIGTERM stops the server with exit 0; only the webhook loads libmicrohttpd. Every
+# /healthz; a renewed certificate served on the same socket (files changed, SIGHUP), a bad
+# pair kept out; SIGTERM stops the server with exit 0; only the webhook loads libmicrohttpd. Every
 # server this script starts is stopped by it (trap), and every request is bounded by curl's
 # --max-time. Prints "N passed, N failed".
 set -u
@@ -45,11 +46,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.crt" -
 	}
 
 # start NAME [ARGS...]: start a webhook on a free port; sets PORT and PID, log in $T/NAME.log.
+# CERT and KEY, when set, name other certificate and key files.
 start() {
 	name=$1
 	shift
-	"$BULKHEAD" webhook --cert "$T/tls.crt" --key "$T/tls.key" --listen 127.0.0.1:0 "$@" \
-		2>"$T/$name.log" &
+	"$BULKHEAD" webhook --cert "${CERT:-$T/tls.crt}" --key "${KEY:-$T/tls.key}" \
+		--listen 127.0.0.1:0 "$@" 2>"$T/$name.log" &
 	PID=$!
 	PIDS="$PIDS $PID"
 	PORT=""
@@ -368,6 +370,68 @@ review CREATE "$HERE/pod-unpinned.yaml" >"$T/req"
 post /validate "$T/req"
 check "--pss restricted ignores non-PSS rules" "r['allowed'] is True and 'warnings' not in r"
 kill "$PID"
+
+# Certificate renewal: the files change under a running server (as a cert-manager Secret
+# mounted in the pod does), and the renewed pair is served on the same socket.
+newcert() { # newcert NAME CN: a server certificate signed by the test CA
+	openssl req -newkey rsa:2048 -nodes -keyout "$T/$1.key" -out "$T/$1.csr" -subj "/CN=$2" \
+		>/dev/null 2>&1 &&
+		openssl x509 -req -in "$T/$1.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" -CAcreateserial \
+			-out "$T/$1.crt" -days 2 -extfile "$T/ext" >/dev/null 2>&1
+}
+served_cn() { # the subject of the certificate the server on $PORT presents
+	openssl s_client -connect "127.0.0.1:$PORT" </dev/null 2>/dev/null |
+		openssl x509 -noout -subject 2>/dev/null | sed -n 's/.*CN *= *//p'
+}
+wait_cn() { # wait_cn CN: up to 5 s for the server to present CN
+	i=0
+	while [ $i -lt 50 ] && [ "$(served_cn)" != "$1" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(served_cn)" = "$1" ]
+}
+healthy() {
+	[ "$(curl -sS --max-time 10 --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' \
+		"https://127.0.0.1:$PORT/healthz" 2>/dev/null)" = 200 ]
+}
+if newcert renewed bulkhead-webhook-renewed && newcert other bulkhead-webhook-other; then
+	mkdir -p "$T/live"
+	cp "$T/tls.crt" "$T/tls.key" "$T/live/"
+	CERT=$T/live/tls.crt KEY=$T/live/tls.key start reload --reload-interval 1
+	[ "$(served_cn)" = bulkhead-webhook ] && ok || bad "reload: first certificate not served"
+	# Replaced the way kubelet updates a mounted Secret: new files renamed into place.
+	cp "$T/renewed.crt" "$T/live/new.crt" && cp "$T/renewed.key" "$T/live/new.key" &&
+		mv "$T/live/new.key" "$T/live/tls.key" && mv "$T/live/new.crt" "$T/live/tls.crt"
+	wait_cn bulkhead-webhook-renewed && ok || bad "reload: renewed certificate not served: $(cat "$T/reload.log")"
+	healthy && ok || bad "reload: requests fail after the renewal"
+	grep -q "serving the renewed certificate" "$T/reload.log" && ok || bad "reload: not logged"
+	# A key that is not the certificate's: logged, and the renewed pair stays in service.
+	cp "$T/other.key" "$T/live/tls.key"
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "keeping the certificate in service" "$T/reload.log"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "the key is not the certificate's private key" "$T/reload.log" && ok ||
+		bad "reload: a mismatched key not reported: $(tail -3 "$T/reload.log")"
+	[ "$(served_cn)" = bulkhead-webhook-renewed ] && healthy && ok ||
+		bad "reload: a bad pair replaced the good one"
+	kill "$PID"
+	# --reload-interval 0: only SIGHUP reloads.
+	cp "$T/tls.crt" "$T/tls.key" "$T/live/"
+	CERT=$T/live/tls.crt KEY=$T/live/tls.key start hup --reload-interval 0
+	cp "$T/other.crt" "$T/live/tls.crt" && cp "$T/other.key" "$T/live/tls.key"
+	sleep 1.5
+	[ "$(served_cn)" = bulkhead-webhook ] && ok || bad "interval 0: reloaded without SIGHUP"
+	kill -HUP "$PID"
+	wait_cn bulkhead-webhook-other && healthy && ok || bad "SIGHUP: the new pair not served: $(cat "$T/hup.log")"
+	kill "$PID"
+else
+	bad "cannot make the renewal certificates"
+fi
+"$BULKHEAD" webhook --cert "$T/tls.crt" --key "$T/tls.key" --reload-interval soon 2>/dev/null
+[ $? = 2 ] && ok || bad "bad --reload-interval is not a usage error"
 
 # Usage errors exit 2; a bad key exits 3.
 "$BULKHEAD" webhook --cert "$T/tls.crt" 2>/dev/null
