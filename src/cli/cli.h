@@ -190,5 +190,10 @@ extern const struct bh_command cmd_gate_def;
 extern const struct bh_command cmd_vuln_def;
 extern const struct bh_command cmd_db_def;
 extern const struct bh_command cmd_webhook_def;
+extern const struct bh_command cmd_keygen_def;
+extern const struct bh_command cmd_sign_def;
+extern const struct bh_command cmd_verify_def;
+extern const struct bh_command cmd_attest_def;
+extern const struct bh_command cmd_verify_attestation_def;
 
 #endif

@@ -1,6 +1,8 @@
 /* bulkhead help: the command list, or one command's help. */
 #include "cli.h"
 
+#include <string.h>
+
 #include "core/banned.h"
 
 static int run(int argc, char **argv)
@@ -24,9 +26,16 @@ void cli_list_commands(FILE *f)
 	fprintf(f, "usage: bulkhead <command> [options]\n\n"
 		   "bulkhead secures AI agent deployments on Kubernetes: the image, the pod, the\n"
 		   "pipeline and the network.\n\ncommands:\n");
+	int width = 12;
+
+	/* The summaries line up after the longest command name (verify-attestation). */
+	for (size_t i = 0; i < bh_ncommands; i++)
+		if (!bh_commands[i]->hidden && (int)strlen(bh_commands[i]->name) > width)
+			width = (int)strlen(bh_commands[i]->name);
 	for (size_t i = 0; i < bh_ncommands; i++)
 		if (!bh_commands[i]->hidden)
-			fprintf(f, "  %-12s %s\n", bh_commands[i]->name, bh_commands[i]->summary);
+			fprintf(f, "  %-*s %s\n", width, bh_commands[i]->name,
+				bh_commands[i]->summary);
 	fprintf(f, "\n'bulkhead <command> --help' shows a command's options.\n");
 }
 

@@ -104,7 +104,9 @@ static bh_err write_all(int fd, const char *p, size_t len, const char *path, str
 	return BH_OK;
 }
 
-bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag)
+/* mode < 0: keep the mode of the file replaced, else 0644. */
+static bh_err write_atomic(const char *path, const void *data, size_t len, int mode,
+			   struct bh_diag *diag)
 {
 	struct bh_buf tmp;
 	const char *p = data;
@@ -142,7 +144,9 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 	}
 	err = write_all(fd, p, len, path, diag);
 	/* A report replacing a file keeps that file's mode (a 0600 report stays private). */
-	if (!err && fchmod(fd, existing ? (st.st_mode & 07777) : 0644) < 0)
+	if (!err && fchmod(fd, mode >= 0  ? (mode_t)mode
+			       : existing ? (st.st_mode & 07777)
+					  : 0644) < 0)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "chmod failed: %s", strerror(errno));
 	if (close(fd) < 0 && !err)
 		err = bh_diag_set(diag, BH_ERR_IO, path, 0, 0, "close failed: %s", strerror(errno));
@@ -154,6 +158,16 @@ bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct
 out:
 	bh_buf_release(&tmp);
 	return err;
+}
+
+bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag)
+{
+	return write_atomic(path, data, len, -1, diag);
+}
+
+bh_err bh_fs_write_private(const char *path, const void *data, size_t len, struct bh_diag *diag)
+{
+	return write_atomic(path, data, len, 0600, diag);
 }
 
 int bh_fs_looks_binary(const char *data, size_t len)

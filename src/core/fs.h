@@ -19,6 +19,12 @@ bh_err bh_fs_read(const char *path, size_t max, char **data, size_t *len, struct
 /* Write data to path through a temporary file in the same directory and rename(2). */
 bh_err bh_fs_write_atomic(const char *path, const void *data, size_t len, struct bh_diag *diag);
 
+/*
+ * The same for a secret (a private key): the file is mode 0600 whatever it replaces, and the
+ * temporary file is 0600 from its creation (mkstemp), so no other user can read it at any time.
+ */
+bh_err bh_fs_write_private(const char *path, const void *data, size_t len, struct bh_diag *diag);
+
 /* True when the first bytes look like binary data (a NUL byte in the first 8 KiB). */
 int bh_fs_looks_binary(const char *data, size_t len);
 

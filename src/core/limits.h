@@ -256,4 +256,26 @@
 #define BH_LIMIT_REF_NAME_BYTES 255
 #define BH_LIMIT_REF_BYTES	1024
 
+/* Signing (src/sign). A cosign key file is under 1 KiB; a larger "key" is not one. */
+#define BH_LIMIT_SIGN_KEY_BYTES (64u * 1024)
+
+/* scrypt memory (128 * N * r bytes) an encrypted key may ask for; cosign writes N=32768, r=8
+ * (32 MiB) and older keys N=65536 (64 MiB), so 256 MiB leaves room without letting a hostile
+ * key take the machine's memory. */
+#define BH_LIMIT_SIGN_SCRYPT_BYTES (256ull * 1024 * 1024)
+
+/* scrypt parallelism p: the time cost grows with it, and cosign writes p=1. */
+#define BH_LIMIT_SIGN_SCRYPT_P 16u
+
+/* A signed payload, envelope, predicate or `.sig`/`.att` manifest; an SBOM of a large image is
+ * tens of megabytes, so this bounds memory while leaving room for real attestations. */
+#define BH_LIMIT_SIGN_DOC_BYTES (64u * 1024 * 1024)
+
+/* Layers (signatures or attestations) of one `.sig` or `.att` manifest that are checked; an
+ * image signed on every pipeline run gathers hundreds, a million is an attack. */
+#define BH_LIMIT_SIGN_LAYERS 4096u
+
+/* Signatures of one DSSE envelope; real envelopes carry one. */
+#define BH_LIMIT_SIGN_DSSE_SIGS 64u
+
 #endif

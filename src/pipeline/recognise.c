@@ -269,13 +269,18 @@ static void tool_bulkhead(struct rc *r, const struct bh_ci_cmd *c, size_t t)
 	} else if (!strcmp(sub, "secrets")) {
 		r->st->does |= BH_CI_SECRETS;
 	} else if (!strcmp(sub, "sign")) {
-		r->st->does |= BH_CI_SIGN;
+		/* --payload signs a blob, as cosign sign-blob does; it does not sign the image. */
+		r->st->does |= opt(c, s, "--payload", &v) ? BH_CI_SIGN_BLOB : BH_CI_SIGN;
 		if (opt(c, s, "--key", &v))
 			add_key(r, v);
 	} else if (!strcmp(sub, "attest")) {
 		if (opt(c, s, "--key", &v))
 			add_key(r, v);
-		if (any_word(c, s, "spdx") || any_word(c, s, "cyclonedx") || any_word(c, s, "sbom"))
+		/* --blob attests a file (cosign attest-blob), not the image. */
+		if (opt(c, s, "--blob", &v))
+			r->st->does |= BH_CI_SIGN_BLOB;
+		else if (any_word(c, s, "spdx") || any_word(c, s, "cyclonedx") ||
+			 any_word(c, s, "sbom"))
 			r->st->does |= BH_CI_SBOM | BH_CI_SBOM_ATTEST;
 		else
 			r->st->does |= BH_CI_SIGN_BLOB;
