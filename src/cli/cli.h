@@ -77,7 +77,7 @@ enum {
 	CLI_OPT_WRITE_BASELINE,
 	CLI_OPT_ALLOW_HTTP_REGISTRY = 1050,
 	CLI_OPT_ALLOW_INSECURE_REGISTRY,
-	CLI_OPT_REGISTRY_CA,
+	CLI_OPT_REGISTRY_CACERT,
 	CLI_OPT_REGISTRY_AUTH,
 	CLI_OPT_FIRST_COMMAND_OPTION = 1100,
 };
@@ -127,13 +127,13 @@ enum {
 #define CLI_REGISTRY_OPTIONS \
 	{ "--allow-http-registry", "Talk to the registry over plain HTTP; allowed only for a loopback host unless --allow-insecure-registry is given too." }, \
 	{ "--allow-insecure-registry", "Do not verify the registry's TLS certificate." }, \
-	{ "--registry-ca FILE", "Also trust the CA certificates in FILE (PEM) for the registry." }, \
+	{ "--registry-cacert FILE", "Also trust the CA certificates in FILE (PEM) for the registry." }, \
 	{ "--registry-auth FILE", "Read registry credentials from FILE, a docker config.json with \"auths\"." }
 
 #define CLI_REGISTRY_LONGOPTS \
 	{ "allow-http-registry", no_argument, NULL, CLI_OPT_ALLOW_HTTP_REGISTRY }, \
 	{ "allow-insecure-registry", no_argument, NULL, CLI_OPT_ALLOW_INSECURE_REGISTRY }, \
-	{ "registry-ca", required_argument, NULL, CLI_OPT_REGISTRY_CA }, \
+	{ "registry-cacert", required_argument, NULL, CLI_OPT_REGISTRY_CACERT }, \
 	{ "registry-auth", required_argument, NULL, CLI_OPT_REGISTRY_AUTH }
 /* clang-format on */
 

@@ -37,7 +37,7 @@ static const struct bh_opt_doc attest_options[] = {
 	  "Attest a blob instead of an image: the statement's subject is FILE's sha256." },
 	{ "--output-signature FILE",
 	  "With --blob: write the DSSE envelope to FILE (atomically) instead of standard output." },
-	CLI_SIGN_REGISTRY_OPTION_DOCS,
+	CLI_REGISTRY_OPTIONS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -167,13 +167,13 @@ static int run(int argc, char **argv)
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ "blob", required_argument, NULL, OPT_BLOB },
 		{ "output-signature", required_argument, NULL, OPT_OUTPUT_SIGNATURE },
-		CLI_SIGN_REGISTRY_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *pred_path = NULL, *type = NULL, *blob = NULL, *out = NULL;
 	const char *type_uri;
-	struct cli_sign_registry reg = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	struct bh_sign_key *k = NULL;
 	char *predicate = NULL;
 	size_t len = 0;
@@ -201,7 +201,7 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_attest_def);
 			return 0;
 		default:
-			if (cli_sign_registry_option(&reg, opt, optarg))
+			if (cli_registry_option(&reg, opt, optarg))
 				break;
 			return cli_bad_option(&cmd_attest_def, argv);
 		}
@@ -226,7 +226,7 @@ static int run(int argc, char **argv)
 	if (blob)
 		rc = attest_blob(k, type_uri, blob, pred_path, predicate, len, out);
 	else
-		rc = attest_image(k, type_uri, argv[optind], &reg.opts, pred_path, predicate, len);
+		rc = attest_image(k, type_uri, argv[optind], &reg, pred_path, predicate, len);
 out:
 	bh_sign_key_free(k);
 	free(predicate);

@@ -29,7 +29,7 @@ static const struct bh_opt_doc sign_options[] = {
 	{ "--payload FILE", "Sign a blob instead of an image: FILE's bytes, as they are." },
 	{ "--output-signature FILE",
 	  "With --payload: write the base64 signature to FILE (atomically) instead of standard output." },
-	CLI_SIGN_REGISTRY_OPTION_DOCS,
+	CLI_REGISTRY_OPTIONS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -109,12 +109,12 @@ static int run(int argc, char **argv)
 		{ "annotations", required_argument, NULL, 'a' },
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
 		{ "output-signature", required_argument, NULL, OPT_OUTPUT_SIGNATURE },
-		CLI_SIGN_REGISTRY_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bh_sign_annotation ann[64];
-	struct cli_sign_registry reg = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	const char *key = NULL, *payload = NULL, *out_sig = NULL;
 	struct bh_sign_key *k = NULL;
 	size_t nann = 0;
@@ -143,7 +143,7 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_sign_def);
 			return 0;
 		default:
-			if (cli_sign_registry_option(&reg, opt, optarg))
+			if (cli_registry_option(&reg, opt, optarg))
 				break;
 			return cli_bad_option(&cmd_sign_def, argv);
 		}
@@ -164,7 +164,7 @@ static int run(int argc, char **argv)
 	if (payload)
 		rc = sign_blob(k, payload, out_sig);
 	else
-		rc = sign_image(k, argv[optind], &reg.opts, ann, nann);
+		rc = sign_image(k, argv[optind], &reg, ann, nann);
 	bh_sign_key_free(k);
 	return rc;
 }

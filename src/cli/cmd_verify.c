@@ -30,7 +30,7 @@ static const struct bh_opt_doc verify_options[] = {
 	{ "--signature FILE",
 	  "With --payload: the signature, base64 (as cosign writes it) or raw DER." },
 	{ "-f, --format FORMAT", "text (default) or json: the list of verified signatures." },
-	CLI_SIGN_REGISTRY_OPTION_DOCS,
+	CLI_REGISTRY_OPTIONS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -230,12 +230,12 @@ static int run(int argc, char **argv)
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
 		{ "signature", required_argument, NULL, OPT_SIGNATURE },
 		{ "format", required_argument, NULL, 'f' },
-		CLI_SIGN_REGISTRY_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bh_sign_annotation ann[64];
-	struct cli_sign_registry reg = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	const char *key = NULL, *payload = NULL, *sig = NULL, *format = "text";
 	struct bh_sign_key *k = NULL;
 	size_t nann = 0;
@@ -267,7 +267,7 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_verify_def);
 			return 0;
 		default:
-			if (cli_sign_registry_option(&reg, opt, optarg))
+			if (cli_registry_option(&reg, opt, optarg))
 				break;
 			return cli_bad_option(&cmd_verify_def, argv);
 		}
@@ -289,7 +289,7 @@ static int run(int argc, char **argv)
 	if (payload)
 		rc = verify_blob(k, payload, sig, ann, nann, json);
 	else
-		rc = verify_image(k, argv[optind], &reg.opts, ann, nann, json);
+		rc = verify_image(k, argv[optind], &reg, ann, nann, json);
 	bh_sign_key_free(k);
 	return rc;
 }

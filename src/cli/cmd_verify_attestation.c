@@ -34,7 +34,7 @@ static const struct bh_opt_doc verify_att_options[] = {
 	  "With --envelope: the artifact the statement is about; a subject must carry its sha256." },
 	{ "--digest sha256:HEX", "With --envelope: the subject digest, instead of --blob." },
 	{ "-f, --format FORMAT", "text (default) or json: the list of verified statements." },
-	CLI_SIGN_REGISTRY_OPTION_DOCS,
+	CLI_REGISTRY_OPTIONS,
 	{ "-h, --help", "Show this help." },
 	{ NULL, NULL },
 };
@@ -208,13 +208,13 @@ static int run(int argc, char **argv)
 		{ "blob", required_argument, NULL, OPT_BLOB },
 		{ "digest", required_argument, NULL, OPT_DIGEST },
 		{ "format", required_argument, NULL, 'f' },
-		CLI_SIGN_REGISTRY_LONGOPTS,
+		CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key = NULL, *type = NULL, *envelope = NULL, *blob = NULL, *digest = NULL;
 	const char *format = "text", *want_type = NULL;
-	struct cli_sign_registry reg = { 0 };
+	struct bh_registry_opts reg = { 0 };
 	struct bh_sign_key *k = NULL;
 	int opt, rc, json;
 
@@ -243,7 +243,7 @@ static int run(int argc, char **argv)
 			cli_help(stdout, &cmd_verify_attestation_def);
 			return 0;
 		default:
-			if (cli_sign_registry_option(&reg, opt, optarg))
+			if (cli_registry_option(&reg, opt, optarg))
 				break;
 			return cli_bad_option(&cmd_verify_attestation_def, argv);
 		}
@@ -279,7 +279,7 @@ static int run(int argc, char **argv)
 	if (envelope)
 		rc = verify_envelope(k, envelope, blob, digest, want_type, json);
 	else
-		rc = verify_image(k, argv[optind], &reg.opts, want_type, json);
+		rc = verify_image(k, argv[optind], &reg, want_type, json);
 	bh_sign_key_free(k);
 	return rc;
 }

@@ -104,7 +104,7 @@ int cli_registry_option(struct bh_registry_opts *o, int opt, const char *arg)
 	case CLI_OPT_ALLOW_INSECURE_REGISTRY:
 		o->insecure = true;
 		return 1;
-	case CLI_OPT_REGISTRY_CA:
+	case CLI_OPT_REGISTRY_CACERT:
 		o->ca_file = arg;
 		return 1;
 	case CLI_OPT_REGISTRY_AUTH:

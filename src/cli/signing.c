@@ -169,20 +169,3 @@ int cli_annotation(char *arg, struct bh_sign_annotation *a)
 	a->value = eq + 1;
 	return 0;
 }
-
-int cli_sign_registry_option(struct cli_sign_registry *r, int opt, const char *arg)
-{
-	switch (opt) {
-	case CLI_OPT_ALLOW_INSECURE:
-		r->opts.insecure = true;
-		return 1;
-	case CLI_OPT_ALLOW_HTTP:
-		r->opts.plain_http = true;
-		return 1;
-	case CLI_OPT_REGISTRY_CACERT:
-		r->opts.ca_file = arg;
-		return 1;
-	default:
-		return 0;
-	}
-}

@@ -1,7 +1,7 @@
 /*
  * What keygen, sign, verify, attest and verify-attestation share: the password (cosign's
- * COSIGN_PASSWORD, else a prompt on the terminal), loading key files with their errors printed,
- * and the registry options named as cosign names them.
+ * COSIGN_PASSWORD, else a prompt on the terminal) and loading key files with their errors
+ * printed. Their registry options are those of every command that reaches a registry (cli.h).
  */
 #ifndef BH_CLI_SIGNING_H
 #define BH_CLI_SIGNING_H
@@ -10,33 +10,6 @@
 
 #include "sign/remote.h"
 #include "sign/sign.h"
-
-/* The registry options of sign, verify, attest and verify-attestation, named as cosign names
- * them. */
-struct cli_sign_registry {
-	struct bh_registry_opts opts;
-};
-
-enum {
-	CLI_OPT_ALLOW_INSECURE = 1200,
-	CLI_OPT_ALLOW_HTTP,
-	CLI_OPT_REGISTRY_CACERT,
-};
-
-/* clang-format off */
-#define CLI_SIGN_REGISTRY_OPTION_DOCS \
-	{ "--allow-insecure-registry", "Do not verify the registry's TLS certificate (cosign's flag of the same name)." }, \
-	{ "--allow-http-registry", "Talk plain HTTP to the registry (cosign's flag of the same name); refused for a host that is not loopback unless --allow-insecure-registry is given too." }, \
-	{ "--registry-cacert FILE", "Also trust the CA certificates in FILE (PEM) for the registry." }
-
-#define CLI_SIGN_REGISTRY_LONGOPTS \
-	{ "allow-insecure-registry", no_argument, NULL, CLI_OPT_ALLOW_INSECURE }, \
-	{ "allow-http-registry", no_argument, NULL, CLI_OPT_ALLOW_HTTP }, \
-	{ "registry-cacert", required_argument, NULL, CLI_OPT_REGISTRY_CACERT }
-/* clang-format on */
-
-/* Handle one registry option; returns 1 when opt was one. */
-int cli_sign_registry_option(struct cli_sign_registry *r, int opt, const char *arg);
 
 /*
  * The password for a key: $COSIGN_PASSWORD when it is set (even empty, as cosign reads it), else

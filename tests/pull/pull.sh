@@ -11,7 +11,7 @@
 #    the layer limit, an unreachable registry, TLS spoken to a plain HTTP registry: exit 2 or 3
 #    with a message naming the reference;
 #  - vuln and gate --image on a pulled image give what they give on the local layout;
-#  - a TLS registry with htpasswd auth: --registry-ca with --registry-auth, and
+#  - a TLS registry with htpasswd auth: --registry-cacert with --registry-auth, and
 #    --allow-insecure-registry, give the layout's findings; no CA or no credentials is exit 3;
 #  - after every run bulkhead's private TMPDIR is empty: the temporary layout is always removed.
 # Prints "N passed, N failed" and fails when anything failed.
@@ -198,7 +198,7 @@ jq -S '[.findings[] | del(.file, .fingerprint, .layer)] | sort_by(.rule, .messag
 cmp -s "$T/gate.f" "$T/lb.f" && ok || bad "gate findings differ: $(diff "$T/lb.f" "$T/gate.f" | head)"
 tmp_empty "vuln and gate"
 
-# ---- TLS and credentials: --registry-ca, --registry-auth, --allow-insecure-registry ----
+# ---- TLS and credentials: --registry-cacert, --registry-auth, --allow-insecure-registry ----
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.crt" -days 2 \
 	-subj /CN=bulkhead-test-ca >/dev/null 2>&1 &&
 	openssl req -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.csr" \
@@ -224,15 +224,15 @@ R2=127.0.0.1:$P2
 skopeo copy -q --dest-tls-verify=false --dest-creds user:secret "oci:$L:bad" "docker://$R2/bh/agent:bad" \
 	2>"$T/sk.err" && ok || bad "skopeo copy to the TLS registry: $(cat "$T/sk.err")"
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$R2" "$(printf user:secret | base64)" >"$T/auth.json"
-audit tls.ca "docker://$R2/bh/agent:bad" --registry-ca "$T/ca.crt" --registry-auth "$T/auth.json"
-expect_rc 1 "TLS with --registry-ca and --registry-auth" "$T/tls.ca.err"
-same_findings local.bad tls.ca "TLS with --registry-ca and --registry-auth"
+audit tls.ca "docker://$R2/bh/agent:bad" --registry-cacert "$T/ca.crt" --registry-auth "$T/auth.json"
+expect_rc 1 "TLS with --registry-cacert and --registry-auth" "$T/tls.ca.err"
+same_findings local.bad tls.ca "TLS with --registry-cacert and --registry-auth"
 audit tls.ins "docker://$R2/bh/agent:bad" --allow-insecure-registry --registry-auth "$T/auth.json"
 expect_rc 1 "TLS with --allow-insecure-registry" "$T/tls.ins.err"
 same_findings local.bad tls.ins "TLS with --allow-insecure-registry"
 audit tls.noca "docker://$R2/bh/agent:bad" --registry-auth "$T/auth.json"
 expect_rc 3 "TLS without the CA" "$T/tls.noca.err"
-audit tls.noauth "docker://$R2/bh/agent:bad" --registry-ca "$T/ca.crt"
+audit tls.noauth "docker://$R2/bh/agent:bad" --registry-cacert "$T/ca.crt"
 expect_rc 3 "no credentials" "$T/tls.noauth.err"
 err_has "docker://$R2/bh/agent:bad: .*none are configured" "no credentials" "$T/tls.noauth.err"
 tmp_empty "TLS and credentials"
