@@ -26,6 +26,7 @@
 
 #include "bh_config.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "core/limits.h"
 #include "curl_api.h"
 
@@ -370,7 +371,7 @@ static bh_err perform(struct bh_registry *r, const struct req *q, const char *au
 		if (ftruncate(rs->fd, 0) || lseek(rs->fd, 0, SEEK_SET) != 0)
 			return bh_diag_set(diag, BH_ERR_IO, r->host, 0, 0,
 					   "cannot rewind the blob's file: %s", strerror(errno));
-		if (!EVP_DigestInit_ex(rs->md, EVP_sha256(), NULL))
+		if (!EVP_DigestInit_ex(rs->md, bh_sha256_md(), NULL))
 			return bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
 	}
 
@@ -1124,117 +1125,87 @@ out:
 	return err;
 }
 
-bh_err bh_registry_get_blob(struct bh_registry *r, const char *repo, const char *digest, size_t max,
-			    struct bh_buf *out, struct bh_diag *diag)
+/*
+ * GET a blob into the sink the caller set in rs (a buffer from its length start, or a file with
+ * a running hash) and check that its bytes hash to digest.
+ */
+static bh_err get_blob(struct bh_registry *r, const char *repo, const char *digest, struct resp *rs,
+		       size_t start, struct bh_diag *diag)
 {
 	struct bh_buf url = BH_BUF_INIT;
-	struct resp rs = { 0 };
 	struct req q = { .method = "GET", .repo = repo, .follow = true };
 	char got[BH_DIGEST_BUF], shown[512];
-	size_t start = out->len;
-	bh_err err;
+	bh_err err = check_repo(r, repo, diag);
 
-	err = check_repo(r, repo, diag);
 	if (err)
 		return err;
 	if (!bh_digest_valid(digest))
 		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
 				   "\"%.200s\" is not a sha256 digest", digest ? digest : "");
 	err = build_url(r, &url, repo, "blobs", digest, diag);
-	if (err)
-		goto out;
-	q.url = url.data;
-	rs.out = out;
-	rs.out_max = max;
-	err = request(r, &q, &rs, diag);
-	if (err)
-		goto out;
-	if (rs.status != 200) {
-		err = status_error(r, &q, &rs, diag);
-		goto fail;
+	if (!err) {
+		q.url = url.data;
+		err = request(r, &q, rs, diag);
 	}
-	bh_digest_of(out->data ? out->data + start : "", out->len - start, got);
-	if (strcmp(got, digest) != 0) {
+	if (!err && rs->status != 200)
+		err = status_error(r, &q, rs, diag);
+	if (!err && rs->to_fd) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+
+		if (!EVP_DigestFinal_ex(rs->md, md, &mdlen) || mdlen != 32) {
+			err = bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
+		} else {
+			memcpy(got, "sha256:", 7);
+			bh_hex(md, 32, got + 7);
+		}
+	} else if (!err) {
+		bh_digest_of(rs->out->data ? rs->out->data + start : "", rs->out->len - start, got);
+	}
+	if (!err && strcmp(got, digest) != 0) {
 		url_for_msg(shown, sizeof(shown), url.data);
 		err = bh_diag_set(diag, BH_ERR_VERIFY, r->host, 0, 0,
 				  "GET %s: the blob's bytes hash to %s, not to its digest", shown,
 				  got);
-		goto fail;
 	}
-	goto out;
-fail:
-	out->len = start;
-	if (out->data)
-		out->data[start] = '\0';
-out:
 	bh_buf_release(&url);
-	bh_buf_release(&rs.errbody);
+	bh_buf_release(&rs->errbody);
+	return err;
+}
+
+bh_err bh_registry_get_blob(struct bh_registry *r, const char *repo, const char *digest, size_t max,
+			    struct bh_buf *out, struct bh_diag *diag)
+{
+	struct resp rs = { .out = out, .out_max = max };
+	size_t start = out->len;
+	bh_err err = get_blob(r, repo, digest, &rs, start, diag);
+
+	/* A failed download leaves the caller's buffer as it was. */
+	if (err) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+	}
 	return err;
 }
 
 bh_err bh_registry_get_blob_to_fd(struct bh_registry *r, const char *repo, const char *digest,
 				  uint64_t max, int fd, uint64_t *written, struct bh_diag *diag)
 {
-	static const char hex[] = "0123456789abcdef";
-	struct bh_buf url = BH_BUF_INIT;
-	struct resp rs = { 0 };
-	struct req q = { .method = "GET", .repo = repo, .follow = true };
-	char got[BH_DIGEST_BUF], shown[512];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	struct resp rs = { .to_fd = true, .fd = fd };
 	bh_err err;
 
-	err = check_repo(r, repo, diag);
-	if (err)
-		return err;
-	if (!bh_digest_valid(digest))
-		return bh_diag_set(diag, BH_ERR_USAGE, r->host, 0, 0,
-				   "\"%.200s\" is not a sha256 digest", digest ? digest : "");
-	if (max > SIZE_MAX)
-		max = SIZE_MAX;
+	rs.out_max = max > SIZE_MAX ? SIZE_MAX : (size_t)max;
 	rs.md = EVP_MD_CTX_new();
 	if (!rs.md)
 		return bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
-	err = build_url(r, &url, repo, "blobs", digest, diag);
-	if (err)
-		goto out;
-	q.url = url.data;
-	rs.to_fd = true;
-	rs.fd = fd;
-	rs.out_max = (size_t)max;
-	err = request(r, &q, &rs, diag);
-	if (err)
-		goto out;
-	if (rs.status != 200) {
-		err = status_error(r, &q, &rs, diag);
-		goto out;
-	}
-	if (!EVP_DigestFinal_ex(rs.md, md, &mdlen) || mdlen != 32) {
-		err = bh_diag_set(diag, BH_ERR_NOMEM, r->host, 0, 0, "out of memory");
-		goto out;
-	}
-	memcpy(got, "sha256:", 7);
-	for (unsigned i = 0; i < 32; i++) {
-		got[7 + 2 * i] = hex[md[i] >> 4];
-		got[8 + 2 * i] = hex[md[i] & 15];
-	}
-	got[71] = '\0';
-	if (strcmp(got, digest) != 0) {
-		url_for_msg(shown, sizeof(shown), url.data);
-		err = bh_diag_set(diag, BH_ERR_VERIFY, r->host, 0, 0,
-				  "GET %s: the blob's bytes hash to %s, not to its digest", shown,
-				  got);
-		goto out;
-	}
-	if (written)
+	err = get_blob(r, repo, digest, &rs, 0, diag);
+	if (!err && written)
 		*written = rs.fd_len;
-out:
 	/* A failed download leaves nothing a caller could mistake for the blob. */
 	if (err && ftruncate(fd, 0) == 0)
 		(void)lseek(fd, 0, SEEK_SET);
 	EVP_MD_CTX_free(rs.md);
-	bh_buf_release(&url);
-	bh_buf_release(&rs.errbody);
 	return err;
 }
 
