@@ -80,17 +80,6 @@ static json_t *verified_entry(const char *payload, size_t len, const char *sig_b
 	return o;
 }
 
-static int emit_json(json_t *list)
-{
-	struct bh_buf out = BH_BUF_INIT;
-	bh_err err = bh_json_dump(list, 0, &out);
-
-	if (!err)
-		fwrite(out.data, 1, out.len, stdout);
-	bh_buf_release(&out);
-	return err ? 3 : 0;
-}
-
 static int verify_blob(struct bh_sign_key *k, const char *payload_path, const char *sig_path,
 		       const struct bh_sign_annotation *ann, size_t nann, int json)
 {
@@ -124,7 +113,7 @@ static int verify_blob(struct bh_sign_key *k, const char *payload_path, const ch
 
 		bh_b64_encode(&b64, sig, siglen);
 		json_array_append_new(list, verified_entry(payload, len, bh_buf_str(&b64), NULL));
-		rc = emit_json(list);
+		rc = cli_emit_json(list);
 	} else {
 		printf("Verified OK\n");
 	}
@@ -135,91 +124,61 @@ out:
 	return rc;
 }
 
+struct sig_ctx {
+	const struct bh_sign_key *k;
+	const struct bh_sign_annotation *ann;
+	size_t nann;
+};
+
+/* One layer of the .sig tag: its signature over its payload blob, and the payload's claims. */
+static bh_err check_sig(struct bh_sign_target *t, const struct bh_sig_layer *l, size_t i,
+			json_t *list, void *vctx, struct bh_diag *ld)
+{
+	const struct sig_ctx *x = vctx;
+	struct bh_sign_claims c = { 0 };
+	unsigned char *sig = NULL;
+	char *payload = NULL;
+	size_t len = 0, siglen = 0;
+	bh_err err;
+
+	if (!l->signature)
+		return bh_diag_set(ld, BH_ERR_VERIFY, "", 0, 0, "the layer has no signature");
+	err = bh_b64_decode(l->signature, strlen(l->signature), &sig, &siglen,
+			    "the signature annotation", ld);
+	if (!err)
+		err = bh_sign_remote_blob(t, l, &payload, &len, ld);
+	if (!err)
+		err = bh_sign_verify_data(x->k, payload, len, sig, siglen, ld);
+	if (!err)
+		err = bh_sign_payload_check(payload, len, t->digest, x->ann, x->nann, &c, ld);
+	if (!err) {
+		/* cosign does not compare docker-reference (a copied image keeps its
+		 * signatures); saying so lets a reader see where it was signed. */
+		if (c.docker_ref && strcmp(c.docker_ref, t->docker_ref) != 0)
+			fprintf(stderr,
+				"bulkhead verify: note: signature %zu was made for %s, not %s "
+				"(the digest is what is verified, as cosign does)\n",
+				i + 1, c.docker_ref, t->docker_ref);
+		if (list)
+			json_array_append_new(
+				list, verified_entry(payload, len, l->signature, l->digest));
+		else
+			printf("Verified signature %zu of %s (payload %s, docker-reference %s)\n",
+			       i + 1, t->digest, l->digest, c.docker_ref ? c.docker_ref : "-");
+	}
+	bh_sign_claims_release(&c);
+	free(payload);
+	free(sig);
+	return err;
+}
+
 static int verify_image(struct bh_sign_key *k, const char *image, const struct bh_registry_opts *ro,
 			const struct bh_sign_annotation *ann, size_t nann, int json)
 {
-	struct bh_sign_target t = { 0 };
-	struct bh_sig_manifest m = { 0 };
-	struct bh_diag d = { 0 };
-	json_t *list = json_array();
-	size_t good = 0;
-	bh_err err;
-	int rc;
+	static const struct cli_verify_spec spec = { "verify", "sig", "signature", "" };
+	struct sig_ctx x = { k, ann, nann };
 
-	err = bh_sign_remote_open(image, ro, &t, &d);
-	if (!err)
-		err = bh_sign_remote_fetch(&t, "sig", &m, &d);
-	if (err) {
-		rc = cli_sign_fail(err, &d, image);
-		goto out;
-	}
-	for (size_t i = 0; i < m.n; i++) {
-		const struct bh_sig_layer *l = &m.layers[i];
-		struct bh_diag ld = { 0 };
-		struct bh_sign_claims c = { 0 };
-		unsigned char *sig = NULL;
-		char *payload = NULL;
-		size_t len = 0, siglen = 0;
-
-		if (!l->signature) {
-			bh_diag_set(&ld, BH_ERR_VERIFY, "", 0, 0, "the layer has no signature");
-		} else if (!(err = bh_b64_decode(l->signature, strlen(l->signature), &sig, &siglen,
-						 "the signature annotation", &ld)) &&
-			   !(err = bh_sign_remote_blob(&t, l, &payload, &len, &ld)) &&
-			   !(err = bh_sign_verify_data(k, payload, len, sig, siglen, &ld)) &&
-			   !(err = bh_sign_payload_check(payload, len, t.digest, ann, nann, &c,
-							 &ld))) {
-			good++;
-			/* cosign does not compare docker-reference (a copied image keeps its
-			 * signatures); saying so lets a reader see where it was signed. */
-			if (c.docker_ref && strcmp(c.docker_ref, t.docker_ref) != 0)
-				fprintf(stderr,
-					"bulkhead verify: note: signature %zu was made for %s, not %s "
-					"(the digest is what is verified, as cosign does)\n",
-					i + 1, c.docker_ref, t.docker_ref);
-			if (json)
-				json_array_append_new(
-					list,
-					verified_entry(payload, len, l->signature, l->digest));
-			else
-				printf("Verified signature %zu of %s (payload %s, docker-reference "
-				       "%s)\n",
-				       i + 1, t.digest, l->digest,
-				       c.docker_ref ? c.docker_ref : "-");
-		}
-		if (ld.msg[0])
-			fprintf(stderr, "bulkhead verify: signature %zu (%s): %s\n", i + 1,
-				l->digest, ld.msg);
-		bh_sign_claims_release(&c);
-		free(payload);
-		free(sig);
-		/* A registry that fails mid-way is an operational error, not a bad signature. */
-		if (err == BH_ERR_NET || err == BH_ERR_NOMEM || err == BH_ERR_IO) {
-			rc = bh_err_exit_code(err);
-			goto out;
-		}
-	}
-	if (json) {
-		rc = emit_json(list);
-		list = NULL;
-		if (rc)
-			goto out;
-	}
-	if (good == 0) {
-		fprintf(stderr, "bulkhead verify: no valid signature of %s@%s with this key\n",
-			t.docker_ref, t.digest);
-		rc = 1;
-		goto out;
-	}
-	if (!json)
-		printf("%s@%s: %zu of %zu signatures verified\n", t.docker_ref, t.digest, good,
-		       m.n);
-	rc = 0;
-out:
-	json_decref(list);
-	bh_sig_manifest_release(&m);
-	bh_sign_remote_close(&t);
-	return rc;
+	return cli_verify_layers(image, ro, &spec, check_sig, &x, json);
 }
 
 static int run(int argc, char **argv)

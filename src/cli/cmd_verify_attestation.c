@@ -71,17 +71,6 @@ static json_t *statement_entry(const struct bh_dsse_envelope *env, const char *p
 	return o;
 }
 
-static int emit_json(json_t *list)
-{
-	struct bh_buf out = BH_BUF_INIT;
-	bh_err err = bh_json_dump(list, 0, &out);
-
-	if (!err)
-		fwrite(out.data, 1, out.len, stdout);
-	bh_buf_release(&out);
-	return err ? 3 : 0;
-}
-
 static int verify_envelope(const struct bh_sign_key *k, const char *path, const char *blob,
 			   const char *digest, const char *want_type, int json)
 {
@@ -115,7 +104,7 @@ static int verify_envelope(const struct bh_sign_key *k, const char *path, const 
 		json_t *list = json_array();
 
 		json_array_append_new(list, statement_entry(&env, ptype));
-		rc = emit_json(list);
+		rc = cli_emit_json(list);
 	} else {
 		printf("Verified OK: %s attestation of %s\n", ptype, digest);
 	}
@@ -126,77 +115,46 @@ out:
 	return rc;
 }
 
+struct att_ctx {
+	const struct bh_sign_key *k;
+	const char *want_type;
+};
+
+/* One layer of the .att tag: its DSSE envelope, signature, subject and predicate type. */
+static bh_err check_att(struct bh_sign_target *t, const struct bh_sig_layer *l, size_t i,
+			json_t *list, void *vctx, struct bh_diag *ld)
+{
+	const struct att_ctx *x = vctx;
+	struct bh_dsse_envelope env = { 0 };
+	char *data = NULL, *ptype = NULL;
+	size_t len = 0;
+	bh_err err = bh_sign_remote_blob(t, l, &data, &len, ld);
+
+	if (!err)
+		err = check_envelope(l->digest, data, len, x->k, t->digest + 7, x->want_type, &env,
+				     &ptype, ld);
+	if (!err && list)
+		json_array_append_new(list, statement_entry(&env, ptype));
+	else if (!err)
+		printf("Verified attestation %zu of %s: %s\n", i + 1, t->digest, ptype);
+	free(data);
+	free(ptype);
+	bh_dsse_envelope_release(&env);
+	return err;
+}
+
 static int verify_image(const struct bh_sign_key *k, const char *image,
 			const struct bh_registry_opts *ro, const char *want_type, int json)
 {
-	struct bh_sign_target t = { 0 };
-	struct bh_sig_manifest m = { 0 };
-	struct bh_diag d = { 0 };
-	json_t *list = json_array();
-	size_t good = 0;
-	bh_err err;
-	int rc;
+	struct cli_verify_spec spec = { "verify-attestation", "att", "attestation", "" };
+	struct att_ctx x = { k, want_type };
+	char why[300] = "";
 
-	err = bh_sign_remote_open(image, ro, &t, &d);
-	if (!err)
-		err = bh_sign_remote_fetch(&t, "att", &m, &d);
-	if (err) {
-		rc = cli_sign_fail(err, &d, image);
-		goto out;
+	if (want_type) {
+		snprintf(why, sizeof(why), " and type %.250s", want_type);
+		spec.why = why;
 	}
-	for (size_t i = 0; i < m.n; i++) {
-		const struct bh_sig_layer *l = &m.layers[i];
-		struct bh_dsse_envelope env = { 0 };
-		struct bh_diag ld = { 0 };
-		char *data = NULL, *ptype = NULL;
-		size_t len = 0;
-
-		err = bh_sign_remote_blob(&t, l, &data, &len, &ld);
-		if (!err)
-			err = check_envelope(l->digest, data, len, k, t.digest + 7, want_type, &env,
-					     &ptype, &ld);
-		if (!err) {
-			good++;
-			if (json)
-				json_array_append_new(list, statement_entry(&env, ptype));
-			else
-				printf("Verified attestation %zu of %s: %s\n", i + 1, t.digest,
-				       ptype);
-		} else {
-			fprintf(stderr, "bulkhead verify-attestation: attestation %zu (%s): %s\n",
-				i + 1, l->digest, ld.msg);
-		}
-		free(data);
-		free(ptype);
-		bh_dsse_envelope_release(&env);
-		if (err == BH_ERR_NET || err == BH_ERR_NOMEM || err == BH_ERR_IO) {
-			rc = bh_err_exit_code(err);
-			goto out;
-		}
-	}
-	if (json) {
-		rc = emit_json(list);
-		list = NULL;
-		if (rc)
-			goto out;
-	}
-	if (good == 0) {
-		fprintf(stderr,
-			"bulkhead verify-attestation: no valid attestation of %s@%s with this key%s%s\n",
-			t.docker_ref, t.digest, want_type ? " and type " : "",
-			want_type ? want_type : "");
-		rc = 1;
-		goto out;
-	}
-	if (!json)
-		printf("%s@%s: %zu of %zu attestations verified\n", t.docker_ref, t.digest, good,
-		       m.n);
-	rc = 0;
-out:
-	json_decref(list);
-	bh_sig_manifest_release(&m);
-	bh_sign_remote_close(&t);
-	return rc;
+	return cli_verify_layers(image, ro, &spec, check_att, &x, json);
 }
 
 static int run(int argc, char **argv)

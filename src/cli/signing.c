@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "core/fs.h"
 #include "core/limits.h"
+#include "report/jstr.h"
 
 #include "core/banned.h"
 
@@ -168,4 +169,71 @@ int cli_annotation(char *arg, struct bh_sign_annotation *a)
 	a->key = arg;
 	a->value = eq + 1;
 	return 0;
+}
+
+int cli_emit_json(json_t *list)
+{
+	struct bh_buf out = BH_BUF_INIT;
+	bh_err err = bh_json_dump(list, 0, &out);
+
+	if (!err)
+		fwrite(out.data, 1, out.len, stdout);
+	bh_buf_release(&out);
+	return err ? 3 : 0;
+}
+
+int cli_verify_layers(const char *image, const struct bh_registry_opts *ro,
+		      const struct cli_verify_spec *s, cli_layer_fn fn, void *ctx, int json)
+{
+	struct bh_sign_target t = { 0 };
+	struct bh_sig_manifest m = { 0 };
+	struct bh_diag d = { 0 };
+	json_t *list = json ? json_array() : NULL;
+	size_t good = 0;
+	bh_err err;
+	int rc;
+
+	err = bh_sign_remote_open(image, ro, &t, &d);
+	if (!err)
+		err = bh_sign_remote_fetch(&t, s->tag, &m, &d);
+	if (err) {
+		rc = cli_sign_fail(err, &d, image);
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		struct bh_diag ld = { 0 };
+
+		err = fn(&t, &m.layers[i], i, list, ctx, &ld);
+		if (!err)
+			good++;
+		else
+			fprintf(stderr, "bulkhead %s: %s %zu (%s): %s\n", s->cmd, s->noun, i + 1,
+				m.layers[i].digest, ld.msg);
+		/* A registry that fails mid-way is an operational error, not a bad layer. */
+		if (err == BH_ERR_NET || err == BH_ERR_NOMEM || err == BH_ERR_IO) {
+			rc = bh_err_exit_code(err);
+			goto out;
+		}
+	}
+	if (json) {
+		rc = cli_emit_json(list);
+		list = NULL;
+		if (rc)
+			goto out;
+	}
+	if (good == 0) {
+		fprintf(stderr, "bulkhead %s: no valid %s of %s@%s with this key%s\n", s->cmd,
+			s->noun, t.docker_ref, t.digest, s->why);
+		rc = 1;
+		goto out;
+	}
+	if (!json)
+		printf("%s@%s: %zu of %zu %ss verified\n", t.docker_ref, t.digest, good, m.n,
+		       s->noun);
+	rc = 0;
+out:
+	json_decref(list);
+	bh_sig_manifest_release(&m);
+	bh_sign_remote_close(&t);
+	return rc;
 }

@@ -6,6 +6,7 @@
 #ifndef BH_CLI_SIGNING_H
 #define BH_CLI_SIGNING_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "sign/remote.h"
@@ -28,6 +29,31 @@ int cli_load_public_key(const char *cmd, const char *path, struct bh_sign_key **
  * after printing the error.
  */
 int cli_read_file(const char *path, size_t max, char **data, size_t *len);
+
+/* Write a JSON list (consumed) to stdout; 0, or 3 when it cannot be written. */
+int cli_emit_json(json_t *list);
+
+/*
+ * Check one layer of a .sig or .att tag: BH_OK when it verifies (having printed it, or appended
+ * its JSON entry to list when list is not NULL), else the error with d saying why.
+ */
+typedef bh_err (*cli_layer_fn)(struct bh_sign_target *t, const struct bh_sig_layer *l, size_t index,
+			       json_t *list, void *ctx, struct bh_diag *d);
+
+struct cli_verify_spec {
+	const char *cmd;  /* "verify" */
+	const char *tag;  /* "sig" or "att" */
+	const char *noun; /* "signature" */
+	const char *why;  /* after "no valid NOUN of IMAGE with this key", or "" */
+};
+
+/*
+ * verify and verify-attestation of an image in a registry: fetch the tag, check each layer with
+ * fn, report the ones that fail on stderr and the count. Returns the exit code: 0 when one
+ * layer verified, 1 when none did, 2 or 3 for bad input or a registry that failed.
+ */
+int cli_verify_layers(const char *image, const struct bh_registry_opts *ro,
+		      const struct cli_verify_spec *s, cli_layer_fn fn, void *ctx, int json);
 
 /* Print d with file as its file when d names none; returns bh_err_exit_code(err). */
 int cli_sign_fail(bh_err err, struct bh_diag *d, const char *file);
