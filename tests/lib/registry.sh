@@ -43,3 +43,28 @@ start_registry() {
 	docker-registry serve "$T/$name/config.yml" >"$T/$name/log" 2>&1 &
 	PIDS="$PIDS $!"
 }
+
+# start_tls_registry NAME PORT: a registry on 127.0.0.1:PORT speaking TLS with a certificate
+# from a test CA ($T/ca.crt, also for localhost) and Basic auth for user:secret (htpasswd's
+# bcrypt, from apache2-utils). Returns non-zero when the certificates or the password file
+# cannot be made; the caller waits for it with wait_url ... --cacert "$T/ca.crt".
+start_tls_registry() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.crt" -days 2 \
+		-subj /CN=bulkhead-test-ca >/dev/null 2>&1 &&
+		openssl req -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.csr" \
+			-subj /CN=bulkhead-registry >/dev/null 2>&1 &&
+		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$T/ext" &&
+		openssl x509 -req -in "$T/tls.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" \
+			-CAcreateserial -out "$T/tls.crt" -days 2 -extfile "$T/ext" >/dev/null 2>&1 &&
+		htpasswd -nbB user secret >"$T/htpasswd" 2>/dev/null || return 1
+	cat >"$T/tls.yml" <<EOY
+  tls:
+    certificate: $T/tls.crt
+    key: $T/tls.key
+auth:
+  htpasswd:
+    realm: bulkhead-test
+    path: $T/htpasswd
+EOY
+	start_registry "$1" "$2" "$T/tls.yml"
+}

@@ -177,26 +177,8 @@ expect "connection refused" 3 "network error: GET http://127.0.0.1:$P0/v2/x/mani
 	$RT get-manifest "127.0.0.1:$P0/x:v1" "$T/x"
 
 # ---- 2. TLS + htpasswd Basic auth ----
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ca.key" -out "$T/ca.crt" -days 2 \
-	-subj /CN=bulkhead-test-ca >/dev/null 2>&1 &&
-	openssl req -newkey rsa:2048 -nodes -keyout "$T/tls.key" -out "$T/tls.csr" \
-		-subj /CN=bulkhead-registry >/dev/null 2>&1 &&
-	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$T/ext" &&
-	openssl x509 -req -in "$T/tls.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" -CAcreateserial \
-		-out "$T/tls.crt" -days 2 -extfile "$T/ext" >/dev/null 2>&1 ||
-	bad "cannot make the test certificates with openssl"
-htpasswd -nbB user secret >"$T/htpasswd" 2>/dev/null || bad "htpasswd (apache2-utils) failed"
 P2=$(free_port)
-cat >"$T/tls.yml" <<EOY
-  tls:
-    certificate: $T/tls.crt
-    key: $T/tls.key
-auth:
-  htpasswd:
-    realm: bulkhead-test
-    path: $T/htpasswd
-EOY
-start_registry tls "$P2" "$T/tls.yml"
+start_tls_registry tls "$P2" || bad "cannot make the test certificates or the password file"
 wait_url "https://127.0.0.1:$P2/v2/" --cacert "$T/ca.crt" || bad "TLS registry did not start: $(cat "$T/tls/log")"
 R2=127.0.0.1:$P2/bh/signed
 printf '{"auths":{"https://127.0.0.1:%s/v1/":{"auth":"%s"}}}' "$P2" \
