@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,97 @@ int bh_image_spec_is_remote(const char *spec)
 	return ok;
 }
 
+/*
+ * An interrupted pull must not leave its layout behind (a layer can be gigabytes): while a pulled
+ * layout exists, SIGINT, SIGTERM and SIGHUP remove it before the process dies of the signal.
+ * The handler uses only async-signal-safe calls, on paths and names recorded beforehand (each
+ * blob's name before its file is made). It is installed only over the default disposition, so
+ * a command with handlers of its own keeps them; a process holds one pulled layout at a time.
+ */
+#define REAP_NAMES (BH_LIMIT_PULL_LAYERS + 16)
+static const int reap_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+static struct {
+	char dir[4096], blobs[4096 + 16], blobs_parent[4096 + 8];
+	char names[REAP_NAMES][72];
+	volatile sig_atomic_t n, active;
+	int installed[3];
+} reap;
+
+static void reap_files(void)
+{
+	int dfd = open(reap.blobs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (sig_atomic_t i = 0; dfd >= 0 && i < reap.n; i++)
+		unlinkat(dfd, reap.names[i], 0);
+	if (dfd >= 0)
+		close(dfd);
+	rmdir(reap.blobs);
+	rmdir(reap.blobs_parent);
+	dfd = open(reap.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd >= 0) {
+		unlinkat(dfd, "index.json", 0);
+		unlinkat(dfd, "oci-layout", 0);
+		close(dfd);
+	}
+	rmdir(reap.dir);
+}
+
+static void reap_on_signal(int sig)
+{
+	int saved = errno;
+
+	if (reap.active)
+		reap_files();
+	errno = saved;
+	/* SA_RESETHAND restored the default action; the signal, blocked while this runs, is
+	 * delivered again on return and ends the process as it would have. */
+	raise(sig);
+}
+
+static void reap_arm(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(reap.dir))
+		return;
+	reap.active = 0;
+	memcpy(reap.dir, dir, n + 1);
+	snprintf(reap.blobs_parent, sizeof(reap.blobs_parent), "%s/blobs", dir);
+	snprintf(reap.blobs, sizeof(reap.blobs), "%s/blobs/sha256", dir);
+	reap.n = 0;
+	reap.active = 1;
+	for (size_t i = 0; i < sizeof(reap_sigs) / sizeof(*reap_sigs); i++) {
+		struct sigaction sa = { 0 }, old;
+
+		if (reap.installed[i] || sigaction(reap_sigs[i], NULL, &old) ||
+		    old.sa_handler != SIG_DFL)
+			continue;
+		sa.sa_handler = reap_on_signal;
+		sa.sa_flags = SA_RESETHAND;
+		sigemptyset(&sa.sa_mask);
+		reap.installed[i] = sigaction(reap_sigs[i], &sa, NULL) == 0;
+	}
+}
+
+/* Record a blob's name before its file is made. */
+static void reap_add(const char *name)
+{
+	if (reap.active && reap.n < REAP_NAMES && strlen(name) < sizeof(reap.names[0])) {
+		memcpy(reap.names[reap.n], name, strlen(name) + 1);
+		reap.n = reap.n + 1;
+	}
+}
+
+static void reap_disarm(void)
+{
+	reap.active = 0;
+	for (size_t i = 0; i < sizeof(reap_sigs) / sizeof(*reap_sigs); i++)
+		if (reap.installed[i]) {
+			signal(reap_sigs[i], SIG_DFL);
+			reap.installed[i] = 0;
+		}
+}
+
 /* Remove what a pull made: the blobs, index.json, oci-layout and the directories. Nothing else
  * is ever in the directory, which nobody but this process can write to (mode 0700). */
 void bh_image_pull_remove(const char *dir)
@@ -118,6 +210,9 @@ void bh_image_pull_remove(const char *dir)
 		}
 	}
 	rmdir(dir);
+	/* Only now: a signal during the removal above still finds its handler. */
+	if (!strcmp(dir, reap.dir))
+		reap_disarm();
 }
 
 /* Restate a failure of the registry client under the image's name, keeping its reason. */
@@ -138,8 +233,12 @@ static bh_err restate(struct pull *pl, bh_err err, struct bh_diag *diag)
 static bh_err write_at(struct pull *pl, int dfd, const char *name, const void *data, size_t len,
 		       struct bh_diag *diag)
 {
-	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd;
 	size_t done = 0;
+
+	if (dfd == pl->blobs)
+		reap_add(name);
+	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0 && errno == EEXIST)
 		return BH_OK; /* a blob named by a verified digest is already right */
@@ -235,6 +334,7 @@ static bh_err get_blob(struct pull *pl, const char *digest, uint64_t max, const 
 				   "the manifest names the %s by something other than a sha256 "
 				   "digest",
 				   what);
+	reap_add(digest + 7);
 	fd = openat(pl->blobs, digest + 7, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 		    0600);
 	if (fd < 0 && errno == EEXIST)
@@ -288,6 +388,7 @@ static bh_err make_layout(struct pull *pl, struct bh_diag *diag)
 				   "cannot make a temporary directory under %s: %s", tmp,
 				   strerror(e));
 	}
+	reap_arm(pl->dir);
 	dfd = open(pl->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0 || mkdirat(dfd, "blobs", 0700) || mkdirat(dfd, "blobs/sha256", 0700) ||
 	    (pl->blobs = openat(dfd, "blobs/sha256",

@@ -6,10 +6,14 @@ on 127.0.0.1 on a free port, writes the port to the file named by argv[1] and an
   /v2/huge/manifests/t   an OCI image manifest whose one layer declares 5 GiB, past
                          BH_LIMIT_PULL_BYTES; any blob request is counted at /count, as the
                          pull must stop before fetching anything.
+  /v2/slow/manifests/t   an image whose config arrives at once and whose 64 MiB layer arrives
+                         at 64 KiB a second (for at most 60 s), so that a pull can be
+                         interrupted while it writes the layer.
 """
 import hashlib
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CONFIG = b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
@@ -20,6 +24,13 @@ HUGE = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.m
                    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
                                "digest": "sha256:" + "1" * 64, "size": 5 << 30}]}).encode()
 ODD = b'{"schemaVersion":2,"mediaType":"application/vnd.example.thing.v1+json"}'
+SLOW_LAYER = "sha256:" + "2" * 64
+SLOW = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                   "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                              "digest": "sha256:" + hashlib.sha256(CONFIG).hexdigest(),
+                              "size": len(CONFIG)},
+                   "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                               "digest": SLOW_LAYER, "size": 64 << 20}]}).encode()
 blobs = {"count": 0}
 
 
@@ -45,6 +56,21 @@ class H(BaseHTTPRequestHandler):
             self.send(200, ODD, "application/vnd.example.thing.v1+json")
         elif self.path == "/v2/huge/manifests/t":
             self.send(200, HUGE, "application/vnd.oci.image.manifest.v1+json")
+        elif self.path == "/v2/slow/manifests/t":
+            self.send(200, SLOW, "application/vnd.oci.image.manifest.v1+json")
+        elif self.path.endswith("/blobs/" + SLOW_LAYER):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(64 << 20))
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"\0" * 65536)
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
         elif "/blobs/" in self.path:
             blobs["count"] += 1
             self.send(200, CONFIG, "application/octet-stream")

@@ -262,6 +262,21 @@ err_has "docker://$OP/huge:t: .*declare more than 4294967296 bytes" "layers over
 [ "$(curl -s --max-time 2 "http://$OP/count")" = 0 ] && ok ||
 	bad "blobs were fetched for a manifest over the byte limit"
 tmp_empty "limits"
+# A pull ended by SIGTERM while it writes a layer (odd.py sends it slowly) removes its layout.
+TMPDIR=$BT "$BULKHEAD" image -f json --allow-http-registry "docker://$OP/slow:t" \
+	>"$T/slow.json" 2>"$T/slow.err" &
+spid=$!
+i=0
+while [ $i -lt 100 ] && [ -z "$(find "$BT" -path '*/blobs/sha256/2222*' -size +1k 2>/dev/null)" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $i -lt 100 ] && ok || bad "the slow layer never started arriving: $(cat "$T/slow.err")"
+kill -TERM "$spid"
+wait "$spid"
+src=$?
+[ "$src" = 143 ] && ok || bad "SIGTERM during a pull: exit $src, not 143 (the signal's)"
+tmp_empty "SIGTERM during a pull"
 # Last, as it spoils the blob for every repository: a layer of good altered in the registry's
 # storage. The pull fails verification (exit 2 here, as any digest mismatch in bulkhead image).
 LD=$(echo "$raw" | jq -r '.layers[0].digest')
