@@ -127,11 +127,9 @@ static int run(int argc, char **argv)
 			key = optarg;
 			break;
 		case 'a':
-			if (nann == sizeof(ann) / sizeof(*ann) ||
-			    cli_annotation(optarg, &ann[nann]))
+			if (cli_annotation(optarg, ann, sizeof(ann) / sizeof(*ann), &nann))
 				return cli_usage(&cmd_sign_def,
 						 "-a wants KEY=VALUE (at most 64): '%s'", optarg);
-			nann++;
 			break;
 		case OPT_PAYLOAD:
 			payload = optarg;

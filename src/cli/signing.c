@@ -159,15 +159,16 @@ int cli_load_public_key(const char *cmd, const char *path, struct bh_sign_key **
 	return err ? cli_sign_fail(err, &d, path) : 0;
 }
 
-int cli_annotation(char *arg, struct bh_sign_annotation *a)
+int cli_annotation(char *arg, struct bh_sign_annotation *ann, size_t cap, size_t *n)
 {
 	char *eq = strchr(arg, '=');
 
-	if (!eq || eq == arg)
+	if (!eq || eq == arg || *n == cap)
 		return -1;
 	*eq = 0;
-	a->key = arg;
-	a->value = eq + 1;
+	ann[*n].key = arg;
+	ann[*n].value = eq + 1;
+	++*n;
 	return 0;
 }
 

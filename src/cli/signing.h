@@ -58,7 +58,8 @@ int cli_verify_layers(const char *image, const struct bh_registry_opts *ro,
 /* Print d with file as its file when d names none; returns bh_err_exit_code(err). */
 int cli_sign_fail(bh_err err, struct bh_diag *d, const char *file);
 
-/* Parse "key=value" for -a; returns 0, or -1 when there is no '=' or the key is empty. */
-int cli_annotation(char *arg, struct bh_sign_annotation *a);
+/* Add -a's "key=value" to ann[0..*n) (cap entries at most); returns 0, or -1 when there is no
+ * '=', the key is empty or ann is full. */
+int cli_annotation(char *arg, struct bh_sign_annotation *ann, size_t cap, size_t *n);
 
 #endif

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "core/b64.h"
 #include "core/limits.h"
 
 #include "core/banned.h"
@@ -180,21 +181,6 @@ static int has_classes(const char *s, size_t len)
 	return up + lo + dg >= 2;
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 /* Decode base64 or base64url into out (at most cap bytes); returns the decoded length. */
 static size_t b64_decode(const char *s, size_t len, char *out, size_t cap)
 {
@@ -203,7 +189,7 @@ static size_t b64_decode(const char *s, size_t len, char *out, size_t cap)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len && n < cap; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = bh_b64_digit((unsigned char)s[i]);
 
 		if (v < 0)
 			break;
@@ -450,7 +436,7 @@ static const char *const provider_prefix[] = {
 static int b64_only(const char *v, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (b64val((unsigned char)v[i]) < 0)
+		if (bh_b64_digit((unsigned char)v[i]) < 0)
 			return 0;
 	return 1;
 }
@@ -563,7 +549,7 @@ static void confirm_pem(struct bh_secrets_scanner *sc, const struct pat *p, size
 			i += 2;
 			continue;
 		}
-		if (b64val((unsigned char)c) >= 0 || c == '=') {
+		if (bh_b64_digit((unsigned char)c) >= 0 || c == '=') {
 			b64++;
 			i++;
 			continue;

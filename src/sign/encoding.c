@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/b64.h"
 #include "core/hash.h"
 
 #include "core/banned.h"
@@ -36,21 +37,6 @@ bh_err bh_b64_encode(struct bh_buf *out, const void *data, size_t len)
 	return err;
 }
 
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 bh_err bh_b64_decode(const char *s, size_t len, unsigned char **out, size_t *outlen,
 		     const char *what, struct bh_diag *diag)
 {
@@ -70,7 +56,7 @@ bh_err bh_b64_decode(const char *s, size_t len, unsigned char **out, size_t *out
 			pad++;
 			continue;
 		}
-		v = b64_value(c);
+		v = bh_b64_digit(c);
 		if (v < 0 || pad) {
 			free(buf);
 			return bh_diag_set(diag, BH_ERR_PARSE, "", 0, 0,
